@@ -1,0 +1,1 @@
+"""Field declarations, validation and the exit criteria — Qt-free."""

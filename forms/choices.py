@@ -1,0 +1,41 @@
+"""The Chinese enum values of the register (DOMAIN.md); stored and exchanged as these strings."""
+
+# Household status lifecycle: "有进有出、动态管理".
+STATUS_NEW = "新识别"
+STATUS_PLANNED = "计划脱贫"
+STATUS_EXITED = "已脱贫"
+STATUS_RETURNED = "返贫"
+STATUS_REMOVED = "清退"
+HOUSEHOLD_STATUSES = (STATUS_NEW, STATUS_PLANNED, STATUS_EXITED, STATUS_RETURNED, STATUS_REMOVED)
+# Statuses of a household that is still poor (counted as poor population).
+POOR_STATUSES = (STATUS_NEW, STATUS_PLANNED, STATUS_RETURNED)
+
+POVERTY_ATTRIBUTES = ("一般贫困户", "低保贫困户", "特困供养(五保)贫困户")
+DIBAO_CLASSES = ("一类", "二类", "无")
+# 致贫原因: the seed's "因灾、因病、因学、缺土地、缺资金、缺技术等" plus the national register's list.
+POVERTY_CAUSES = ("因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力",
+                  "缺资金", "交通条件落后", "自身发展动力不足", "其他")
+
+RELATIONS = ("户主", "配偶", "子", "女", "父母", "孙子女", "其他")
+SEXES = ("男", "女")
+SCHOOL_STATUSES = ("学龄前", "小学", "初中", "高中", "中职", "高职大专", "本科及以上",
+                   "已完成义务教育", "辍学", "未入学", "送教上门", "非在校")
+EDUCATION = ("文盲或半文盲", "小学", "初中", "高中", "中专", "大专及以上")
+HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
+LABOR_ABILITIES = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
+MIGRANT_WORK = ("乡镇内", "县内", "省内", "省外", "无")
+ETHNICITIES = ("汉族", "回族", "藏族", "东乡族", "土族", "撒拉族", "保安族", "裕固族", "蒙古族", "其他")
+
+TOILETS = ("无", "简易卫生厕所", "卫生厕所")
+INCOME_CHANNELS = ("务工", "种植", "养殖", "合作社", "公益岗位", "入股分红", "电商", "其他")
+ROAD_TYPES = ("普通泥土路", "砂石路", "水泥路", "沥青路")
+FUEL_TYPES = ("柴草", "煤炭", "电", "燃气", "沼气", "其他")
+
+CADRE_ROLES = ("队长", "第一书记", "队员", "帮扶责任人")
+
+MEASURE_LEVELS = ("村", "户")
+MEASURE_CATEGORIES = ("产业发展", "转移就业", "技能培训", "危房改造", "饮水安全", "教育资助",
+                      "医疗救助", "社会保障", "基础设施", "金融扶贫", "易地搬迁", "电商扶贫", "其他")
+MEASURE_STATUSES = ("计划", "实施中", "已完成", "已取消")
+MEASURE_OPEN_STATUSES = ("计划", "实施中")
+FUND_SOURCES = ("财政专项扶贫资金", "行业部门资金", "双联单位", "金融贷款", "社会帮扶", "自筹", "其他")

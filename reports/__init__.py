@@ -1,0 +1,1 @@
+"""Printable reports (reportlab) — Qt-free."""
