@@ -1,0 +1,351 @@
+"""Validation read from the field declarations: parse, check, whole-record and household rules."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from .fields import (AREA, BOOL, DATE, DIVISION_CODE, ENUM, ID_NUMBER, INT, MONEY, MULTI,
+                     NUMBER, PERCENT, PHONE, REF, TEXT, YEAR, Field, Form, blank)
+from .idnumber import (PROVINCE_CODES, birth_date_from_id, check_id_number,
+                       normalize_id_number, sex_from_id)
+
+REQUIRED = "必填"
+UNKNOWN_FIELD = "未知字段"
+MISMATCH_ID = "与身份证号不一致"
+YEAR_MIN, YEAR_MAX = 2000, 2035
+DATE_YEAR_MIN, DATE_YEAR_MAX = 1900, 2100
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.message}"
+
+
+# ---------------------------------------------------------------- parsing: raw input → value
+
+def _text(raw) -> str:
+    # NFKC folds full-width digits and punctuation typed with a Chinese IME (１２３，４５).
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+def _fmt(x) -> str:
+    x = Decimal(str(x))
+    return str(int(x)) if x == x.to_integral_value() else format(x.normalize(), "f")
+
+
+def _decimal(raw, message: str, prefix: str = "", suffix: str = "") -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(message)
+    if isinstance(raw, (int, float, Decimal)):
+        text = str(raw)
+    else:
+        # "1,234.50" from the GUI or a spreadsheet; "¥120元" for money, "35%" for a percent.
+        text = _text(raw).replace(",", "").replace(" ", "").removeprefix(prefix)
+        text = text.removesuffix(suffix) if suffix else text
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(message) from None
+    # Beyond 1e15 a float (the stored type) no longer holds every cent; no household has that.
+    if not value.is_finite() or abs(value) >= Decimal("1e15"):
+        raise ValueError(message)
+    return value
+
+
+def _integer(raw) -> int:
+    value = _decimal(raw, "应为整数")
+    if value != value.to_integral_value():
+        raise ValueError("应为整数")
+    return int(value)
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                      r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def _date(raw) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = _text(raw)
+    m = _DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if not m:
+        raise ValueError("日期格式应为 yyyy-mm-dd，如 2016-03-05")
+    y, mo, d = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"日期不存在：{y:04d}-{mo:02d}-{d:02d}") from None
+
+
+_TRUE = {"是", "1", "true", "yes", "y", "t"}
+_FALSE = {"否", "0", "false", "no", "n", "f"}
+
+
+def _bool(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = _text(raw).lower() if isinstance(raw, str) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("应为“是”或“否”")
+
+
+_MULTI_SEP = re.compile(r"[、,;；/|\s]+")
+
+
+def _multi(field: Field, raw) -> list[str]:
+    if isinstance(raw, str):
+        text = _text(raw)
+        # A spreadsheet user writes "无" for "none of these" (e.g. no income channel).
+        if text == "无" and "无" not in field.choices:
+            return []
+        items = _MULTI_SEP.split(text)
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        items = [_text(x) for x in raw if not blank(x)]
+    else:
+        raise ValueError("应为选项列表")
+    return list(dict.fromkeys(x for x in items if x))
+
+
+def _looks_like_excel_number(raw) -> bool:
+    # Excel stores an 18-digit number as a float and drops digits past the 15th (PITFALLS.md).
+    return isinstance(raw, float) or (
+        isinstance(raw, str) and re.fullmatch(r"\s*\d(\.\d+)?[eE]\+?\d+\s*", raw) is not None)
+
+
+def parse_value(field: Field, raw):
+    """The stored value for raw input (GUI text, spreadsheet cell, or an already typed value).
+
+    Blank → None. Raises ValueError with a plain Chinese message when raw cannot be read.
+    Types: TEXT/ENUM/ID_NUMBER/PHONE/DIVISION_CODE/REF → str, INT/YEAR → int,
+    MONEY/AREA/NUMBER/PERCENT → float, DATE → datetime.date, BOOL → bool, MULTI → list[str].
+    """
+    if blank(raw):
+        return None
+    kind = field.kind
+    if kind in (INT, YEAR):
+        return _integer(raw)
+    if kind in (MONEY, AREA, NUMBER, PERCENT):
+        unit = "元" if kind == MONEY else field.unit
+        message = f"应为数字（{unit}）" if unit else "应为数字"
+        if kind == MONEY:
+            return float(_decimal(raw, message, "¥", "元"))
+        return float(_decimal(raw, message, "", "%" if kind == PERCENT else ""))
+    if kind == DATE:
+        return _date(raw)
+    if kind == BOOL:
+        return _bool(raw)
+    if kind == MULTI:
+        return _multi(field, raw)
+    if kind == ID_NUMBER:
+        if _looks_like_excel_number(raw):
+            raise ValueError("身份证号被当作数字保存，后几位已丢失；请把该列设为文本后重新录入")
+        return normalize_id_number(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # a spreadsheet cell holding 12 (户编号) or a division code
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise ValueError("应为文字")
+    if kind == PHONE:
+        text = re.sub(r"[\s()（）]", "", _text(raw)).removeprefix("+86")
+        digits = text.replace("-", "")
+        # Mobiles are stored as bare digits; a landline keeps its "区号-号码" dash.
+        return digits if re.fullmatch(r"1\d{10}", digits) else text
+    if kind in (TEXT, REF):
+        # Free text keeps what was typed: Chinese full-width punctuation (，。（）) is correct
+        # Chinese, not something to fold to ASCII.
+        return str(raw).strip()
+    return _text(raw)
+
+
+# ---------------------------------------------------------------- checking: value → message
+
+def _range(value, lo, hi) -> str | None:
+    if lo is not None and hi is not None and not lo <= value <= hi:
+        return f"应在 {_fmt(lo)}–{_fmt(hi)} 之间"
+    if lo is not None and hi is None and value < lo:
+        return f"不能小于 {_fmt(lo)}"
+    if hi is not None and lo is None and value > hi:
+        return f"不能大于 {_fmt(hi)}"
+    return None
+
+
+def _not_in_choices(field: Field, bad: list[str]) -> str:
+    names = "、".join(f"“{b}”" for b in bad)
+    return f"{names}不是有效的选项，可选：{'、'.join(field.choices)}"
+
+
+def _check_parsed(field: Field, value) -> str | None:
+    kind = field.kind
+    if kind == TEXT:
+        if field.max_length is not None and len(value) > field.max_length:
+            return f"不能超过{field.max_length}个字"
+    elif kind == INT:
+        return _range(value, field.min, field.max)
+    elif kind == YEAR:
+        lo = YEAR_MIN if field.min is None else int(field.min)
+        hi = YEAR_MAX if field.max is None else int(field.max)
+        if not lo <= value <= hi:
+            return f"年度应在{lo}–{hi}之间"
+    elif kind in (MONEY, AREA, NUMBER, PERCENT):
+        lo = field.min if field.min is not None else 0
+        hi = field.max if field.max is not None else (100 if kind == PERCENT else None)
+        if value < 0 and lo >= 0:
+            return "金额不能为负数" if kind == MONEY else "不能为负数"
+        if kind == MONEY and Decimal(str(value)).as_tuple().exponent < -2:
+            return "金额最多保留两位小数"
+        return _range(value, lo, hi)
+    elif kind == DATE:
+        if not DATE_YEAR_MIN <= value.year <= DATE_YEAR_MAX:
+            return f"日期年份应在{DATE_YEAR_MIN}–{DATE_YEAR_MAX}之间"
+    elif kind == ENUM:
+        if value not in field.choices:
+            return _not_in_choices(field, [value])
+    elif kind == MULTI:
+        bad = [x for x in value if x not in field.choices]
+        if bad:
+            return _not_in_choices(field, bad)
+    elif kind == ID_NUMBER:
+        return check_id_number(value)
+    elif kind == PHONE:
+        if not (re.fullmatch(r"1[3-9]\d{9}", value) or re.fullmatch(r"0\d{2,3}-?\d{7,8}", value)):
+            return "电话号码应为11位手机号或带区号的固定电话"
+    elif kind == DIVISION_CODE:
+        if not re.fullmatch(r"\d{12}", value):
+            return f"行政区划代码应为12位数字，现为{len(value)}位" if value.isdigit() \
+                else "行政区划代码应为12位数字"
+        if int(value[:2]) not in PROVINCE_CODES:
+            return "行政区划代码前2位不是有效的省级代码"
+    return None
+
+
+def _read(field: Field, raw) -> tuple[object, str | None]:
+    if blank(raw):
+        return None, (REQUIRED if field.required else None)
+    try:
+        value = parse_value(field, raw)
+    except ValueError as e:
+        return None, str(e)
+    return value, _check_parsed(field, value)
+
+
+def check_value(field: Field, value) -> str | None:
+    """None if value (raw or already parsed) is acceptable for field, else one message."""
+    return _read(field, value)[1]
+
+
+# ---------------------------------------------------------------- records
+
+def age_on(birth_date, on_date) -> int:
+    """Full years on on_date (the criteria use 31 August); negative if born after on_date."""
+    b, d = _date(birth_date), _date(on_date)
+    return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+
+
+def clean_record(form: Form, record: dict) -> tuple[dict, list[Problem]]:
+    """Parsed values of the fields that passed, and every problem found (not just the first)."""
+    problems = [Problem(k, str(k), UNKNOWN_FIELD) for k in record if k not in form]
+    values: dict = {}
+    for f in form.fields:
+        value, message = _read(f, record.get(f.key))
+        if message:
+            problems.append(Problem(f.key, f.label, message))
+        elif f.key in record:
+            values[f.key] = value
+    for key, message in _cross_rules(form.entity, values):
+        f = form.get(key)
+        problems.append(Problem(key, f.label if f else key, message))
+    return values, problems
+
+
+def validate_record(form: Form, record: dict) -> list[Problem]:
+    """Every problem of one record: per field, unknown keys, and the rules within the record."""
+    return clean_record(form, record)[1]
+
+
+def _cross_rules(entity: str, v: dict) -> list[tuple[str, str]]:
+    """Rules between fields of one record, on values that passed their own checks."""
+    out = []
+    if entity == "member" and v.get("id_number") and not check_id_number(v["id_number"]):
+        if v.get("birth_date") is not None and v["birth_date"] != birth_date_from_id(v["id_number"]):
+            out.append(("birth_date", MISMATCH_ID))
+        if v.get("sex") is not None and v["sex"] != sex_from_id(v["id_number"]):
+            out.append(("sex", MISMATCH_ID))
+    elif entity == "household":
+        ident = v.get("identification_year")
+        if ident is not None:
+            if v.get("planned_exit_year") is not None and v["planned_exit_year"] < ident:
+                out.append(("planned_exit_year", "计划脱贫年度不能早于识别年度"))
+            if v.get("exit_year") is not None and v["exit_year"] < ident:
+                out.append(("exit_year", "脱贫年度不能早于识别年度"))
+    elif entity == "measure":
+        if v.get("status") == "已完成" and v.get("done_date") is None:
+            out.append(("done_date", "进度为已完成时应填写完成日期"))
+        if v.get("level") == "户":
+            if v.get("household_id") is None:
+                out.append(("household_id", "户级措施应选择户"))
+            # Household measures close one of the 12 household criteria (fields help text).
+            if v.get("criterion_no") is not None and v["criterion_no"] > 12:
+                out.append(("criterion_no", "户级措施针对的指标应在 1–12 之间"))
+    # Finance: operating cost above operating income is a real loss, not an error.
+    return out
+
+
+def derive_member(record: dict) -> dict:
+    """A copy of a member record with birth_date and sex filled from a valid id_number if missing."""
+    out = dict(record)
+    idn = normalize_id_number(out.get("id_number"))
+    if check_id_number(idn) is None:
+        if blank(out.get("birth_date")):
+            out["birth_date"] = birth_date_from_id(idn)
+        if blank(out.get("sex")):
+            out["sex"] = sex_from_id(idn)
+    return out
+
+
+# ---------------------------------------------------------------- household and register
+
+def validate_household_members(members: list[dict]) -> list[Problem]:
+    """One household's members: exactly one head, no ID number twice."""
+    problems = []
+    heads = [m for m in members if _text(m.get("relation") or "") == "户主"]
+    if not heads:
+        problems.append(Problem("relation", "与户主关系", "该户没有户主"))
+    elif len(heads) > 1:
+        names = "、".join(str(m.get("name") or "（无名）") for m in heads)
+        problems.append(Problem("relation", "与户主关系", f"该户有{len(heads)}名户主：{names}"))
+    by_id: dict[str, list[str]] = {}
+    for m in members:
+        idn = normalize_id_number(m.get("id_number"))
+        if idn:
+            by_id.setdefault(idn, []).append(str(m.get("name") or "（无名）"))
+    for idn, names in by_id.items():
+        if len(names) > 1:
+            problems.append(Problem("id_number", "身份证号",
+                                    f"身份证号 {idn} 在本户重复：{'、'.join(names)}"))
+    return problems
+
+
+def find_duplicate_ids(rows: Iterable[tuple[str, str]]) -> list[str]:
+    """Register-wide: one message per ID number that occurs more than once, naming every place."""
+    by_id: dict[str, list[str]] = {}
+    for idn, where in rows:
+        idn = normalize_id_number(idn)
+        if idn:
+            by_id.setdefault(idn, []).append(str(where))
+    return [f"身份证号 {idn}重复：{'；'.join(places)}"
+            for idn, places in by_id.items() if len(places) > 1]

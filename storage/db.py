@@ -1,0 +1,336 @@
+"""Opening the register file safely, and the one write path that stamps and logs every change."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from forms.entities import FORMS
+from forms.fields import BOOL, MULTI
+
+from .hlc import Clock
+from .schema import ENTITIES, LATEST, migrate, schema_version
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+ROLES = ("village", "county")
+FACT_TABLES = ("village_facts", "county_facts")   # facts stored as one JSON object per year
+
+
+class StorageError(Exception):
+    """An error the user must read: the message is Chinese with the English in brackets."""
+
+
+class DatabaseMissing(StorageError):
+    pass
+
+
+class NotADatabase(StorageError):
+    pass
+
+
+class NewerSchema(StorageError):
+    pass
+
+
+class RecordNotFound(StorageError):
+    pass
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _check_file(path: Path) -> int | None:
+    """The schema version of an existing file, read without changing a byte of it."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        raise NotADatabase(f"这是一个文件夹，不是数据库文件：{path}（not a database file）")
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head and head != SQLITE_HEADER:
+        raise NotADatabase(f"不是扶贫台账数据库文件：{path}（file is not a SQLite database）")
+    if not head:
+        return 0
+    try:
+        ro = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            version = ro.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            ro.close()
+    except sqlite3.DatabaseError as e:
+        raise NotADatabase(f"数据库文件已损坏或无法读取：{path}（{e}）") from e
+    if version > LATEST:
+        raise NewerSchema(
+            f"该数据库由更新版本的软件创建（数据库版本 {version}，本软件支持到 {LATEST}），"
+            f"请先升级软件：{path}（database schema is newer than this program）")
+    if version == 0 and tables:
+        raise NotADatabase(f"该 SQLite 文件不是扶贫台账数据库：{path}（not a fupin register）")
+    return version
+
+
+def open_store(path: str | os.PathLike, *, create: bool = False, role: str = "village",
+               operator: str | None = None) -> "Store":
+    """Open (and upgrade) a register file; with create=True make it if it is missing.
+
+    Nothing is written to a file that is refused: the checks run on a read-only connection."""
+    path = Path(path)
+    version = _check_file(path)
+    if version is None and not create:
+        raise DatabaseMissing(f"找不到数据库文件：{path}（database file not found）")
+    if role not in ROLES:
+        raise StorageError(f"角色应为 village 或 county，而不是 {role}（unknown role）")
+    if version is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if version and version < LATEST:
+        _backup_before_upgrade(path, version)
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")
+    # FULL, not NORMAL: with WAL + NORMAL the last commits can be lost when the power cuts.
+    db.execute("PRAGMA synchronous = FULL")
+    migrate(db)
+    store = Store(db, path, operator)
+    store._ensure_meta(role)
+    return store
+
+
+def _backup_before_upgrade(path: Path, version: int) -> None:
+    """Keep a copy of the file as it was before an upgrade (Connection.backup, not a file copy)."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    if target.exists():
+        return
+    src = sqlite3.connect(str(path))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def to_db(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == BOOL:
+        return 1 if value else 0
+    if kind == MULTI:
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def from_db(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == BOOL:
+        return bool(value)
+    if kind == MULTI:
+        return json.loads(value)
+    return value
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+class Store:
+    """The register file. Every write goes through insert/update/delete here, which stamp the
+    record (UUID, times, hybrid logical clock, device) and log old → new with the operator."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, operator: str | None):
+        self.db = db
+        self.path = path
+        self.operator = operator or "未登记操作员"
+        self.device_id = ""
+        self.role = "village"
+        self.clock: Clock | None = None
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _ensure_meta(self, role: str) -> None:
+        meta = self.meta()
+        with self.db.atomic():
+            if "device_id" not in meta:
+                meta = {"device_id": uuid.uuid4().hex[:12], "role": role, "created_at": _now()}
+                self.db["meta"].insert_all(
+                    [{"key": k, "value": v} for k, v in meta.items()], replace=True)
+        self.device_id = meta["device_id"]
+        self.role = meta.get("role", "village")
+        self.clock = Clock(self.device_id, meta.get("hlc_last"))
+
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.db["meta"].rows}
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def atomic(self):
+        return self.db.atomic()
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.db)
+
+    # -- conversion -----------------------------------------------------------------------
+    def kinds(self, table: str) -> dict[str, str]:
+        form = FORMS.get(ENTITIES.get(table, ""))
+        return {f.key: f.kind for f in form.fields} if form else {}
+
+    def _to_row(self, table: str, values: dict) -> dict:
+        if table in FACT_TABLES:
+            return {k: (_json(v) if k == "data" else v) for k, v in values.items()}
+        kinds = self.kinds(table)
+        return {k: to_db(kinds.get(k, ""), v) for k, v in values.items()}
+
+    def from_row(self, table: str, row: dict | None) -> dict | None:
+        if row is None:
+            return None
+        if table in FACT_TABLES:
+            return {**row, "data": json.loads(row["data"]) if row.get("data") else {}}
+        kinds = self.kinds(table)
+        return {k: from_db(kinds.get(k, ""), v) for k, v in row.items()}
+
+    # -- the write path -------------------------------------------------------------------
+    def _stamp(self) -> tuple[str, str]:
+        return self.clock.tick(), _now()
+
+    def _log(self, hlc: str, at: str, table: str, record_id: str, op: str,
+             field: str | None = None, old: Any = None, new: Any = None) -> dict:
+        return {"hlc": hlc, "device_id": self.device_id, "operator": self.operator, "at": at,
+                "table_name": table, "record_id": record_id, "op": op, "field": field,
+                "old": _json(old), "new": _json(new)}
+
+    def insert(self, table: str, values: dict, *, record_id: str | None = None) -> str:
+        return self.insert_many(table, [values], ids=[record_id])[0]
+
+    def insert_many(self, table: str, rows: Iterable[dict], *, ids=None) -> list[str]:
+        """Insert records (one change-log row each, holding the whole record)."""
+        rows = list(rows)
+        ids = list(ids) if ids else [None] * len(rows)
+        records, log = [], []
+        for values, rid in zip(rows, ids):
+            hlc, at = self._stamp()
+            rid = rid or str(uuid.uuid4())
+            clean = {k: v for k, v in values.items() if k != "id"}
+            records.append({**self._to_row(table, clean), "id": rid, "created_at": at,
+                            "updated_at": at, "hlc": hlc, "device_id": self.device_id,
+                            "deleted": 0})
+            log.append(self._log(hlc, at, table, rid, "insert", None, None, clean))
+        with self.db.atomic():
+            self.db[table].insert_all(records, batch_size=100)
+            self.db["change_log"].insert_all(log, batch_size=80)
+            self._save_clock()
+        return [r["id"] for r in records]
+
+    def update(self, table: str, record_id: str, changes: dict) -> dict[str, tuple]:
+        """Write the fields that really change; returns {field: (old, new)} (empty: no-op)."""
+        current = self.get(table, record_id, include_deleted=True)
+        if current is None:
+            raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
+        diff = {k: (current.get(k), v) for k, v in changes.items()
+                if k not in ("id",) and _differs(current.get(k), v)}
+        if not diff:
+            return {}
+        hlc, at = self._stamp()
+        row = self._to_row(table, {k: new for k, (_, new) in diff.items()})
+        with self.db.atomic():
+            self.db[table].update(record_id, {**row, "updated_at": at, "hlc": hlc,
+                                              "device_id": self.device_id})
+            self.db["change_log"].insert_all(
+                [self._log(hlc, at, table, record_id, "update", k, old, new)
+                 for k, (old, new) in diff.items()])
+            self._save_clock()
+        return diff
+
+    def delete(self, table: str, record_id: str) -> bool:
+        """Soft delete: the record stays as a tombstone so the deletion can travel by USB."""
+        current = self.get(table, record_id, include_deleted=True)
+        if current is None:
+            raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
+        if current["deleted"]:
+            return False
+        hlc, at = self._stamp()
+        with self.db.atomic():
+            self.db[table].update(record_id, {"deleted": 1, "updated_at": at, "hlc": hlc,
+                                              "device_id": self.device_id})
+            self.db["change_log"].insert(self._log(hlc, at, table, record_id, "delete",
+                                                   "deleted", False, True))
+            self._save_clock()
+        return True
+
+    def restore(self, table: str, record_id: str) -> bool:
+        current = self.get(table, record_id, include_deleted=True)
+        if current is None or not current["deleted"]:
+            return False
+        hlc, at = self._stamp()
+        with self.db.atomic():
+            self.db[table].update(record_id, {"deleted": 0, "updated_at": at, "hlc": hlc,
+                                              "device_id": self.device_id})
+            self.db["change_log"].insert(self._log(hlc, at, table, record_id, "restore",
+                                                   "deleted", True, False))
+            self._save_clock()
+        return True
+
+    def _save_clock(self) -> None:
+        self.db["meta"].upsert({"key": "hlc_last", "value": self.clock.last}, pk="key")
+
+    # -- reads ----------------------------------------------------------------------------
+    def get(self, table: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
+        sql = f"select * from [{table}] where id = ?" + ("" if include_deleted else
+                                                         " and deleted = 0")
+        rows = list(self.db.query(sql, [record_id]))
+        return self.from_row(table, rows[0]) if rows else None
+
+    def find(self, table: str, where: str = "", args: Iterable = (), order_by: str = "",
+             include_deleted: bool = False, limit: int | None = None) -> list[dict]:
+        clauses = [] if include_deleted else ["deleted = 0"]
+        if where:
+            clauses.append(f"({where})")
+        sql = f"select * from [{table}]"
+        if clauses:
+            sql += " where " + " and ".join(clauses)
+        if order_by:
+            sql += f" order by {order_by}"
+        if limit is not None:
+            sql += f" limit {int(limit)}"
+        return [self.from_row(table, r) for r in self.db.query(sql, list(args))]
+
+    def changes(self, table: str | None = None, record_id: str | None = None) -> list[dict]:
+        clauses, args = [], []
+        if table:
+            clauses.append("table_name = ?")
+            args.append(table)
+        if record_id:
+            clauses.append("record_id = ?")
+            args.append(record_id)
+        sql = "select * from change_log" + (" where " + " and ".join(clauses) if clauses else "")
+        out = []
+        for r in self.db.query(sql + " order by seq", args):
+            r["old"] = json.loads(r["old"]) if r["old"] is not None else None
+            r["new"] = json.loads(r["new"]) if r["new"] is not None else None
+            out.append(r)
+        return out
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(new, (date, datetime)):
+        new = new.isoformat()
+    if isinstance(old, float) or isinstance(new, float):
+        if old is None or new is None:
+            return old is not new
+        return abs(float(old) - float(new)) > 1e-9
+    if isinstance(new, tuple):
+        new = list(new)
+    return old != new

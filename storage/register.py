@@ -1,0 +1,221 @@
+"""Named operations on the register: villages, groups, cadres, households, members, finances."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from forms import choices as C
+from forms.entities import CADRE, FINANCE, FORMS, GROUP, HOUSEHOLD, MEMBER, POLICY, VILLAGE
+from forms.fields import Form, blank
+from forms.validation import Problem, check_value, clean_record, derive_member, parse_value
+
+from .db import StorageError, Store
+
+
+class ValidationError(StorageError):
+    """Values the forms refuse; `problems` lists every one, each with its field."""
+
+    def __init__(self, problems: list[Problem], context: str = ""):
+        self.problems = problems
+        text = "；".join(str(p) for p in problems)
+        super().__init__(f"{context}{text}" if context else text)
+
+
+def clean(form: Form, values: dict, *, partial: bool = False) -> dict:
+    """Parse and validate values with their declarations; raise ValidationError with every
+    problem. partial=True checks only the given fields (an edit of one field)."""
+    values = {k: v for k, v in values.items() if k != "id"}
+    if not partial:
+        parsed, problems = clean_record(form, values)
+    else:
+        parsed, problems = {}, []
+        for key, raw in values.items():
+            field = form.get(key)
+            message = "未知字段" if field is None else check_value(field, raw)
+            if message:
+                problems.append(Problem(key, field.label if field else key, message))
+            else:
+                parsed[key] = parse_value(field, raw)
+    if problems:
+        raise ValidationError(problems)
+    return parsed
+
+
+def _require(store: Store, table: str, record_id: str, what: str) -> dict:
+    record = store.get(table, record_id)
+    if record is None:
+        raise StorageError(f"{what}不存在（{record_id}）")
+    return record
+
+
+# -- villages, groups, cadres ---------------------------------------------------------------
+def add_village(store: Store, values: dict, *, record_id: str | None = None) -> str:
+    values = clean(VILLAGE, values)
+    if find_village(store, values["code"]):
+        raise ValidationError([Problem("code", VILLAGE["code"].label,
+                                       f"行政区划代码 {values['code']} 已存在")])
+    return store.insert("villages", values, record_id=record_id)
+
+
+def find_village(store: Store, code: str) -> dict | None:
+    rows = store.find("villages", "code = ?", [code])
+    return rows[0] if rows else None
+
+
+def list_villages(store: Store) -> list[dict]:
+    return store.find("villages", order_by="county, township, code")
+
+
+def update_record(store: Store, entity: str, record_id: str, changes: dict) -> dict:
+    """Edit fields of any entity's record after validating them; returns {field: (old, new)}."""
+    from .schema import TABLES
+    form = FORMS[entity]
+    values = clean(form, changes, partial=True)
+    table = TABLES[entity]
+    current = _require(store, table, record_id, form.label)
+    if entity == "member" and "id_number" in values and values["id_number"]:
+        derived = derive_member({**values})
+        for key in ("birth_date", "sex"):
+            if blank(current.get(key)) and key not in values and derived.get(key):
+                values[key] = derived[key]
+    merged = {k: v for k, v in {**current, **values}.items() if k in form}
+    missing = [Problem(f.key, f.label, "必填") for f in form.fields
+               if f.required and blank(merged.get(f.key))]
+    if missing:
+        raise ValidationError(missing)
+    return store.update(table, record_id, values)
+
+
+def add_group(store: Store, village_id: str, name: str, *, record_id: str | None = None) -> str:
+    values = clean(GROUP, {"village_id": village_id, "name": name})
+    return store.insert("groups", values, record_id=record_id)
+
+
+def list_groups(store: Store, village_id: str) -> list[dict]:
+    return store.find("groups", "village_id = ?", [village_id], order_by="name")
+
+
+def add_cadre(store: Store, values: dict, *, record_id: str | None = None) -> str:
+    return store.insert("cadres", clean(CADRE, values), record_id=record_id)
+
+
+def list_cadres(store: Store, village_id: str | None = None) -> list[dict]:
+    if village_id:
+        return store.find("cadres", "village_id = ?", [village_id], order_by="name")
+    return store.find("cadres", order_by="name")
+
+
+# -- households and members -------------------------------------------------------------------
+def add_household(store: Store, values: dict, members: Iterable[dict] = (), *,
+                  record_id: str | None = None) -> str:
+    """A household with its members, in one transaction."""
+    values = clean(HOUSEHOLD, values)
+    _require(store, "villages", values["village_id"], "村")
+    with store.atomic():
+        hid = store.insert("households", values, record_id=record_id)
+        for m in members:
+            add_member(store, hid, m)
+    return hid
+
+
+def add_member(store: Store, household_id: str, values: dict, *,
+               record_id: str | None = None) -> str:
+    values = clean(MEMBER, derive_member({**values, "household_id": household_id}))
+    return store.insert("members", values, record_id=record_id)
+
+
+def delete_member(store: Store, member_id: str) -> None:
+    member = _require(store, "members", member_id, "家庭成员")
+    if member["relation"] == "户主":
+        others = [m for m in members_of(store, member["household_id"]) if m["id"] != member_id]
+        if others:
+            raise StorageError(f"不能删除户主 {member['name']}：请先把另一名成员设为户主")
+    store.delete("members", member_id)
+
+
+def members_of(store: Store, household_id: str) -> list[dict]:
+    members = store.find("members", "household_id = ?", [household_id])
+    order = {r: i for i, r in enumerate(C.RELATIONS)}
+    return sorted(members, key=lambda m: (order.get(m["relation"], 99), m.get("birth_date") or ""))
+
+
+def households_of(store: Store, village_id: str) -> list[dict]:
+    return store.find("households", "village_id = ?", [village_id], order_by="household_no")
+
+
+def head_of(members: list[dict]) -> dict | None:
+    return next((m for m in members if m.get("relation") == "户主"), None)
+
+
+# -- yearly finances, policy values, facts ------------------------------------------------------
+def set_finance(store: Store, household_id: str, year: int, values: dict) -> str:
+    """The household's income and expenditure for a year (one record per year)."""
+    values = clean(FINANCE, {**values, "household_id": household_id, "year": year})
+    existing = store.find("finances", "household_id = ? and year = ?", [household_id, year])
+    if existing:
+        store.update("finances", existing[0]["id"], values)
+        return existing[0]["id"]
+    return store.insert("finances", values)
+
+
+def finances_of(store: Store, household_id: str) -> list[dict]:
+    return store.find("finances", "household_id = ?", [household_id], order_by="year")
+
+
+def set_policy(store: Store, year: int, values: dict) -> str:
+    values = clean(POLICY, {**values, "year": year})
+    existing = store.find("policy_values", "year = ?", [year])
+    if existing:
+        store.update("policy_values", existing[0]["id"], values)
+        return existing[0]["id"]
+    return store.insert("policy_values", values)
+
+
+def policy_for(store: Store, year: int) -> dict | None:
+    rows = store.find("policy_values", "year = ?", [year])
+    return rows[0] if rows else None
+
+
+def policy_years(store: Store) -> list[int]:
+    return [r["year"] for r in store.find("policy_values", order_by="year")]
+
+
+def seed_default_policy(store: Store) -> None:
+    """Reference values (DOMAIN.md), editable; the county confirms and sends them out."""
+    from forms.criteria.policy import DEFAULT_POLICY
+    with store.atomic():
+        for year, values in sorted(DEFAULT_POLICY.items()):
+            if policy_for(store, year) is None:
+                set_policy(store, year, values)
+
+
+def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> str:
+    from forms.facts import VILLAGE_FACTS
+    data = clean(VILLAGE_FACTS, {**data, "year": year})
+    data.pop("year", None)
+    existing = store.find("village_facts", "village_id = ? and year = ?", [village_id, year])
+    if existing:
+        merged = {**existing[0]["data"], **data}
+        store.update("village_facts", existing[0]["id"], {"data": merged})
+        return existing[0]["id"]
+    return store.insert("village_facts", {"village_id": village_id, "year": year, "data": data})
+
+
+def village_facts(store: Store, village_id: str, year: int) -> dict | None:
+    rows = store.find("village_facts", "village_id = ? and year = ?", [village_id, year])
+    return rows[0]["data"] if rows else None
+
+
+def set_county_facts(store: Store, county: str, year: int, data: dict) -> str:
+    from forms.facts import COUNTY_FACTS
+    data = clean(COUNTY_FACTS, {**data, "year": year})
+    data.pop("year", None)
+    existing = store.find("county_facts", "county = ? and year = ?", [county, year])
+    if existing:
+        store.update("county_facts", existing[0]["id"], {"data": {**existing[0]["data"], **data}})
+        return existing[0]["id"]
+    return store.insert("county_facts", {"county": county, "year": year, "data": data})
+
+
+def county_facts(store: Store, county: str, year: int) -> dict | None:
+    rows = store.find("county_facts", "county = ? and year = ?", [county, year])
+    return rows[0]["data"] if rows else None

@@ -1,0 +1,132 @@
+"""The schema as an ordered list of named migrations; a file made by any older version upgrades."""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+# Columns every record table carries. `hlc` and `device_id` stamp the last write of the record
+# (field-level stamps live in change_log); `deleted` makes deletes soft so that a tombstone can
+# travel to the county by USB and win over an older edit there.
+RECORD_COLUMNS = {
+    "id": str, "created_at": str, "updated_at": str, "hlc": str, "device_id": str, "deleted": int,
+}
+
+# Entity (forms/entities.py) -> table.
+TABLES = {
+    "village": "villages", "group": "groups", "cadre": "cadres", "household": "households",
+    "member": "members", "finance": "finances", "visit": "visits", "measure": "measures",
+    "status_change": "status_history", "policy": "policy_values",
+    "village_facts": "village_facts", "county_facts": "county_facts",
+}
+ENTITIES = {table: entity for entity, table in TABLES.items()}
+
+
+def _record_table(db: sqlite_utils.Database, name: str, columns: dict, fks=()) -> None:
+    db[name].create({**RECORD_COLUMNS, **columns}, pk="id", foreign_keys=list(fks),
+                    defaults={"deleted": 0}, not_null={"created_at", "updated_at", "hlc"})
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The first schema. Frozen: later changes go in later migrations, never here."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    _record_table(db, "villages", {
+        "code": str, "name": str, "township": str, "county": str, "is_poor_village": int,
+        "planned_exit_year": int, "exit_year": int, "pairing_unit": str,
+        "leader_in_charge": str})
+    _record_table(db, "groups", {"village_id": str, "name": str},
+                  [("village_id", "villages", "id")])
+    _record_table(db, "cadres", {"name": str, "unit": str, "role": str, "phone": str,
+                                 "village_id": str}, [("village_id", "villages", "id")])
+    _record_table(db, "households", {
+        "village_id": str, "group_id": str, "household_no": str, "status": str,
+        "identification_year": int, "planned_exit_year": int, "exit_year": int,
+        "poverty_attribute": str, "dibao_class": str, "main_cause": str, "other_causes": str,
+        "cadre_id": str, "household_size": int, "phone": str,
+        "housing_safe": int, "housing_area_m2": float, "water_safe": int, "tap_water": int,
+        "toilet": str, "has_phone": int, "has_cable_tv": int, "has_internet": int,
+        "income_channels": str, "borrow_illness": int, "borrow_school": int,
+        "borrow_marriage": int, "farmland_mu": float, "irrigated_mu": float,
+        "road_distance_km": float, "road_type": str, "fuel_type": str,
+        "in_cooperative": int, "has_bank_account": int},
+        [("village_id", "villages", "id"), ("group_id", "groups", "id"),
+         ("cadre_id", "cadres", "id")])
+    _record_table(db, "members", {
+        "household_id": str, "name": str, "id_number": str, "relation": str, "sex": str,
+        "birth_date": str, "ethnicity": str, "education": str, "school_status": str,
+        "health": str, "labor_ability": str, "skills_trained": int, "skills_year": int,
+        "migrant_work": str, "migrant_months": int, "ncms": int, "pension_insured": int},
+        [("household_id", "households", "id")])
+    _record_table(db, "finances", {
+        "household_id": str, "year": int, "wage_income": float, "operating_income": float,
+        "operating_cost": float, "property_income": float, "transfer_income": float,
+        "consumption_expenditure": float}, [("household_id", "households", "id")])
+    _record_table(db, "visits", {
+        "household_id": str, "cadre_id": str, "date": str, "purpose": str, "findings": str,
+        "note": str, "follow_up": str, "changes": str},
+        [("household_id", "households", "id"), ("cadre_id", "cadres", "id")])
+    _record_table(db, "measures", {
+        "village_id": str, "household_id": str, "level": str, "category": str, "cause": str,
+        "criterion_no": int, "description": str, "quantity": float, "unit": str,
+        "money": float, "fund_source": str, "cadre_id": str, "planned_date": str,
+        "status": str, "done_date": str},
+        [("village_id", "villages", "id"), ("household_id", "households", "id"),
+         ("cadre_id", "cadres", "id")])
+    _record_table(db, "status_history", {
+        "household_id": str, "status": str, "date": str, "year": int, "reason": str},
+        [("household_id", "households", "id")])
+    _record_table(db, "policy_values", {
+        "year": int, "poverty_line": float, "province_avg_income": float,
+        "province_income_growth_pct": float, "dibao_class1_amount": float,
+        "dibao_class2_amount": float})
+    _record_table(db, "village_facts", {"village_id": str, "year": int, "data": str},
+                  [("village_id", "villages", "id")])
+    _record_table(db, "county_facts", {"county": str, "year": int, "data": str})
+    db["change_log"].create({
+        "seq": int, "hlc": str, "device_id": str, "operator": str, "at": str,
+        "table_name": str, "record_id": str, "op": str, "field": str, "old": str,
+        "new": str}, pk="seq")
+    db["change_log"].create_index(["table_name", "record_id"])
+    db["villages"].create_index(["code"])
+    db["households"].create_index(["village_id"])
+    db["members"].create_index(["household_id"])
+    db["finances"].create_index(["household_id", "year"])
+
+
+def m002_contacts_and_confirmations(db: sqlite_utils.Database) -> None:
+    """Household address, member phone, and the confirmation recorded when a household is
+    marked 已脱贫 with a criterion still unmet; indexes the desktop app's lookups need."""
+    db["households"].add_column("address", str)
+    db["members"].add_column("phone", str)
+    db["status_history"].add_column("confirmed_unmet", int)
+    db["members"].create_index(["id_number"])
+    db["measures"].create_index(["village_id"])
+    db["measures"].create_index(["household_id"])
+    db["visits"].create_index(["household_id", "date"])
+    db["status_history"].create_index(["household_id"])
+    db["village_facts"].create_index(["village_id", "year"])
+    db["groups"].create_index(["village_id"])
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+    (1, "initial", m001_initial),
+    (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, upto: int = LATEST) -> list[str]:
+    """Apply the migrations this file lacks, each in its own transaction; returns their names."""
+    applied = []
+    for number, name, step in MIGRATIONS:
+        if number > upto or number <= schema_version(db):
+            continue
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {int(number)}")
+        applied.append(name)
+    return applied

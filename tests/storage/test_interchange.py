@@ -1,0 +1,157 @@
+"""fupin-register/1: exact round trip, all-or-nothing import, located problems, idempotence."""
+import copy
+import json
+
+import pytest
+
+from storage import register as R
+from storage.db import open_store
+from storage.demo import generate
+from storage.interchange import (FORMAT, InterchangeError, export_register, import_register,
+                                 read_json)
+
+
+@pytest.fixture(scope="module")
+def demo_export(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("demo") / "demo.db", create=True)
+    generate(store, villages=2, households=30, seed=7)
+    data = export_register(store)
+    store.close()
+    return data
+
+
+def _blank_store(tmp_path, name="new.db"):
+    store = open_store(tmp_path / name, create=True, operator="导入员")
+    R.seed_default_policy(store)
+    return store
+
+
+def test_export_import_export_is_identical(tmp_path, demo_export):
+    # Given an export of a demo county, When it is imported into a new file and exported again,
+    # Then the two exports are the same JSON, byte for byte.
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    again = export_register(store)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(demo_export, ensure_ascii=False)
+    assert len(again["households"]) == 60
+    assert sum(len(h["members"]) for h in again["households"]) > 60
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    log_before = len(store.changes())
+    counts = import_register(store, copy.deepcopy(demo_export))
+    assert counts["inserted"] == 0 and counts["updated"] == 0
+    assert len(store.changes()) == log_before
+
+
+def test_changed_field_is_updated_through_the_change_log(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    data = copy.deepcopy(demo_export)
+    household = data["households"][0]
+    household["housing_area_m2"] = 123.5
+    counts = import_register(store, data)
+    assert counts["updated"] == 1
+    log = store.changes("households", household["id"])
+    assert log[-1]["field"] == "housing_area_m2" and log[-1]["new"] == 123.5
+    assert log[-1]["operator"] == "导入员"
+
+
+def test_one_bad_record_changes_nothing_and_every_problem_is_located(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    data = copy.deepcopy(demo_export)
+    third = data["households"][2]
+    head = next(m for m in third["members"] if m["relation"] == "户主")
+    second = third["members"][1] if len(third["members"]) > 1 else third["members"][0]
+    n = third["members"].index(second) + 1
+    second["id_number"] = second["id_number"][:17] + ("0" if second["id_number"][17] != "0"
+                                                       else "1")
+    data["households"][5]["status"] = "已经脱贫了"
+    data["households"][7]["housing_area_m2"] = -3
+    log_before = len(store.changes())
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, data)
+    problems = err.value.problems
+    assert f"household 3 (户主 {head['name']}), member {n}, id_number: 校验位错误" in problems
+    assert any(p.startswith("household 6 ") and "status" in p and "已经脱贫了" in p
+               for p in problems)
+    assert any(p.startswith("household 8 ") and "housing_area_m2" in p for p in problems)
+    assert len(problems) == 3
+    assert store.find("households") == [] and store.find("villages") == []
+    assert len(store.changes()) == log_before
+
+
+def test_left_out_values_are_stored_as_missing_not_false_or_zero(tmp_path):
+    store = _blank_store(tmp_path)
+    data = {"format": FORMAT,
+            "villages": [{"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
+                          "county": "安定区"}],
+            "households": [{"village_code": "621102100201", "household_no": "0001",
+                            "status": "新识别",
+                            "members": [{"name": "王建国", "relation": "户主",
+                                         "id_number": "11010519491231002X"}],
+                            "finances": [{"year": 2016, "wage_income": 3000}]}]}
+    import_register(store, data)
+    household = store.find("households")[0]
+    assert household["water_safe"] is None and household["housing_area_m2"] is None
+    assert household["income_channels"] is None
+    member = store.find("members")[0]
+    assert member["ncms"] is None
+    # birth date and sex come from the ID number
+    assert member["birth_date"] == "1949-12-31" and member["sex"] == "女"
+    finance = store.find("finances")[0]
+    assert finance["wage_income"] == 3000 and finance["transfer_income"] is None
+
+
+def test_household_without_head_or_with_two_heads_is_refused(tmp_path):
+    store = _blank_store(tmp_path)
+    village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+    data = {"format": FORMAT, "villages": [village], "households": [
+        {"village_code": village["code"], "household_no": "1", "status": "新识别",
+         "members": [{"name": "甲", "relation": "配偶"}]},
+        {"village_code": village["code"], "household_no": "2", "status": "新识别",
+         "members": [{"name": "乙", "relation": "户主"}, {"name": "丙", "relation": "户主"}]}]}
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, data)
+    assert any("该户没有户主" in p for p in err.value.problems)
+    assert any("该户有2名户主：乙、丙" in p for p in err.value.problems)
+
+
+def test_same_id_number_in_two_households_is_refused(tmp_path):
+    store = _blank_store(tmp_path)
+    village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+    member = {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}
+    data = {"format": FORMAT, "villages": [village], "households": [
+        {"village_code": village["code"], "household_no": str(i), "status": "新识别",
+         "members": [dict(member)]} for i in (1, 2)]}
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, data)
+    assert any("household 2" in p and "重复" in p for p in err.value.problems)
+
+
+def test_unknown_village_code_and_wrong_format(tmp_path):
+    store = _blank_store(tmp_path)
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, {"format": FORMAT, "households": [
+            {"village_code": "999999999999", "household_no": "1", "status": "新识别"}]})
+    assert "没有代码为 999999999999 的村" in err.value.problems[0]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"format": "other/9"}), encoding="utf-8")
+    with pytest.raises(InterchangeError, match="不是 fupin-register/1 格式"):
+        read_json(path)
+    path.write_text('{"format": "fupin-register/1", ', encoding="utf-8")
+    with pytest.raises(InterchangeError, match="JSON 格式错误：第 1 行"):
+        read_json(path)
+
+
+def test_export_of_one_village_holds_only_that_village(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    code = demo_export["villages"][1]["code"]
+    one = export_register(store, code)
+    assert [v["code"] for v in one["villages"]] == [code]
+    assert one["households"] and all(h["village_code"] == code for h in one["households"])
+    with pytest.raises(InterchangeError, match="没有行政区划代码为 000000000000 的村"):
+        export_register(store, "000000000000")
