@@ -1,4 +1,4 @@
-"""Yearly village and county facts entered by hand: what the 17/19 criteria need beyond the register."""
+"""Yearly village and county facts entered by hand: inputs of the 17/19 criteria."""
 from __future__ import annotations
 
 from .fields import BOOL, INT, NUMBER, PERCENT, TEXT, YEAR, Field, Form

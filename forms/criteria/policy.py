@@ -1,4 +1,4 @@
-"""Reference policy values by year (poverty line, Gansu rural income, 低保 amounts) — editable defaults."""
+"""Reference policy values by year: poverty line, Gansu rural income, 低保 — editable defaults."""
 from __future__ import annotations
 
 # These are the defaults a new database starts with. They are reference values, not law: the

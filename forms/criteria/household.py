@@ -1,0 +1,611 @@
+"""The 12 household exit criteria (贫困户脱贫目标) as pure functions on a plain-dict snapshot.
+
+Snapshot (one household, one evaluation year)::
+
+    {"year": 2016,
+     "household": {<forms.entities.HOUSEHOLD keys>, "id": ...},
+     "members": [{<MEMBER keys>, "id": ...}, ...],
+     "finance": {<FINANCE keys>} | None,        # that year's income and expenditure
+     "finance_prev": {...} | None,              # the previous year's, for growth information
+     "policy": {<POLICY keys>} | None,          # that year's policy values
+     "policy_prev": {...} | None,
+     "measures": [{<MEASURE keys>}, ...]}       # optional; read by quality.lint only
+
+Booleans are True/False (SQLite's 1/0 accepted) or None for missing; multi-valued fields
+(income_channels) are lists, None = missing and [] = none. Ages are full years on 31 August of
+the evaluation year (DOMAIN.md: the school-year date).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from .. import choices as C
+from ..entities import FINANCE
+from ..idnumber import CHECK_CHARS, WEIGHTS
+from .result import (MAYBE, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
+                     CriterionResult, combine, fen, number, plain, shown)
+
+# --- reading values -----------------------------------------------------------------------------
+
+
+def flag(value) -> bool | None:
+    """A yes/no answer: True, False, or None when missing or not a yes/no value."""
+    if value is True or value is False:
+        return value
+    if type(value) is int and (value == 0 or value == 1):  # SQLite stores booleans as 0/1
+        return value == 1
+    return None
+
+
+def enum(value, allowed) -> str | None:
+    """An enum value from the allowed set, or None (missing or not a known choice)."""
+    return value if type(value) is str and value in allowed else None
+
+
+def _ymd(y: int, m: int, d: int) -> tuple[int, int, int] | None:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return None
+    return y, m, d
+
+
+def _read_iso_date(value: str) -> tuple[int, int, int] | None:
+    if len(value) < 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return d.year, d.month, d.day
+
+
+def _read_id_birth(value: str) -> tuple[int, int, int] | None:
+    s = value.strip().upper()
+    if len(s) != 18 or not s.isascii() or not s[:17].isdigit():
+        return None
+    total = 0
+    for digit, weight in zip(s, WEIGHTS):
+        total += (ord(digit) - 48) * weight
+    if CHECK_CHARS[total % 11] != s[17]:
+        return None
+    return _ymd(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+
+
+# Births read from text, memoised: a county evaluates ~75,000 households and re-evaluates the
+# same people after every import, so each date or ID number is parsed once.
+_BIRTH_DATES: dict[str, tuple[int, int, int] | None] = {}
+_ID_BIRTHS: dict[str, tuple[int, int, int] | None] = {}
+_MEMO_MAX = 500_000
+
+
+def _memo(cache: dict, parse, value: str):
+    try:
+        return cache[value]
+    except KeyError:
+        pass
+    if len(cache) >= _MEMO_MAX:
+        cache.clear()
+    result = cache[value] = parse(value)
+    return result
+
+
+def birth_from_date(value) -> tuple[int, int, int] | None:
+    """An ISO yyyy-mm-dd text (or a date) as (year, month, day), else None."""
+    if type(value) is str:
+        return _memo(_BIRTH_DATES, _read_iso_date, value)
+    if isinstance(value, date):
+        return value.year, value.month, value.day
+    return None
+
+
+def birth_from_id(value) -> tuple[int, int, int] | None:
+    """Birth date (digits 7–14) of a well-formed 18-character ID whose check character is right."""
+    if type(value) is not str:
+        return None
+    return _memo(_ID_BIRTHS, _read_id_birth, value)
+
+
+def age_on_31_august(birth: tuple[int, int, int], year: int) -> int:
+    """Full years on 31 August of year: born on 31 August → already had the birthday,
+    born on 1 September or later in the year → not yet."""
+    return year - birth[0] - (1 if birth[1] >= 9 else 0)
+
+
+class Person:
+    """A member as the criteria see them: display name, age on 31 August, field-path prefix."""
+
+    __slots__ = ("raw", "name", "age", "age_problem", "ref")
+
+    def __init__(self, raw: dict, index: int, year: int | None):
+        self.raw = raw
+        name = raw.get("name")
+        name = name.strip() if type(name) is str else ""
+        self.name = name or f"第{index + 1}位成员"
+        mid = raw.get("id")
+        self.ref = f"member:{mid}." if mid is not None else f"member:#{index}."
+        bd = raw.get("birth_date")
+        birth = birth_from_date(bd) if bd is not None else None
+        if birth is None:
+            birth = birth_from_id(raw.get("id_number"))
+        if birth is not None and year is not None:
+            # age_on_31_august, inlined: this runs for every member of every household.
+            self.age = year - birth[0] - (1 if birth[1] >= 9 else 0)
+            self.age_problem = None
+            return
+        self.age = None
+        if birth is not None:
+            self.age_problem = f"{self.name} 缺少评估年度，无法计算年龄"
+            return
+        idn = raw.get("id_number")
+        has_bd = bd is not None and bd != ""
+        has_id = idn is not None and idn != ""
+        if not has_bd and not has_id:
+            why = "缺少出生日期和身份证号"
+        elif not has_bd:
+            why = "缺少出生日期且身份证号无效"
+        elif not has_id:
+            why = "出生日期无效且缺少身份证号"
+        else:
+            why = "出生日期和身份证号均无效"
+        self.age_problem = f"{self.name} {why}，无法判断年龄"
+
+    def who(self, *extra: str) -> str:
+        """"李小红（12岁）" / "张三（35岁，普通劳动力）"."""
+        parts = ([f"{self.age}岁"] if self.age is not None else []) + [e for e in extra if e]
+        return f"{self.name}（{'，'.join(parts)}）" if parts else self.name
+
+
+class HouseholdView:
+    """A snapshot read once: the values every rule needs, checked for type."""
+
+    __slots__ = ("year", "ylabel", "hh", "people", "n", "finance", "finance_prev", "policy",
+                 "policy_prev", "line_fen", "line")
+
+    def __init__(self, snapshot: dict):
+        snap = snapshot if isinstance(snapshot, dict) else {}
+        year = snap.get("year")
+        self.year = year if type(year) is int else None
+        self.ylabel = f"{self.year}年" if self.year is not None else "评估年度"
+        hh = snap.get("household")
+        self.hh = hh if isinstance(hh, dict) else {}
+        members = snap.get("members")
+        members = members if isinstance(members, (list, tuple)) else ()
+        self.people = [Person(m, i, self.year) for i, m in enumerate(members)
+                       if isinstance(m, dict)]
+        self.n = len(self.people)
+        self.finance = _dict_or_none(snap.get("finance"))
+        self.finance_prev = _dict_or_none(snap.get("finance_prev"))
+        self.policy = _dict_or_none(snap.get("policy"))
+        self.policy_prev = _dict_or_none(snap.get("policy_prev"))
+        line = number(self.policy.get("poverty_line")) if self.policy is not None else None
+        self.line = line if line is not None and line > 0 else None
+        self.line_fen = fen(self.line) if self.line is not None else None
+
+    def missing_line(self) -> str:
+        return f"缺少{self.ylabel}政策参数（贫困线）"
+
+
+def _dict_or_none(v) -> dict | None:
+    return v if isinstance(v, dict) else None
+
+
+# --- per-member classification (shared with the village and county rates) ---------------------
+
+# "学龄前 counts only at age 6"; these count as receiving (or having received) the nine years.
+SCHOOL_COUNTS = frozenset({"小学", "初中", "高中", "中职", "送教上门", "已完成义务教育",
+                           "高职大专", "本科及以上"})
+SCHOOL_STATUSES = frozenset(C.SCHOOL_STATUSES)
+# In school for the pension rule: a 16-year-old in 高中 is not yet 符合条件 for 新农保.
+PENSION_IN_SCHOOL = frozenset({"高中", "中职", "高职大专", "本科及以上", "初中", "小学"})
+MAIN_LABOUR = frozenset({"普通劳动力", "技能劳动力"})
+LABOR_ABILITIES = frozenset(C.LABOR_ABILITIES)
+COMPULSORY_AGES = (6, 15)
+LABOUR_AGES = (16, 60)
+PENSION_MIN_AGE = 16
+
+
+def classify_schooling(p: Person) -> tuple[str, str | None]:
+    """Rule 4 for one member: YES in school, NO not, OUT not aged 6–15, MAYBE* data missing."""
+    st = enum(p.raw.get("school_status"), SCHOOL_STATUSES)
+    age = p.age
+    if age is None:
+        if st in SCHOOL_COUNTS:
+            return MAYBE_YES, None       # in school whatever the age
+        if st == "学龄前":
+            return MAYBE, p.age_problem
+        if st is None:
+            return MAYBE, f"{p.age_problem}；也缺少在校生状况"
+        return MAYBE_NO, f"{p.age_problem}（{st}）"
+    if not COMPULSORY_AGES[0] <= age <= COMPULSORY_AGES[1]:
+        return OUT, None
+    if st in SCHOOL_COUNTS or (st == "学龄前" and age == COMPULSORY_AGES[0]):
+        return YES, None
+    if st is None:
+        return MAYBE, f"{p.who()}缺少在校生状况"
+    if st == "学龄前":
+        return NO, f"{p.who()}仍为学龄前，未入学"
+    return NO, f"{p.who()}{st}"
+
+
+def classify_training(p: Person) -> tuple[str, str | None]:
+    """Rule 5 for one member: main labourers aged 16–60 must have had skills training."""
+    la = enum(p.raw.get("labor_ability"), LABOR_ABILITIES)
+    if la is not None and la not in MAIN_LABOUR:
+        return OUT, None
+    age = p.age
+    if age is not None and not LABOUR_AGES[0] <= age <= LABOUR_AGES[1]:
+        return OUT, None
+    trained = flag(p.raw.get("skills_trained"))
+    if age is not None and la is not None:
+        if trained is True:
+            return YES, None
+        if trained is False:
+            return NO, f"{p.who(la)}未接受技能培训"
+        return MAYBE, f"{p.who(la)}缺少是否接受技能培训"
+    if trained is True:
+        return MAYBE_YES, None
+    missing = p.age_problem if age is None else f"{p.who()}缺少劳动技能，无法判断是否为主要劳动力"
+    if trained is None:
+        return MAYBE, f"{missing}；也缺少是否接受技能培训"
+    return MAYBE_NO, f"{missing}（未接受技能培训）"
+
+
+def classify_ncms(p: Person) -> tuple[str, str | None]:
+    """Rule 7 for one member: every member in 新农合."""
+    v = flag(p.raw.get("ncms"))
+    if v is True:
+        return YES, None
+    if v is False:
+        return NO, f"{p.name} 未参加新农合"
+    return MAYBE, f"{p.name} 缺少是否参加新农合"
+
+
+def classify_pension(p: Person) -> tuple[str, str | None]:
+    """Rule 8 for one member: aged 16 or over and not in school → must be in 新农保."""
+    age = p.age
+    if age is not None and age < PENSION_MIN_AGE:
+        return OUT, None
+    st = enum(p.raw.get("school_status"), SCHOOL_STATUSES)
+    if st in PENSION_IN_SCHOOL:
+        return OUT, None
+    insured = flag(p.raw.get("pension_insured"))
+    if age is not None and st is not None:
+        if insured is True:
+            return YES, None
+        if insured is False:
+            return NO, f"{p.who()}未参加新农保"
+        return MAYBE, f"{p.who()}缺少是否参加新农保"
+    if insured is True:
+        return MAYBE_YES, None
+    missing = p.age_problem if age is None else f"{p.who()}缺少在校生状况，无法判断是否符合参保条件"
+    if insured is None:
+        return MAYBE, f"{missing}；也缺少是否参加新农保"
+    return MAYBE_NO, f"{missing}（未参加新农保）"
+
+
+# --- the verdict of one rule --------------------------------------------------------------------
+
+Verdict = tuple  # (status, reasons: list[str], figures: dict, fields: list[str])
+
+
+def _over_members(v: HouseholdView, classify, field_keys: tuple[str, ...], met_msg: str,
+                  na_msg: str) -> Verdict:
+    """A rule that every member in its scope must pass; a known failure wins over missing data."""
+    if not v.people:
+        return UNKNOWN, ["家庭成员为空"], {"members": 0}, ["members"]
+    fails, unknowns, fields = [], [], []
+    in_scope = passed = either = 0
+    for p in v.people:
+        cls, why = classify(p)
+        if cls == OUT:
+            continue
+        ref = p.ref
+        fields += [ref + k for k in field_keys]
+        if cls == YES:
+            in_scope += 1
+            passed += 1
+        elif cls == NO:
+            in_scope += 1
+            fails.append(why)
+        elif cls == MAYBE_YES:
+            either += 1         # passes if in scope, so it cannot change the verdict
+        else:
+            unknowns.append(why)
+    figures = {"in_scope": in_scope, "passed": passed, "unknown": len(unknowns)}
+    status = combine(fails, unknowns)
+    if status != MET:
+        return status, fails + unknowns, figures, fields
+    if in_scope == 0 and either == 0:
+        return NA, [na_msg], figures, fields
+    reasons = [met_msg.format(n=in_scope)] if in_scope else []
+    if either:
+        reasons.append(f"另有{either}人年龄等信息不全，但无论是否在范围内均已达标")
+    return MET, reasons, figures, fields
+
+
+def _flags(v: HouseholdView, items: tuple[tuple[str, bool, str, str], ...],
+           fields: list[str]) -> Verdict:
+    """Household yes/no fields: (key, wanted value, message when not, what is missing)."""
+    fails, unknowns = [], []
+    for key, wanted, bad, what in items:
+        val = flag(v.hh.get(key))
+        if val is None:
+            unknowns.append(f"缺少{what}")
+        elif val != wanted:
+            fails.append(bad)
+    return combine(fails, unknowns), fails + unknowns, {}, list(fields)
+
+
+INCOME_KEYS = ("wage_income", "operating_income", "operating_cost", "property_income",
+               "transfer_income")
+_LABEL = {f.key: f.label for f in FINANCE.fields}
+_INCOME_FIELDS = ["finance." + k for k in INCOME_KEYS] + ["policy.poverty_line", "members"]
+
+
+def disposable_fen(finance: dict | None) -> tuple[int | None, list[str]]:
+    """(wage + operating − operating cost + property + transfer) in fen, or the missing labels."""
+    if finance is None:
+        return None, []
+    total, missing = 0, []
+    for key in INCOME_KEYS:
+        f = fen(finance.get(key))
+        if f is None:
+            missing.append(_LABEL[key])
+        elif key == "operating_cost":
+            total -= f
+        else:
+            total += f
+    return (None if missing else total), missing
+
+
+# --- the 12 rules ---------------------------------------------------------------------------------
+
+# ⑴ "人均可支配收入高于当年贫困线,并达到或高于全省农村居民人均可支配收入平均水平"
+# Strictly above the line decides; the provincial level and growth are information (DOMAIN.md).
+def income_above_line(v: HouseholdView) -> Verdict:
+    unknowns = []
+    if v.finance is None:
+        unknowns.append(f"缺少{v.ylabel}收支数据")
+    total, missing = disposable_fen(v.finance)
+    if missing:
+        unknowns.append(f"缺少{v.ylabel}{'、'.join(missing)}")
+    if v.line_fen is None:
+        unknowns.append(v.missing_line())
+    if not v.people:
+        unknowns.append("家庭成员为空")
+    if unknowns:
+        return UNKNOWN, unknowns, {}, list(_INCOME_FIELDS)
+    above = total > v.line_fen * v.n
+    per_capita = shown(total / v.n / 100, 2, v.line, "above" if above else None)
+    figures = {"disposable_income": total / 100, "members": v.n,
+               "per_capita": per_capita, "poverty_line": v.line}
+    sign = ">" if above else "≤"
+    reasons = [f"人均可支配收入 {per_capita:.2f} 元 {sign} 贫困线 {plain(v.line)} 元"]
+    avg = number(v.policy.get("province_avg_income"))
+    if avg is not None and avg > 0:
+        figures["province_avg_income"] = avg
+        if per_capita >= avg:
+            reasons.append(f"达到全省农村居民人均可支配收入 {plain(avg)} 元")
+        else:
+            reasons.append(f"低于全省农村居民人均可支配收入 {plain(avg)} 元（参考，不影响判定）")
+    prev, _ = disposable_fen(v.finance_prev)
+    if prev is not None and prev > 0:
+        growth = (total - prev) * 100 / prev
+        figures["income_growth_pct"] = round(growth, 1)
+        text = f"家庭可支配收入较上年增长 {growth:.1f}%"
+        prov = number(v.policy.get("province_income_growth_pct"))
+        if prov is not None:
+            figures["province_income_growth_pct"] = prov
+            text += f"（全省 {plain(prov)}%，参考）"
+        reasons.append(text)
+    return (MET if sign == ">" else UNMET), reasons, figures, list(_INCOME_FIELDS)
+
+
+HOUSING_M2_PER_PERSON = 30
+
+
+# ⑵ "有安全稳固住房,人均安全稳固住房面积等于或大于30平方米" — exactly 30 m² is met.
+def safe_housing(v: HouseholdView) -> Verdict:
+    fields = ["household.housing_safe", "household.housing_area_m2", "members"]
+    fails, unknowns = [], []
+    safe = flag(v.hh.get("housing_safe"))
+    if safe is None:
+        unknowns.append("缺少住房是否安全稳固")
+    elif not safe:
+        fails.append("住房不安全稳固（危房）")
+    area = number(v.hh.get("housing_area_m2"))
+    figures, ok = {}, ""
+    if area is None:
+        unknowns.append("缺少住房面积")
+    elif not v.people:
+        unknowns.append("家庭成员为空")
+    else:
+        enough = area >= HOUSING_M2_PER_PERSON * v.n
+        per = shown(area / v.n, 2, HOUSING_M2_PER_PERSON, None if enough else "below")
+        figures = {"housing_area_m2": area, "members": v.n, "area_per_person": per}
+        if enough:
+            ok = f"人均住房面积 {per:.2f} m² ≥ {HOUSING_M2_PER_PERSON} m²"
+        else:
+            fails.append(f"人均住房面积 {per:.2f} m² < {HOUSING_M2_PER_PERSON} m²")
+    status = combine(fails, unknowns)
+    reasons = fails + unknowns if status != MET else ["住房安全稳固", ok]
+    return status, reasons, figures, fields
+
+
+# ⑶ "饮用安全水,有条件地区接通自来水" — no tap water is a note, not a failure.
+def safe_water(v: HouseholdView) -> Verdict:
+    fields = ["household.water_safe", "household.tap_water"]
+    safe = flag(v.hh.get("water_safe"))
+    tap = flag(v.hh.get("tap_water"))
+    note = {True: "已接通自来水", False: "未接通自来水（有条件地区应接通）",
+            None: "未填写是否接通自来水"}[tap]
+    figures = {"tap_water": tap}
+    if safe is None:
+        return UNKNOWN, ["缺少是否饮水安全", note], figures, fields
+    if not safe:
+        return UNMET, ["饮水不安全", note], figures, fields
+    return MET, ["饮水安全", note], figures, fields
+
+
+# ⑷ "适龄儿童接受9年义务教育"
+def compulsory_education(v: HouseholdView) -> Verdict:
+    return _over_members(v, classify_schooling, ("school_status", "birth_date"),
+                         "{n}名6–15岁适龄儿童均在校或已完成义务教育", "无6–15岁适龄儿童")
+
+
+# ⑸ "主要劳动力接受了技能培训"
+def skills_training(v: HouseholdView) -> Verdict:
+    return _over_members(v, classify_training, ("skills_trained", "labor_ability", "birth_date"),
+                         "{n}名主要劳动力均接受了技能培训", "无16–60岁主要劳动力")
+
+
+# ⑹ "有增收门路"
+def income_channels(v: HouseholdView) -> Verdict:
+    fields = ["household.income_channels"]
+    ch = v.hh.get("income_channels")
+    if ch is None:
+        return UNKNOWN, ["缺少增收门路"], {}, fields
+    if not isinstance(ch, (list, tuple)):
+        return UNKNOWN, ["增收门路数据无效"], {}, fields
+    names = [c for c in ch if type(c) is str and c]
+    if not names:
+        return UNMET, ["无增收门路"], {"channels": []}, fields
+    return MET, ["增收门路：" + "、".join(names)], {"channels": names}, fields
+
+
+# ⑺ "全部人口参加了新型农村合作医疗"
+def medical_insurance(v: HouseholdView) -> Verdict:
+    return _over_members(v, classify_ncms, ("ncms",), "{n}人全部参加新农合", "")
+
+
+# ⑻ "符合条件人口参加了新型农村社会养老保险"
+def pension_insurance(v: HouseholdView) -> Verdict:
+    return _over_members(v, classify_pension, ("pension_insured", "school_status", "birth_date"),
+                         "{n}名符合条件人口均参加新农保", "无符合参保条件的人口（16岁以上且不在校）")
+
+
+TOILETS = frozenset(C.TOILETS)
+
+
+# ⑼ "有简易卫生厕所或卫生厕所"
+def toilet(v: HouseholdView) -> Verdict:
+    t = enum(v.hh.get("toilet"), TOILETS)
+    fields = ["household.toilet"]
+    if t is None:
+        return UNKNOWN, ["缺少厕所类型"], {}, fields
+    if t == "无":
+        return UNMET, ["无厕所"], {"toilet": t}, fields
+    return MET, [f"有{t}"], {"toilet": t}, fields
+
+
+_COMMS = (("has_phone", True, "无通讯设备", "是否有通讯设备"),
+          ("has_cable_tv", True, "有线广播电视未入户", "是否有线广播电视入户"),
+          ("has_internet", True, "未接通互联网", "是否接通互联网"))
+_COMMS_FIELDS = ["household." + i[0] for i in _COMMS]
+
+
+# ⑽ "有通讯设备,有线广播电视入户,接通互联网"
+def communications(v: HouseholdView) -> Verdict:
+    status, reasons, figures, fields = _flags(v, _COMMS, _COMMS_FIELDS)
+    return status, (reasons or ["有通讯设备、有线广播电视、互联网"]), figures, fields
+
+
+_BORROWING = (("borrow_illness", False, "有因病借贷", "是否因病借贷"),
+              ("borrow_school", False, "有因学借贷", "是否因学借贷"),
+              ("borrow_marriage", False, "有因婚借贷", "是否因婚借贷"))
+_BORROWING_FIELDS = ["household." + i[0] for i in _BORROWING]
+
+
+# ⑾ "无因病、因学、因婚借贷"
+def no_hardship_debt(v: HouseholdView) -> Verdict:
+    status, reasons, figures, fields = _flags(v, _BORROWING, _BORROWING_FIELDS)
+    return status, (reasons or ["无因病、因学、因婚借贷"]), figures, fields
+
+
+# ⑿ "人均生活消费支出大于等于当年国家扶贫标准" — equal to the line is met.
+def consumption_at_line(v: HouseholdView) -> Verdict:
+    fields = ["finance.consumption_expenditure", "policy.poverty_line", "members"]
+    unknowns = []
+    spent = None
+    if v.finance is None:
+        unknowns.append(f"缺少{v.ylabel}收支数据")
+    else:
+        spent = fen(v.finance.get("consumption_expenditure"))
+        if spent is None:
+            unknowns.append(f"缺少{v.ylabel}{_LABEL['consumption_expenditure']}")
+    if v.line_fen is None:
+        unknowns.append(v.missing_line())
+    if not v.people:
+        unknowns.append("家庭成员为空")
+    if unknowns:
+        return UNKNOWN, unknowns, {}, fields
+    ok = spent >= v.line_fen * v.n
+    per = shown(spent / v.n / 100, 2, v.line, None if ok else "below")
+    figures = {"consumption_expenditure": spent / 100, "members": v.n,
+               "per_capita": per, "poverty_line": v.line}
+    sign = "≥" if ok else "<"
+    return (MET if ok else UNMET), [f"人均生活消费支出 {per:.2f} 元 {sign} 贫困线 "
+                                    f"{plain(v.line)} 元"], figures, fields
+
+
+# --- the register of rules: a province's variant replaces an entry here ------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    no: int
+    title: str
+    check: Callable[[HouseholdView], Verdict]
+
+
+HOUSEHOLD_RULES: tuple[Rule, ...] = (
+    Rule(1, "人均可支配收入高于当年贫困线", income_above_line),
+    Rule(2, "有安全稳固住房，人均面积不低于30平方米", safe_housing),
+    Rule(3, "饮用安全水", safe_water),
+    Rule(4, "适龄儿童接受9年义务教育", compulsory_education),
+    Rule(5, "主要劳动力接受了技能培训", skills_training),
+    Rule(6, "有增收门路", income_channels),
+    Rule(7, "全部人口参加新型农村合作医疗", medical_insurance),
+    Rule(8, "符合条件人口参加新型农村社会养老保险", pension_insurance),
+    Rule(9, "有简易卫生厕所或卫生厕所", toilet),
+    Rule(10, "有通讯设备，有线广播电视入户，接通互联网", communications),
+    Rule(11, "无因病、因学、因婚借贷", no_hardship_debt),
+    Rule(12, "人均生活消费支出不低于当年国家扶贫标准", consumption_at_line),
+)
+
+
+@dataclass(slots=True)
+class HouseholdEvaluation:
+    year: int | None
+    household_id: object
+    criteria: list[CriterionResult] = field(default_factory=list)
+    eligible_to_exit: bool = False
+
+    def criterion(self, no: int) -> CriterionResult:
+        return next(c for c in self.criteria if c.no == no)
+
+    def unmet(self) -> list[CriterionResult]:
+        return [c for c in self.criteria if c.status == UNMET]
+
+    def to_dict(self) -> dict:
+        return {"year": self.year, "household_id": self.household_id,
+                "eligible_to_exit": self.eligible_to_exit,
+                "criteria": [c.to_dict() for c in self.criteria]}
+
+
+def evaluate_view(view: HouseholdView, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
+                  ) -> HouseholdEvaluation:
+    results = []
+    for rule in rules:
+        status, reasons, figures, fields = rule.check(view)
+        results.append(CriterionResult(rule.no, rule.title, status, reasons, figures, fields))
+    return HouseholdEvaluation(view.year, view.hh.get("id"), results,
+                               all(r.status in PASSING for r in results))
+
+
+def evaluate_household(snapshot: dict, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
+                       ) -> HouseholdEvaluation:
+    """The 12 criteria for one household in one year; never raises on a form-shaped snapshot."""
+    return evaluate_view(HouseholdView(snapshot), rules)
