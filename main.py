@@ -98,9 +98,9 @@ def cmd_import(args) -> int:
 
 
 def _year(args, store) -> int:
-    from storage.register import policy_years
+    from storage.register import default_year, policy_years
     years = policy_years(store)
-    year = args.year or (max(years) if years else None)
+    year = args.year or default_year(store)
     if year is None or year not in years:
         known = "、".join(map(str, years)) or "无"
         raise UserError(f"没有 {year} 年的政策参数（贫困线），已有年度：{known}"
@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     except (StorageError, UserError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return EXIT_INVALID if getattr(e, "problems", None) else EXIT_ERROR
+    except BrokenPipeError:            # output piped into `head`
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as e:
         print(f"错误：无法读写文件 {e.filename or ''}：{e.strerror}（{e.__class__.__name__}）",
               file=sys.stderr)

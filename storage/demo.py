@@ -76,11 +76,12 @@ def generate(store: Store, *, villages: int = 3, households: int = 50, seed: int
     with store.atomic():
         from .register import set_county_facts
         for year in (2015, 2016, 2017):
-            set_county_facts(store, COUNTY, year, _facts(rng, "county_facts", year))
+            set_county_facts(store, COUNTY, year, _facts(rng, "county_facts", year,
+                                                         villages * households * 4))
     return counts
 
 
-def _facts(rng: random.Random, which: str, year: int) -> dict:
+def _facts(rng: random.Random, which: str, year: int, people: int) -> dict:
     """Plausible yearly facts for every declared fact field, read from forms/facts.py."""
     from forms.facts import COUNTY_FACTS, VILLAGE_FACTS
     form = VILLAGE_FACTS if which == "village_facts" else COUNTY_FACTS
@@ -88,8 +89,10 @@ def _facts(rng: random.Random, which: str, year: int) -> dict:
     for f in form.fields:
         if f.key == "year":
             continue
-        if "population" in f.key:
-            out[f.key] = rng.randint(900, 3200) * (150 if which == "county_facts" else 1)
+        if f.key == "rural_population":
+            out[f.key] = int(people * rng.uniform(3.0, 6.0))     # the register holds the poor only
+        elif f.key == "rural_households":
+            out[f.key] = int(people * rng.uniform(3.0, 6.0) / 3.8)
         elif f.kind == BOOL:
             out[f.key] = rng.random() < 0.85 + 0.05 * (year - 2015)
         elif f.kind == PERCENT:
@@ -125,7 +128,8 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
         ids=cadre_ids)
     for year in (2015, 2016, 2017):
         from .register import set_village_facts
-        set_village_facts(store, vid, year, _facts(rng, "village_facts", year))
+        set_village_facts(store, vid, year, _facts(rng, "village_facts", year,
+                                                      n_households * 4))
 
     rows: dict[str, list] = {t: [] for t in ("households", "members", "finances", "visits",
                                              "measures", "status_history")}

@@ -219,3 +219,16 @@ def set_county_facts(store: Store, county: str, year: int, data: dict) -> str:
 def county_facts(store: Store, county: str, year: int) -> dict | None:
     rows = store.find("county_facts", "county = ? and year = ?", [county, year])
     return rows[0]["data"] if rows else None
+
+
+def finance_years(store: Store) -> list[int]:
+    """Years for which some household has income and expenditure recorded."""
+    return [r["year"] for r in store.db.query(
+        "select distinct year from finances where deleted = 0 order by year")]
+
+
+def default_year(store: Store) -> int | None:
+    """The evaluation year to show when none is chosen: the latest year with household finances,
+    else the latest year with policy values."""
+    years = finance_years(store) or policy_years(store)
+    return years[-1] if years else None

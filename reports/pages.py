@@ -1,0 +1,163 @@
+"""Paper sizes, page furniture (title, village, 第 n / N 页) and building a story into a PDF."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from reportlab.lib.colors import black
+from reportlab.lib.pagesizes import A1, A2, A3, A4, landscape as _landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .fonts import FAMILY, register_fonts
+from .styles import GRID, MUTED, Styles, make_styles
+from .write import write_pdf
+
+PAPERS = {"A4": A4, "A3": A3, "A2": A2, "A1": A1}
+
+
+def page_size(paper: str = "A4", landscape: bool = False) -> tuple[float, float]:
+    """(width, height) in points of an A-series sheet, portrait or landscape."""
+    try:
+        size = PAPERS[str(paper).upper()]
+    except KeyError:
+        raise ValueError(f"unknown paper {paper!r}; one of {', '.join(PAPERS)}") from None
+    return _landscape(size) if landscape else size
+
+
+def page_margin(size: tuple[float, float]) -> float:
+    """Margin grows with the sheet: 10 mm on A4 (printers' dead zone), ~27 mm on A1."""
+    return max(10 * mm, min(size) * 0.045)
+
+
+@dataclass
+class Furniture:
+    """What every page shows around the story."""
+    title: str = ""        # top centre: the report, e.g. "石门村精准扶贫施工图"
+    place: str = ""        # top left: 县 乡 村
+    period: str = ""       # top right: "2017年度"
+    footer: str = ""       # bottom left: who made it and when
+
+
+class NumberedCanvas(Canvas):
+    """Holds pages back until the end so each can say "第 n / N 页"."""
+
+    def __init__(self, *args, label_size: float = 9, label_y: float = 20, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict] = []
+        self._label_size = label_size
+        self._label_y = label_y
+
+    def showPage(self):
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def draw_page_label(self, n: int, total: int) -> None:
+        self.saveState()
+        self.setFont(FAMILY, self._label_size)
+        self.setFillColor(MUTED)
+        self.drawCentredString(self._pagesize[0] / 2, self._label_y, f"第 {n} / {total} 页")
+        self.restoreState()
+
+    def emit_page(self, n: int, total: int) -> None:
+        """Write held page n (its state is current) to the file."""
+        Canvas.showPage(self)
+
+    def save(self):
+        total = len(self._held_pages)
+        for n, state in enumerate(self._held_pages, 1):
+            self.__dict__.update(state)
+            self.draw_page_label(n, total)
+            self.emit_page(n, total)
+        Canvas.save(self)
+
+
+class ReportDoc(BaseDocTemplate):
+    """One frame per page; furniture drawn by the PageTemplate's onPage."""
+
+    HEADER, FOOTER = 2.4, 2.0       # bands above and below the frame, in furniture sizes
+
+    def __init__(self, filename, pagesize, furniture: Furniture, furniture_size: float, **kw):
+        self.margin = page_margin(pagesize)
+        self.fsize = furniture_size
+        header_h, footer_h = furniture_size * self.HEADER, furniture_size * self.FOOTER
+        super().__init__(filename, pagesize=pagesize, leftMargin=self.margin,
+                         rightMargin=self.margin, topMargin=self.margin + header_h,
+                         bottomMargin=self.margin + footer_h, title=furniture.title,
+                         author="驻村帮扶工作队", creator="fupin reports",
+                         # the canvas' initial font, else every page names unembedded Helvetica
+                         initialFontName=FAMILY, **kw)
+        self.furniture = furniture
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    def _furniture(self, canv: Canvas, doc) -> None:
+        w, h = self.pagesize
+        m, fs, f = self.margin, self.fsize, self.furniture
+        canv.saveState()
+        canv.setFont(FAMILY, fs)
+        canv.setFillColor(MUTED)
+        top = h - m - fs
+        canv.drawString(m, top, f.place)
+        canv.drawRightString(w - m, top, f.period)
+        canv.setFillColor(black)
+        canv.setFont(FAMILY, fs * 1.1)
+        canv.drawCentredString(w / 2, top, f.title)
+        canv.setStrokeColor(GRID)
+        canv.setLineWidth(max(0.5, fs * 0.05))
+        canv.line(m, top - fs * 0.6, w - m, top - fs * 0.6)
+        canv.setFont(FAMILY, fs * 0.9)
+        canv.setFillColor(MUTED)
+        canv.drawString(m, m + fs * 0.3, f.footer)
+        canv.restoreState()
+
+
+@dataclass
+class Layout:
+    """A report's page: sheet size and the frame width its columns are fitted to."""
+    size: tuple[float, float]
+    width: float
+
+    @classmethod
+    def of(cls, paper: str, landscape: bool) -> "Layout":
+        size = page_size(paper, landscape)
+        return cls(size, size[0] - 2 * page_margin(size))
+
+
+def render_story(out_path, story_fn: Callable[[Styles], list], furniture: Furniture, *,
+                 paper: str, landscape: bool, ems: float, base_size: float | None = None,
+                 max_base: float | None = None, tile_paper: str | None = None,
+                 overlap_mm: float = 10.0) -> Path:
+    """Lay out story_fn(styles) on `paper` and write it to out_path atomically.
+
+    The base font size is the frame width divided by `ems` (each report's columns are sized in
+    em), so a sheet twice as wide prints everything twice as large, up to `max_base` (beyond
+    it a wider sheet gives wider text columns and more rows per page instead). With
+    `tile_paper`, each big page is also cut into overlapping tiles of that paper (reports.tile).
+    """
+    register_fonts()
+    layout = Layout.of(paper, landscape)
+    base = layout.width / ems if max_base is None else min(layout.width / ems, max_base)
+    base = base_size or base
+    fsize = max(7.0, base * 0.8)
+    height = layout.size[1] - 2 * page_margin(layout.size) \
+        - fsize * (ReportDoc.HEADER + ReportDoc.FOOTER)
+    styles = make_styles(base, layout.width, height)
+    story = story_fn(styles)           # built before the file is touched
+    label = dict(label_size=fsize, label_y=page_margin(layout.size) + fsize * 0.3)
+    if tile_paper:
+        from .tile import TilingCanvas
+        maker = partial(TilingCanvas, tile_paper=tile_paper, overlap=overlap_mm * mm,
+                        tile_title=furniture.title, **label)
+    else:
+        maker = partial(NumberedCanvas, **label)
+
+    def build(tmp_path: Path) -> None:
+        doc = ReportDoc(str(tmp_path), layout.size, furniture, fsize)
+        doc.build(story, canvasmaker=maker)
+
+    return write_pdf(out_path, build)

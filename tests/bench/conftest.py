@@ -1,0 +1,33 @@
+"""Benchmark fixtures: the demo county of 150 villages × 500 households, made once and cached."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("FUPIN_BENCH_DIR", "/tmp/fupin-bench"))
+VILLAGES = int(os.environ.get("FUPIN_BENCH_VILLAGES", "150"))
+HOUSEHOLDS = int(os.environ.get("FUPIN_BENCH_HOUSEHOLDS", "500"))
+
+
+@pytest.fixture(scope="session")
+def county_db() -> Path:
+    """The demo county file (python main.py demo … --villages 150 --households 500)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"county-{VILLAGES}x{HOUSEHOLDS}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".part.db")
+        tmp.unlink(missing_ok=True)
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", str(tmp), "--villages",
+                        str(VILLAGES), "--households", str(HOUSEHOLDS)], check=True)
+        tmp.rename(path)
+    return path
+
+
+def report(name: str, seconds: float, floor: float | None = None, floor_name: str = "") -> None:
+    line = f"BENCH {name}: {seconds:.2f} s"
+    if floor is not None:
+        line += f"   (floor, {floor_name}: {floor:.2f} s)"
+    print(line)

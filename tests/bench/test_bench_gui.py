@@ -1,0 +1,146 @@
+"""GUI benchmark on a county file (150 villages × 500 households): first paint and filtering.
+
+Not part of `make test`; run with `make bench`. The county file is made once (about two
+minutes) into FUPIN_BENCH_DB or ~/.cache/fupin/bench-county-150x500.db and kept.
+"""
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel, QMainWindow  # noqa: E402
+
+VILLAGES, HOUSEHOLDS = 150, 500
+
+
+@pytest.fixture(scope="module")
+def county_db() -> Path:
+    path = Path(os.environ.get("FUPIN_BENCH_DB") or
+                Path.home() / ".cache" / "fupin" / f"bench-county-{VILLAGES}x{HOUSEHOLDS}.db")
+    if not path.exists():
+        from storage.db import open_store
+        from storage.demo import generate
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        store = open_store(partial, create=True, role="county", operator="bench")
+        generate(store, villages=VILLAGES, households=HOUSEHOLDS)
+        store.close()
+        partial.rename(path)
+    return path
+
+
+class PaintWatch(QObject):
+    """Records when a widget is first painted."""
+
+    def __init__(self, widget, condition=lambda: True):
+        super().__init__(widget)
+        self.at = None
+        self.condition = condition
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Paint and self.at is None and self.condition():
+            self.at = time.perf_counter()
+        return False
+
+
+def _ms(t0, t1):
+    return (t1 - t0) * 1000
+
+
+def test_first_paint_and_filter_latency(qtbot, county_db, tmp_path):
+    from gui.app import install_font
+    from gui.main_window import MainWindow
+    from PySide6.QtWidgets import QApplication
+    install_font(QApplication.instance())
+
+    # A bare QMainWindow in the same run: the floor for "first paint".
+    t0 = time.perf_counter()
+    bare = QMainWindow()
+    bare.setCentralWidget(QLabel("空"))
+    watch = PaintWatch(bare)
+    bare.resize(1366, 768)
+    bare.show()
+    qtbot.addWidget(bare)
+    qtbot.waitUntil(lambda: watch.at is not None, timeout=10000)
+    bare_ms = _ms(t0, watch.at)
+    bare.close()
+
+    settings = QSettings(str(tmp_path / "bench.ini"), QSettings.IniFormat)
+    t0 = time.perf_counter()
+    window = MainWindow(settings, "bench")
+    qtbot.addWidget(window)
+    first = PaintWatch(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_file(county_db)
+    qtbot.waitUntil(lambda: first.at is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.work is not None, timeout=60000)
+    viewport = window.work.table.viewport()
+    rows = PaintWatch(viewport, lambda: window.work.model.rowCount() > 0)
+    viewport.update()
+    qtbot.waitUntil(lambda: rows.at is not None, timeout=60000)
+    window_ms, table_ms = _ms(t0, first.at), _ms(t0, rows.at)
+    households = window.work.model.rowCount()
+    qtbot.waitUntil(lambda: window.criteria.complete, timeout=300000)
+    criteria_s = time.perf_counter() - t0
+
+    def timed_filter(change, repeats=3):
+        """Time from a filter change to the table repainted with the new rows."""
+        times = []
+        for i in range(repeats):
+            t = time.perf_counter()
+            change(i)
+            painted = PaintWatch(viewport)
+            viewport.update()
+            qtbot.waitUntil(lambda: painted.at is not None, timeout=30000)
+            times.append(_ms(t, painted.at))
+            painted.deleteLater()
+        return min(times), max(times)
+
+    bar = window.work.filter_bar
+    names = ["王建", "李小红", "张"]
+
+    def text_filter(i):
+        bar.text.setText(names[i % len(names)])
+        bar.flush()
+
+    text_ms = timed_filter(text_filter)
+    text_rows = window.work.model.rowCount()
+    bar.text.setText("")
+    bar.flush()
+
+    def status_filter(i):
+        bar.status.setCurrentIndex(bar.status.findData(["已脱贫", "__poor__", "返贫"][i % 3]))
+
+    status_ms = timed_filter(status_filter)
+    bar.status.setCurrentIndex(0)
+
+    def criterion_filter(i):
+        bar.criterion.setCurrentIndex(bar.criterion.findData([2, 9, 10][i % 3]))
+
+    criterion_ms = timed_filter(criterion_filter)
+    bar.criterion.setCurrentIndex(0)
+
+    t = time.perf_counter()
+    window.work.table.sortByColumn(1, Qt.AscendingOrder)
+    sort_ms = _ms(t, time.perf_counter())
+
+    print(f"\n== GUI benchmark: {county_db.name}, {households} households ==")
+    print(f"first paint, bare QMainWindow:            {bare_ms:8.1f} ms")
+    print(f"first paint, MainWindow (frame):          {window_ms:8.1f} ms")
+    print(f"household table painted with rows:        {table_ms:8.1f} ms")
+    print(f"12 criteria of every household computed:  {criteria_s:8.1f} s (worker thread)")
+    print(f"text filter → repaint (min/max of 3):     {text_ms[0]:8.1f} / {text_ms[1]:.1f} ms"
+          f"  ({text_rows} rows for the last)")
+    print(f"status filter → repaint (min/max of 3):   {status_ms[0]:8.1f} / {status_ms[1]:.1f} ms")
+    print(f"unmet-criterion filter → repaint:         {criterion_ms[0]:8.1f} / "
+          f"{criterion_ms[1]:.1f} ms")
+    print(f"sort by 户主 (75,000 ids):                 {sort_ms:8.1f} ms")
+    window.close()
+    assert households == VILLAGES * HOUSEHOLDS
