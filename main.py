@@ -109,49 +109,65 @@ def _year(args, store) -> int:
 
 
 def cmd_check(args) -> int:
-    from forms.criteria.county import evaluate_county
-    from forms.criteria.household import evaluate_household
-    from forms.criteria.village import evaluate_village
-    from storage import snapshots
-    from storage.register import find_village
+    from forms.criteria.batch import bulk
     store = _open(args, args.file)
     year = _year(args, store)
+    with bulk():            # a county is ~600,000 dicts read by three levels of rules
+        result = _check(args, store, year)
+    store.close()
+    _emit(result, args.format)
+    return EXIT_OK
+
+
+def _check(args, store, year: int) -> dict:
+    from forms.criteria.county import evaluate_county
+    from forms.criteria.household import evaluate_household
+    from storage import snapshots
+    from storage.register import find_village
     if args.household:
         snap = snapshots.household_snapshot(store, args.household, year)
         if snap is None:
             raise UserError(f"没有这一户：{args.household}（household not found）")
         result = evaluate_household(snap).to_dict()
         result["household_no"] = snap["household"]["household_no"]
-    elif args.village:
+        return result
+    if args.village:
         village = find_village(store, args.village)
         if village is None:
             raise UserError(f"没有行政区划代码为 {args.village} 的村（village not found）")
-        result = _village_result(snapshots.village_snapshot(store, village, year),
-                                 evaluate_household, evaluate_village)
+        return _village_result(snapshots.village_snapshot(store, village, year))
+    counties = sorted({v["county"] for v in store.find("villages")})
+    if not counties:
+        raise UserError("数据库中还没有村（no villages）")
+    county = args.county_name or counties[0]
+    snap = snapshots.county_snapshot(store, county, year)
+    # Per village the 17 criteria and a tally of its households' 12 (the households' own
+    # reasons are `check --village`'s: for 75,000 households they would be ~400 MB of JSON).
+    return {"year": year, "county": county,
+            "villages": [_village_result(v, summary=True) for v in snap["villages"]],
+            "county_criteria": evaluate_county(snap).to_dict()["criteria"]}
+
+
+def _village_result(vsnap: dict, summary: bool = False) -> dict:
+    from forms.criteria.batch import evaluate_households
+    from forms.criteria.village import evaluate_village
+    results = evaluate_households(vsnap["households"])
+    out = {"year": vsnap["year"], "village_code": vsnap["village"]["code"],
+           "village_name": vsnap["village"]["name"]}
+    if summary:
+        tally = {status: [0] * 12 for status in ("met", "unmet", "unknown", "not_applicable")}
+        for r in results:
+            for c in r.criteria:
+                tally[c.status][c.no - 1] += 1
+        out["households"] = len(results)
+        out["eligible_to_exit"] = sum(r.eligible_to_exit for r in results)
+        out["household_criteria"] = [{"no": no, **{s: tally[s][no - 1] for s in tally}}
+                                     for no in range(1, 13)]
     else:
-        counties = sorted({v["county"] for v in store.find("villages")})
-        if not counties:
-            raise UserError("数据库中还没有村（no villages）")
-        county = args.county_name or counties[0]
-        snap = snapshots.county_snapshot(store, county, year)
-        result = {"year": year, "county": county,
-                  "villages": [_village_result(v, evaluate_household, evaluate_village)
-                               for v in snap["villages"]],
-                  "county_criteria": evaluate_county(snap).to_dict()["criteria"]}
-    store.close()
-    _emit(result, args.format)
-    return EXIT_OK
-
-
-def _village_result(vsnap, evaluate_household, evaluate_village) -> dict:
-    households = []
-    for h in vsnap["households"]:
-        d = evaluate_household(h).to_dict()
-        d["household_no"] = h["household"]["household_no"]
-        households.append(d)
-    return {"year": vsnap["year"], "village_code": vsnap["village"]["code"],
-            "village_name": vsnap["village"]["name"], "households": households,
-            "village_criteria": evaluate_village(vsnap).to_dict()["criteria"]}
+        out["households"] = [{**r.to_dict(), "household_no": h["household"]["household_no"]}
+                             for h, r in zip(vsnap["households"], results)]
+    out["village_criteria"] = evaluate_village(vsnap).to_dict()["criteria"]
+    return out
 
 
 def cmd_lint(args) -> int:
@@ -191,6 +207,13 @@ def _emit(result: dict, fmt: str) -> None:
     for village in result.get("villages", [result]):
         print(f"== {village.get('village_name', '')} {village['village_code']}  "
               f"{village['year']} 年 ==")
+        if isinstance(village["households"], int):
+            unmet = "  ".join(f"{c['no']}:{c['unmet']}" for c in village["household_criteria"])
+            print(f"  {village['households']} 户，可脱贫 {village['eligible_to_exit']} 户；"
+                  f"各项未达标户数  {unmet}")
+            failed = [str(c["no"]) for c in village["village_criteria"] if c["status"] == "unmet"]
+            print(f"  村级17项未达标：{'、'.join(failed) or '无'}")
+            continue
         for h in village["households"]:
             unmet = [str(c["no"]) for c in h["criteria"] if c["status"] == "unmet"]
             unknown = [str(c["no"]) for c in h["criteria"] if c["status"] == "unknown"]
@@ -210,6 +233,50 @@ def _print_household(result: dict) -> None:
         print(f"{c['no']:>3}. {MARK[c['status']]:<6} {c['title']}")
         for r in c["reasons"]:
             print(f"       {r}")
+
+
+def _date_option(value: str | None, option: str):
+    if value is None:
+        return None
+    from datetime import date
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{option} 的日期应写成 2017-06-30，而不是 {value}（bad date）") from None
+
+
+def cmd_report(args) -> int:
+    from datetime import date
+    from reports.batch import ReportError, ReportOptions, county_reports, village_report
+    options = ReportOptions(
+        paper=args.paper, landscape=args.landscape, tile_paper=args.tile,
+        since=_date_option(args.since, "--since"), start=_date_option(args.start, "--start"),
+        end=_date_option(args.end, "--end"), notice=args.notice)
+    posting = _date_option(args.date, "--date") or date.today()
+    title = options.title(args.kind)
+    store = _open(args, args.file)
+    try:
+        year = _year(args, store)
+        if args.county:
+            def progress(done: int, total: int, name: str) -> None:
+                if sys.stderr.isatty() or args.progress:
+                    filled = 30 * done // max(total, 1)
+                    print(f"\r{title} [{'#' * filled}{'.' * (30 - filled)}] "
+                          f"{done}/{total} 个村 {name:<8}", end="", file=sys.stderr, flush=True)
+            paths = county_reports(store, year, args.kind, args.out, options,
+                                   posting_date=posting, progress=progress)
+            if sys.stderr.isatty() or args.progress:
+                print(file=sys.stderr)
+            print(f"已生成 {len(paths)} 个村的{title}（{year}年）→ {args.out}")
+        else:
+            path = village_report(store, args.village, year, args.kind, args.out, options,
+                                  posting_date=posting)
+            print(f"已生成{title}（{year}年）→ {path}")
+    except ReportError as e:
+        raise UserError(str(e)) from None
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def cmd_gui(args) -> int:
@@ -270,6 +337,35 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int)
     s.add_argument("--format", choices=["json", "text"], default="text")
     s.set_defaults(func=cmd_lint)
+
+    s = sub.add_parser("report", help="打印报表：施工图、进度表、公示/公告、需求清单、工作台账、明白卡",
+                       description="把一个村（或全部村）的报表写成 PDF。")
+    s.add_argument("kind", choices=["plan", "progress", "notice", "needs", "ledger", "card"],
+                   help="plan 施工图 / progress 进度表 / notice 公示公告 / needs 需求清单 / "
+                        "ledger 工作台账 / card 明白卡")
+    s.add_argument("file", help="数据库文件")
+    target = s.add_mutually_exclusive_group(required=True)
+    target.add_argument("--village", help="村的行政区划代码")
+    target.add_argument("--county", action="store_true",
+                        help="全部村，每村一个文件：<代码>-<村名>-<报表>.pdf")
+    s.add_argument("--out", required=True, help="PDF 文件（--county 时为文件夹）")
+    s.add_argument("--year", type=int, help="年度（默认：最近有收入数据的年度）")
+    s.add_argument("--paper", choices=["A4", "A3", "A2", "A1"],
+                   help="纸张（默认：施工图、进度表 A3，其余 A4）")
+    orientation = s.add_mutually_exclusive_group()
+    orientation.add_argument("--landscape", dest="landscape", action="store_true", default=None,
+                             help="横向")
+    orientation.add_argument("--portrait", dest="landscape", action="store_false", help="纵向")
+    s.add_argument("--tile", choices=["A4", "A3"], help="施工图分块打印在 A4/A3 纸上（可拼贴）")
+    s.add_argument("--since", help="进度表：列出此日期以来的户状态变化（默认当年1月1日）")
+    s.add_argument("--start", help="台账的开始日期；公示的张贴日期")
+    s.add_argument("--end", help="台账的结束日期")
+    s.add_argument("--notice", choices=["planned_exit", "exited", "new", "returned"],
+                   default="planned_exit",
+                   help="公示种类：拟脱贫户 / 脱贫户 / 新识别贫困户 / 返贫户（默认 planned_exit）")
+    s.add_argument("--date", help="张贴（制表）日期，默认今天")
+    s.add_argument("--progress", action="store_true", help="显示进度")
+    s.set_defaults(func=cmd_report)
     return p
 
 

@@ -9,6 +9,7 @@ from forms.criteria.household import evaluate_household
 from forms.criteria.result import UNMET
 from storage import browse
 from storage.db import Store
+from forms.criteria.batch import evaluate_households
 from storage.snapshots import household_snapshot, household_snapshots
 
 from .tasks import Task
@@ -72,11 +73,10 @@ class CriteriaCache(QObject):
                 for i, vid in enumerate(village_ids):
                     if task.cancelled:
                         return None
-                    part = {}
-                    for snap in household_snapshots(reader, year, village_id=vid):
-                        result = evaluate_household(snap)
-                        part[snap["household"]["id"]] = (
-                            vid, tuple(c.status for c in result.criteria))
+                    snaps = household_snapshots(reader, year, village_id=vid,
+                                                with_measures=False)
+                    part = {snap["household"]["id"]: (vid, tuple(c.status for c in r.criteria))
+                            for snap, r in zip(snaps, evaluate_households(snaps))}
                     task.chunk(part)
                     task.progress(i + 1, total)
             finally:

@@ -194,7 +194,7 @@ def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> s
     data.pop("year", None)
     existing = store.find("village_facts", "village_id = ? and year = ?", [village_id, year])
     if existing:
-        merged = {**existing[0]["data"], **data}
+        merged = {**(existing[0]["data"] or {}), **data}
         store.update("village_facts", existing[0]["id"], {"data": merged})
         return existing[0]["id"]
     return store.insert("village_facts", {"village_id": village_id, "year": year, "data": data})
@@ -211,7 +211,7 @@ def set_county_facts(store: Store, county: str, year: int, data: dict) -> str:
     data.pop("year", None)
     existing = store.find("county_facts", "county = ? and year = ?", [county, year])
     if existing:
-        store.update("county_facts", existing[0]["id"], {"data": {**existing[0]["data"], **data}})
+        store.update("county_facts", existing[0]["id"], {"data": {**(existing[0]["data"] or {}), **data}})
         return existing[0]["id"]
     return store.insert("county_facts", {"county": county, "year": year, "data": data})
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from forms.criteria.batch import paused_gc
+
 from .db import Store
 from .register import county_facts, policy_for, village_facts
 
@@ -15,9 +17,16 @@ def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
 
 
 def household_snapshots(store: Store, year: int, *, village_id: str | None = None,
-                        household_ids: list[str] | None = None) -> list[dict]:
+                        household_ids: list[str] | None = None,
+                        with_measures: bool = True) -> list[dict]:
     """Snapshots for every household of a village (or the given ones, or the whole file), with
-    four queries in all rather than four per household."""
+    four queries in all rather than four per household. The criteria need no measures; the
+    data-quality checks do."""
+    with paused_gc():
+        return _household_snapshots(store, year, village_id, household_ids, with_measures)
+
+
+def _household_snapshots(store, year, village_id, household_ids, with_measures) -> list[dict]:
     if household_ids is not None:
         marks = ",".join("?" * len(household_ids))
         scope, args = f"id in ({marks})", list(household_ids)
@@ -32,7 +41,7 @@ def household_snapshots(store: Store, year: int, *, village_id: str | None = Non
     finances = store.find("finances", f"{sub} and year in (?, ?)", [*args, year, year - 1])
     this_year = {f["household_id"]: f for f in finances if f["year"] == year}
     last_year = {f["household_id"]: f for f in finances if f["year"] == year - 1}
-    measures = _group(store.find("measures", sub, args), "household_id")
+    measures = _group(store.find("measures", sub, args), "household_id") if with_measures else {}
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
     return [{
         "year": year, "household": h, "members": members.get(h["id"], []),
@@ -51,7 +60,8 @@ def village_snapshot(store: Store, village: dict, year: int) -> dict:
         "year": year, "village": village,
         "facts": village_facts(store, village["id"], year),
         "facts_prev": village_facts(store, village["id"], year - 1),
-        "households": household_snapshots(store, year, village_id=village["id"]),
+        "households": household_snapshots(store, year, village_id=village["id"],
+                                          with_measures=False),
         "policy": policy_for(store, year), "policy_prev": policy_for(store, year - 1),
     }
 
@@ -60,7 +70,7 @@ def county_snapshot(store: Store, county: str, year: int) -> dict:
     """Every village of the county, with their households (one pass over the file)."""
     villages = store.find("villages", "county = ?", [county], order_by="township, code")
     by_village: dict[str, list[dict]] = defaultdict(list)
-    for snap in household_snapshots(store, year):
+    for snap in household_snapshots(store, year, with_measures=False):
         by_village[snap["household"]["village_id"]].append(snap)
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
     return {

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .. import choices as C
 from ..idnumber import check_id_number, normalize_id_number
-from .household import (HouseholdView, Person, birth_from_date, birth_from_id, enum,
+from .household import (HouseholdView, Person, household_view, birth_from_date, birth_from_id, enum,
                         evaluate_view)
 from .result import UNMET, fen
 
@@ -94,7 +94,7 @@ def lint(households: list[dict], year: int, policy: dict | None = None) -> list[
         hs = {**hs, "year": year}
         if hs.get("policy") is None:
             hs["policy"] = policy
-        v = HouseholdView(hs)
+        v = household_view(hs)
         for p in v.people:
             idn = _member_checks(out, v, p)
             if idn:

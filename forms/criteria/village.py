@@ -22,7 +22,7 @@ from typing import Callable
 from .. import choices as C
 from ..facts import VILLAGE_FACTS
 from ..fields import Form
-from .household import (TOILETS, HouseholdView, disposable_fen, classify_ncms,
+from .household import (TOILETS, HouseholdView, household_view, disposable_fen, classify_ncms,
                         classify_pension, classify_schooling, enum, flag)
 from .result import (MAYBE, MET, NA, NO, PASSING, UNKNOWN, UNMET, YES, CriterionResult, Share,
                      fen, judge_share, number, pct, plain, shown)
@@ -168,7 +168,7 @@ class Register:
                     hs["policy"] = policy
                     if hs.get("policy_prev") is None:
                         hs["policy_prev"] = policy_prev
-            self.views.append(HouseholdView(hs))
+            self.views.append(household_view(hs))
         self.registered = [v for v in self.views if registered(v.hh, year)]
         self.policy = policy if isinstance(policy, dict) else None
         self.policy_prev = policy_prev if isinstance(policy_prev, dict) else None
