@@ -174,15 +174,17 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
     attribute = rng.choices(C.POVERTY_ATTRIBUTES, [70, 25, 5])[0]
     dibao = {"一般贫困户": "无", "低保贫困户": rng.choice(["一类", "二类"]),
              "特困供养(五保)贫困户": "无"}[attribute]
-    cause = rng.choices(C.POVERTY_CAUSES, [20, 6, 10, 4, 6, 5, 18, 8, 15, 3, 3, 2])[0]
     cadre = rng.choice(cadre_ids[4:] or cadre_ids)
     good = status == C.STATUS_EXITED or rng.random() < 0.55   # fails fewer criteria
     fail = (lambda p: rng.random() < (p / 4 if good else p))
+    people, working = _members(rng, size, surname, fail)
+    cause = _cause(rng, people)
     hid = add("households", {
         "village_id": vid, "group_id": rng.choice(group_ids), "household_no": f"{hi + 1:04d}",
         "status": status, "identification_year": ident, "planned_exit_year": planned,
         "exit_year": exit_year, "poverty_attribute": attribute, "dibao_class": dibao,
-        "main_cause": cause, "other_causes": rng.sample(C.POVERTY_CAUSES, rng.randint(0, 2)),
+        "main_cause": cause, "other_causes": [c for c in rng.sample(
+            ("缺技术", "缺资金", "缺劳力", "缺土地", "缺水", "因灾"), rng.randint(0, 2)) if c != cause],
         "cadre_id": cadre, "household_size": size if rng.random() > 0.02 else size + 1,
         "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
         "address": f"{code[-3:]}号附近",
@@ -199,7 +201,8 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
         "road_distance_km": round(rng.uniform(0.1, 6), 1),
         "road_type": rng.choice(C.ROAD_TYPES), "fuel_type": rng.choice(C.FUEL_TYPES[:3]),
         "in_cooperative": rng.random() < 0.4, "has_bank_account": rng.random() < 0.95})
-    working = _members(rng, add, hid, size, surname, fail)
+    for person in people:
+        add("members", {"household_id": hid, **person})
     base = rng.uniform(2300, 4200) if good else rng.uniform(1700, 3300)
     for k, year in enumerate((2015, 2016, 2017)):
         per_capita = base * (1.1 ** k)
@@ -253,8 +256,29 @@ def _progress(rng, planned_date: date) -> dict:
             if done else None}
 
 
-def _members(rng, add, hid, size, surname, fail) -> bool:
-    """Members with valid ID numbers; returns whether anyone of working age works."""
+def _cause(rng, people: list[dict]) -> str:
+    """A main cause that fits the family (因病 where someone is ill, 因学 where a child is in
+    school), with a few misfits left in for the data-quality checks to find."""
+    ill = any(p["health"] in ("长期慢性病", "患有大病") for p in people)
+    disabled = any(p["health"] == "残疾" for p in people)
+    studying = any(p["school_status"] in ("高中", "中职", "初中") for p in people)
+    if rng.random() < 0.03:
+        return rng.choice(["因病", "因学"])
+    options = [("缺技术", 18), ("缺资金", 15), ("缺劳力", 8), ("缺土地", 6), ("缺水", 5),
+               ("因灾", 4), ("交通条件落后", 3), ("自身发展动力不足", 3), ("其他", 2)]
+    if ill:
+        options.append(("因病", 60))
+    if disabled:
+        options.append(("因残", 40))
+    if studying:
+        options.append(("因学", 30))
+    causes, weights = zip(*options)
+    return rng.choices(causes, weights)[0]
+
+
+def _members(rng, size, surname, fail) -> tuple[list[dict], bool]:
+    """Members with valid ID numbers, and whether anyone of working age works."""
+    rows = []
     head_age = rng.randint(28, 72)
     people = [("户主", head_age, "男" if rng.random() < 0.85 else "女")]
     if size > 1:
@@ -282,8 +306,8 @@ def _members(rng, add, hid, size, surname, fail) -> bool:
         if 16 <= age <= 55 and labour in C.LABOR_ABILITIES[:2] and rng.random() < 0.5:
             migrant = rng.choice(["县内", "省内", "省外"])
             working = True
-        add("members", {
-            "household_id": hid, "name": _name(rng, surname if relation in (
+        rows.append({
+            "name": _name(rng, surname if relation in (
                 "户主", "子", "女", "孙子女") else None), "relation": relation,
             "id_number": make_id_number(COUNTY_CODE, birth, rng.randint(1, 999), sex),
             "sex": sex, "birth_date": birth.isoformat(), "ethnicity": rng.choices(
@@ -293,4 +317,4 @@ def _members(rng, add, hid, size, surname, fail) -> bool:
             "skills_trained": (not fail(0.2)) if labour in C.LABOR_ABILITIES[:2] else False,
             "migrant_work": migrant, "migrant_months": rng.randint(3, 10) if migrant != "无" else 0,
             "ncms": not fail(0.03), "pension_insured": (not fail(0.08)) if age >= 16 else False})
-    return working
+    return rows, working
