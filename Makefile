@@ -18,7 +18,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/bench -s -q -o addopts="" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -s -q -o addopts="" $(or $(PYTEST_ARGS),tests/bench)
 
 demo: $(STAMP)
 	$(PY) main.py demo demo.db --villages 3 --households 50

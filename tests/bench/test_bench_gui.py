@@ -1,7 +1,7 @@
 """GUI benchmark on a county file (150 villages × 500 households): first paint and filtering.
 
-Not part of `make test`; run with `make bench`. The county file is made once (about two
-minutes) into FUPIN_BENCH_DB or ~/.cache/fupin/bench-county-150x500.db and kept.
+Not part of `make test`; run with `make bench`. The county file comes from the `county_db`
+fixture in tests/bench/conftest.py (made once, cached).
 """
 import os
 import time
@@ -10,29 +10,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+from .conftest import HOUSEHOLDS, VILLAGES  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QMainWindow  # noqa: E402
-
-VILLAGES, HOUSEHOLDS = 150, 500
-
-
-@pytest.fixture(scope="module")
-def county_db() -> Path:
-    path = Path(os.environ.get("FUPIN_BENCH_DB") or
-                Path.home() / ".cache" / "fupin" / f"bench-county-{VILLAGES}x{HOUSEHOLDS}.db")
-    if not path.exists():
-        from storage.db import open_store
-        from storage.demo import generate
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        store = open_store(partial, create=True, role="county", operator="bench")
-        generate(store, villages=VILLAGES, households=HOUSEHOLDS)
-        store.close()
-        partial.rename(path)
-    return path
-
 
 class PaintWatch(QObject):
     """Records when a widget is first painted."""
