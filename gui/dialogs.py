@@ -83,7 +83,7 @@ class OperatorDialog(QDialog):
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.NoInsert)
-        known = [str(x) for x in (settings.value("operators", []) or []) if x]
+        known = [str(x) for x in (_operators(settings)) if x]
         self.combo.addItems(known)
         last = settings.value("last_operator", "")
         if last:
@@ -112,8 +112,17 @@ class OperatorDialog(QDialog):
         self.accept()
 
 
+def _operators(settings: QSettings) -> list:
+    """Saved operator names. QSettings hands back a one-name list as a plain string (an ini file
+    does not keep the list), which must not be read character by character."""
+    value = settings.value("operators", [])
+    if isinstance(value, str):
+        return [value]
+    return list(value or [])
+
+
 def remember_operator(settings: QSettings, name: str) -> None:
-    known = [str(x) for x in (settings.value("operators", []) or []) if x]
+    known = [str(x) for x in (_operators(settings)) if x]
     if name in known:
         known.remove(name)
     settings.setValue("operators", [name] + known[:19])

@@ -125,7 +125,8 @@ class FinanceTab(QWidget):
             if line:
                 ok = per > line if label.endswith("收入") else per >= line
                 color = "#2e7d32" if ok else "#c62828"
-                sign = (">" if ok else "≤") if label.endswith("收入") else ("≥" if ok else "<")
+                # A rich-text label: a bare "<" would open a tag and swallow the rest.
+                sign = ("&gt;" if ok else "≤") if label.endswith("收入") else ("≥" if ok else "&lt;")
                 return (f"{label}：<b style='color:{color}'>{per:,.2f} 元</b> "
                         f"{sign} " + self.tr("贫困线 {0} 元").format(f"{line:g}"))
             return f"{label}：<b>{per:,.2f} 元</b>（" + self.tr("缺少本年度贫困线") + "）"

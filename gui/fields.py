@@ -93,6 +93,9 @@ class LineInput(FieldInput):
         if field.unit:
             layout.addWidget(QLabel(field.unit))
         self.line.setPlaceholderText(self.PLACEHOLDER.get(field.kind, ""))
+        if field.kind in (K.ID_NUMBER, K.DIVISION_CODE):
+            # all 18 (12) characters visible: a cut-off check digit cannot be checked by eye
+            self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("0" * 19) + 12)
         if field.help:
             self.line.setToolTip(field.help)
         self.saved = ""

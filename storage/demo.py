@@ -179,6 +179,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
     fail = (lambda p: rng.random() < (p / 4 if good else p))
     people, working = _members(rng, size, surname, fail)
     cause = _cause(rng, people)
+    water_safe = not fail(0.08)      # tap water counts as safe water; a well may or may not be
     hid = add("households", {
         "village_id": vid, "group_id": rng.choice(group_ids), "household_no": f"{hi + 1:04d}",
         "status": status, "identification_year": ident, "planned_exit_year": planned,
@@ -190,7 +191,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
         "address": f"{code[-3:]}号附近",
         "housing_safe": not fail(0.15), "housing_area_m2": float(
             round(size * rng.uniform(22, 45))) if rng.random() > 0.03 else None,
-        "water_safe": not fail(0.08), "tap_water": not fail(0.25),
+        "water_safe": water_safe, "tap_water": water_safe and not fail(0.25),
         "toilet": "无" if fail(0.12) else rng.choice(["简易卫生厕所", "卫生厕所"]),
         "has_phone": not fail(0.03), "has_cable_tv": not fail(0.1),
         "has_internet": not fail(0.2),
