@@ -24,7 +24,7 @@ class ActionSpec:
 
 
 MENUS = (("file", "文件(&F)"), ("edit", "编辑(&E)"), ("register", "档案(&R)"),
-         ("work", "帮扶(&W)"), ("view", "查看(&V)"), ("help", "帮助(&H)"))
+         ("work", "帮扶(&W)"), ("view", "查看(&V)"), ("reports", "报表(&P)"), ("help", "帮助(&H)"))
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.new", "file", "新建数据库…", QKeySequence.New, "新建一个空的台账数据库文件"),
@@ -49,6 +49,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.needs", "view", "需求清单", "Ctrl+4", needs="store"),
     ActionSpec("view.find", "view", "查找户", QKeySequence.Find, needs="store",
                separator_before=True),
+    ActionSpec("reports.print", "reports", "打印报表…", QKeySequence.Print,
+               "施工图、进度表、公示公告、需求清单、工作台账、明白卡（PDF）", needs="store"),
     ActionSpec("help.about", "help", "关于"),
 )
 

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
                     "work.change_status"):
             toolbar.addAction(self.actions[key])
         toolbar.addSeparator()
+        toolbar.addAction(self.actions["reports.print"])
+        toolbar.addSeparator()
         toolbar.addAction(undo)
         toolbar.addAction(redo)
         self.addToolBar(toolbar)
@@ -734,6 +736,19 @@ class MainWindow(QMainWindow):
             self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
             self.work.filter_bar.text.setFocus()
             self.work.filter_bar.text.selectAll()
+
+    def on_reports_print(self):
+        """The 报表 dialog, with the village chosen in the tree (if any) preselected."""
+        if self.store is None:
+            return None
+        from .reports_dialog import ReportsDialog
+        dialog = ReportsDialog(self.store, self.settings, year=self.year,
+                               village_id=(self.scope or {}).get("village_id"), parent=self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.written.connect(lambda paths: self.statusBar().showMessage(
+            self.tr("已生成 {0} 个 PDF → {1}").format(len(paths), paths[0].parent), 10000))
+        dialog.open()
+        return dialog
 
     def on_help_about(self) -> None:
         about(self)

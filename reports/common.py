@@ -90,7 +90,8 @@ def is_level_village(m: MeasureRow) -> bool:
     return m.level == "村" or not m.household_no
 
 
-def inner_table(rows, widths, styles: Styles, empty_text: str = "", vlines: bool = True) -> Table:
+def inner_table(rows, widths, styles: Styles, empty_text: str = "", vlines: bool = True,
+                extra=()) -> Table:
     """A table nested in a spanned cell: inner lines only, so its columns continue the outer
     table's (the outer cell has no padding, see span_inner). Without `vlines` it has row
     separators only: where the outer row may be taller than the nested table (a one-member
@@ -109,20 +110,41 @@ def inner_table(rows, widths, styles: Styles, empty_text: str = "", vlines: bool
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-    ])
+        *extra])
 
 
-def span_inner(first_col: int, last_col: int, row: int) -> list:
-    """Outer-table commands for a row whose columns first..last hold one inner_table."""
-    a, b = (first_col, row), (last_col, row)
-    return [("SPAN", a, b), ("LEFTPADDING", a, b, 0), ("RIGHTPADDING", a, b, 0),
-            ("TOPPADDING", a, b, 0), ("BOTTOMPADDING", a, b, 0)]
+def span_inner(first_col: int, last_col: int, row: int, last_row: int | None = None) -> list:
+    """Outer-table commands for a row (or the rows row..last_row) whose columns first..last
+    hold one inner_table each. A long table gives the padding once for all its rows: every
+    command is copied again each time the table splits at a page end."""
+    a, b = (first_col, row), (last_col, row if last_row is None else last_row)
+    spans = [("SPAN", (first_col, r), (last_col, r)) for r in range(row, b[1] + 1)]
+    return spans + [("LEFTPADDING", a, b, 0), ("RIGHTPADDING", a, b, 0),
+                    ("TOPPADDING", a, b, 0), ("BOTTOMPADDING", a, b, 0)]
+
+
+class Fit(KeepInFrame):
+    """KeepInFrame that does not measure its content again for the same width when it fitted
+    unshrunk (then any room at least as tall gives the same answer). A table row is measured
+    several times before it is drawn; drawing wraps the content again by itself."""
+
+    def wrap(self, availWidth, availHeight):
+        room = min(self.maxHeight or availHeight, availHeight)
+        done = getattr(self, "_fitted", None)
+        if done is not None and done[0] == availWidth and done[1] <= room:
+            self.width, self.height = done[2]
+            return self.width, self.height
+        self.__dict__.pop("_scale", None)
+        size = super().wrap(availWidth, availHeight)
+        unshrunk = "_scale" not in self.__dict__ and self.height <= room
+        self._fitted = (availWidth, self.height, (self.width, self.height)) if unshrunk else None
+        return size
 
 
 def fit(flowable, styles: Styles, fraction: float = 0.85) -> KeepInFrame:
     """Hold a cell's content to `fraction` of the page height, shrinking it only when it would
     not fit (a table row cannot break across pages, and an oversized one stops the build)."""
-    return KeepInFrame(0, styles.height * fraction, [flowable], mode="shrink")
+    return Fit(0, styles.height * fraction, [flowable], mode="shrink")
 
 
 _BREAK_AFTER = "。；！？\n，、 "

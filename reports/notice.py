@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from . import labels as L
 from .common import (empty_note, fit, furniture, inner_table, span_inner, title_block,
@@ -14,7 +14,7 @@ from .common import (empty_note, fit, furniture, inner_table, span_inner, title_
 from .model import Cadre, HouseholdRow, VillageReportData
 from .pages import render_story
 from .privacy import mask_id, public_member_fields, scrub_ids
-from .styles import Styles, grid_table, table
+from .styles import Para, Styles, grid_table, table
 
 # A4 portrait is 44 em wide: 12 pt type; A3 portrait 17 pt.
 EMS = 44.0
@@ -151,7 +151,7 @@ def _table(data, rows, kind, styles: Styles) -> Table:
         group = f"<br/><font size={styles.base * 0.8:.1f}>{escape(h.group)}</font>" \
             if h.group else ""
         table.append([p(str(i), styles.cell_center),
-                      Paragraph(escape(scrub_ids(h.head_name) or "—") + group, styles.big_name),
+                      Para(escape(scrub_ids(h.head_name) or "—") + group, styles.big_name),
                       p(str(h.people), styles.cell_center),
                       fit(inner_table(members, mw, styles, "（未登记家庭成员）", vlines=False),
                           styles)]

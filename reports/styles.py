@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 from xml.sax.saxutils import escape
 
@@ -36,7 +37,28 @@ def install_cjk_line_rules() -> None:
     paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
 
 
-class StrokedParagraph(Paragraph):
+class Para(Paragraph):
+    """A Paragraph that remembers its line breaks per width.
+
+    A table row is wrapped several times before it is drawn (to size the row, again when the
+    table splits at a page end, again by KeepInFrame, again when drawn), and breaking CJK text
+    into lines is what a long wall chart spends most of its time on. The lines depend only on
+    the width (and the text and style, which do not change), so each width is broken once.
+    """
+
+    def wrap(self, availWidth, availHeight):
+        cache = self.__dict__.setdefault("_lines_by_width", {})
+        hit = cache.get(availWidth)
+        if hit is not None:
+            self.width, self.height, self._wrapWidths, self.blPara = hit
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if availWidth >= 1e-6:      # (reportlab's "cannot fit" answer sets no lines)
+            cache[availWidth] = (self.width, self.height, self._wrapWidths, self.blPara)
+        return size
+
+
+class StrokedParagraph(Para):
     """A Paragraph drawn heavier by also stroking the glyph outlines (the font has no bold)."""
 
     def draw(self):
@@ -75,10 +97,27 @@ class Styles:
     def p(self, text, style: ParagraphStyle | None = None) -> Paragraph:
         """A wrapping cell or line of plain text (escaped; newlines kept)."""
         s = "" if text is None else str(text)
-        return Paragraph(escape(s).replace("\n", "<br/>"), style or self.cell)
+        return Para(escape(s).replace("\n", "<br/>"), style or self.cell)
+
+    def line(self, text, style: ParagraphStyle, room: float):
+        """`text` as a plain string when it fits on one line `room` points wide, else a wrapping
+        paragraph. A table draws a string cell without laying out a paragraph, which is most
+        of the cost of a long chart; the table must style those cells like `style`
+        (string_cells)."""
+        s = "" if text is None else str(text)
+        if "\n" not in s and stringWidth(s, style.fontName, style.fontSize) <= room:
+            return s
+        return self.p(s, style)
 
     def strong(self, text, style: ParagraphStyle | None = None) -> Paragraph:
         return StrokedParagraph(escape("" if text is None else str(text)), style or self.h1)
+
+
+def string_cells(first, last, style: ParagraphStyle) -> list:
+    """Table commands that draw the plain-string cells first..last like `style` would."""
+    align = {TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}.get(style.alignment, "LEFT")
+    return [("FONTSIZE", first, last, style.fontSize), ("LEADING", first, last, style.leading),
+            ("ALIGN", first, last, align), ("TEXTCOLOR", first, last, style.textColor)]
 
 
 def make_styles(base: float, width: float, height: float = 10_000, font: str = FAMILY) -> Styles:
@@ -106,14 +145,33 @@ def make_styles(base: float, width: float, height: float = 10_000, font: str = F
     )
 
 
+class Grid(Table):
+    """A Table that does not lay itself out again for the same width.
+
+    A frame wraps a table and then, when it is too tall, splits it in the same room; a nested
+    table is measured by its row, by KeepInFrame and again when drawn. The cells and styles
+    are fixed once built, so the layout depends only on the width — and on the height only
+    while reportlab's long-table shortcut stops measuring rows at the bottom of the room. A
+    layout of every row is therefore valid for any height at the same width.
+    """
+
+    def _calc(self, availWidth, availHeight):
+        done = getattr(self, "_laid_out", None)
+        if done is not None and done[0] == availWidth and (done[1] or done[2] == availHeight):
+            return
+        super()._calc(availWidth, availHeight)
+        self._laid_out = (availWidth, self._hmax == self._nrows, availHeight)
+
+
 def table(rows, widths, cmds=(), font: str = FAMILY, **kw) -> Table:
     """A Table whose empty cells also use the CJK font (reportlab's default cell font is
     Helvetica, which would be named, unembedded, on every page)."""
-    return Table(rows, colWidths=widths, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
-                                                           *cmds]), **kw)
+    return Grid(rows, colWidths=widths, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                                                          *cmds]), **kw)
 
 
-def grid_table(rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra=()) -> Table:
+def grid_table(rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra=(),
+               paged: bool = False):
     """A bordered table whose first `header_rows` rows are shaded and repeat on every page."""
     cmds = [
         ("GRID", (0, 0), (-1, -1), max(0.4, styles.base * 0.045), GRID),
@@ -133,4 +191,8 @@ def grid_table(rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra
     # Rows never split (reportlab's splitInRow garbles repeated headers and middle-aligned
     # cells); a text that could outgrow a page is cut into continuation rows instead
     # (common.chunk_rows) and nested tables are held to a page by common.fit.
+    if paged:     # a long table: measured once, a Table per page (reports.longtable)
+        from .longtable import PagedTable
+        return PagedTable(rows, widths, [("FONTNAME", (0, 0), (-1, -1), FAMILY), *cmds],
+                          header_rows)
     return table(rows, widths, cmds, repeatRows=header_rows, hAlign="CENTER")
