@@ -94,8 +94,8 @@ MEMBER = Form("member", "家庭成员", record_label="name", fields=(
     Field("skills_year", "培训年度", YEAR),
     Field("migrant_work", "务工状况", ENUM, choices=C.MIGRANT_WORK),
     Field("migrant_months", "务工时间", INT, min=0, max=12, unit="月"),
-    Field("ncms", "参加新型农村合作医疗", BOOL),
-    Field("pension_insured", "参加新型农村社会养老保险", BOOL),
+    Field("ncms", "参加新农合", BOOL, help="参加新型农村合作医疗"),
+    Field("pension_insured", "参加新农保", BOOL, help="参加新型农村社会养老保险"),
     Field("phone", "联系电话", PHONE),
 ))
 

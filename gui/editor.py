@@ -158,6 +158,9 @@ class HouseholdEditor(QWidget):
         layout.addWidget(self.visit_banner)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # seven tabs in the ~550 px the editor gets on a 1366×768 laptop: tighter padding keeps
+        # 状态变更 visible instead of behind scroll arrows
+        self.tabs.tabBar().setStyleSheet("QTabBar::tab { padding: 4px 7px; }")
         layout.addWidget(self.tabs, 1)
 
         self.basic = FormSection(HOUSEHOLD, HOUSEHOLD.sections["基本信息"], columns=1)

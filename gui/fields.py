@@ -95,7 +95,7 @@ class LineInput(FieldInput):
         self.line.setPlaceholderText(self.PLACEHOLDER.get(field.kind, ""))
         if field.kind in (K.ID_NUMBER, K.DIVISION_CODE):
             # all 18 (12) characters visible: a cut-off check digit cannot be checked by eye
-            self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("0" * 19) + 12)
+            self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("0" * 18) + 10)
         if field.help:
             self.line.setToolTip(field.help)
         self.saved = ""

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.criteria.finished.connect(self._criteria_finished)
         self.criteria.updated.connect(self._criteria_updated)
         self.undo_group = QUndoGroup(self)
-        self.setWindowTitle(self.tr("精准扶贫驻村帮扶台账"))
+        self.setWindowTitle("")       # the application display name alone
 
         self.actions = create_actions(self, self)
         undo = self.undo_group.createUndoAction(self, self.tr("撤销"))
@@ -223,7 +223,9 @@ class MainWindow(QMainWindow):
         self.store = result["store"]
         self.store.operator = self.operator
         self.settings.setValue("last_file", str(self.store.path))
-        self.setWindowTitle(self.tr("精准扶贫驻村帮扶台账 — {0}").format(self.store.path.name))
+        # Qt appends the application display name ("… — 精准扶贫驻村帮扶台账") itself
+        self.setWindowTitle(self.store.path.name)
+        self.status_label.clear()          # nothing said about the previous file still holds
         self.year = result["year"]
         self.year_combo.blockSignals(True)
         self.year_combo.clear()

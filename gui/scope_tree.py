@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
 from storage import browse
 
@@ -102,9 +102,11 @@ class ScopeTree(QTreeView):
 
     def load(self, villages: list[dict]) -> None:
         self.model_.load(villages)
-        self.header().resizeSection(0, 110)
-        self.header().resizeSection(1, 42)
-        self.header().resizeSection(2, 48)
+        # names take what the counts leave: no horizontal scroll bar in a 200 px dock
+        header = self.header()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
         self.expandToDepth(1)
         first = self.model_.index(0, 0)
         if first.isValid():

@@ -1,8 +1,6 @@
 """Paper sizes, page furniture (title, village, 第 n / N 页) and building a story into a PDF."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -13,6 +11,8 @@ from reportlab.lib.pagesizes import A1, A2, A3, A4, landscape as _landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from forms.criteria.batch import paused_gc
 
 from .fonts import FAMILY, register_fonts
 from .styles import GRID, MUTED, Styles, make_styles
@@ -141,26 +141,11 @@ def render_story(out_path, story_fn: Callable[[Styles], list], furniture: Furnit
     it a wider sheet gives wider text columns and more rows per page instead). With
     `tile_paper`, each big page is also cut into overlapping tiles of that paper (reports.tile).
     """
-    with _paused_gc():
+    # tens of thousands of live flowables: see paused_gc (measured 1.05 s → 0.93 s)
+    with paused_gc():
         return _render_story(out_path, story_fn, furniture, paper=paper, landscape=landscape,
                              ems=ems, base_size=base_size, max_base=max_base,
                              tile_paper=tile_paper, overlap_mm=overlap_mm)
-
-
-@contextmanager
-def _paused_gc():
-    """Pause the cyclic garbage collector while a report is laid out.
-
-    A 500-household chart is tens of thousands of live flowables; every automatic collection
-    walks them all (measured: 1.05 s → 0.93 s for that chart). The little cyclic garbage a
-    build leaves (~20,000 objects, a few MB) is collected once the collector resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _render_story(out_path, story_fn, furniture: Furniture, *, paper, landscape, ems,

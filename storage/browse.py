@@ -12,6 +12,8 @@ import sqlite_utils
 from forms import choices as C
 
 from .db import Store
+# the GUI reads these from here with the rest of its queries
+from .register import default_year, policy_years as evaluation_years  # noqa: F401
 
 POOR = "__poor__"          # status filter value: every status of a household still poor
 NO_GROUP = "__no_group__"  # group filter value: households of a village without a 社
@@ -209,25 +211,6 @@ def group_choices(store: Store, village_id: str) -> list[tuple[str, str]]:
 
 def village_count(store: Store) -> int:
     return store.db.execute("select count(*) from villages where deleted = 0").fetchone()[0]
-
-
-def default_year(store: Store, today: date | None = None) -> int:
-    """The evaluation year: the latest year with income figures that has policy values."""
-    policy = [r[0] for r in store.db.execute(
-        "select year from policy_values where deleted = 0 order by year")]
-    latest = store.db.execute(
-        "select max(year) from finances where deleted = 0").fetchone()[0]
-    if latest is not None and (not policy or latest in policy):
-        return int(latest)
-    this_year = (today or date.today()).year
-    if policy:
-        return this_year if this_year in policy else policy[-1]
-    return this_year
-
-
-def evaluation_years(store: Store) -> list[int]:
-    return [r[0] for r in store.db.execute(
-        "select year from policy_values where deleted = 0 order by year")]
 
 
 def village_households(store: Store, village_ids_: list[str]) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 """Named operations on the register: villages, groups, cadres, households, members, finances."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 from forms import choices as C
@@ -227,8 +228,14 @@ def finance_years(store: Store) -> list[int]:
         "select distinct year from finances where deleted = 0 order by year")]
 
 
-def default_year(store: Store) -> int | None:
-    """The evaluation year to show when none is chosen: the latest year with household finances,
-    else the latest year with policy values."""
-    years = finance_years(store) or policy_years(store)
-    return years[-1] if years else None
+def default_year(store: Store, today: date | None = None) -> int:
+    """The evaluation year to show when none is chosen: the latest year with household income
+    figures that has policy values; else this year, or the latest year with policy values."""
+    policy = policy_years(store)
+    years = finance_years(store)
+    if years and (not policy or years[-1] in policy):
+        return years[-1]
+    this_year = (today or date.today()).year
+    if policy:
+        return this_year if this_year in policy else policy[-1]
+    return this_year

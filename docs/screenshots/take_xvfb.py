@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,14 +34,13 @@ OUT = Path(__file__).resolve().parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 WIDTH, HEIGHT = 1366, 768
 OPERATOR = "张晓东"
-TITLE = "精准扶贫驻村帮扶台账"
 MAX_BYTES = 400 * 1024
 
 # Where to click, in main-window coordinates, for the layout at 1366×768.
 TREE_VILLAGE = (83, 178)          # 高庄村 (third village row of the demo county's tree)
 SORT_UNMET = (735, 151)           # header 未达标项数 (click twice: most unmet first)
 FIRST_ROW = (450, 171)            # first row of the household table
-EDITOR_TABS = {"基本信息": (855, 122), "家庭成员": (930, 122), "收入支出": (1110, 122)}
+EDITOR_TABS = {"基本信息": (851, 119), "家庭成员": (916, 119), "收入支出": (1075, 119)}
 HOUSING_CRITERION = (1000, 642)   # check panel: 2. 安全住房 (red for that household)
 WORK_TABS = {"贫困户": (237, 67), "村情与指标": (313, 67)}
 MENU_WORK = (198, 9)              # 帮扶(W) in the menu bar
@@ -204,7 +204,8 @@ def main() -> int:
         dialog = screen.find("选择操作员", 30)
         screen.run(tool("xdotool"), "windowfocus", "--sync", dialog)
         screen.key("Return")
-        screen.window = screen.find(TITLE, 60)
+        # the main window is titled "<file> — 精准扶贫驻村帮扶台账"; xdotool matches the ASCII part
+        screen.window = screen.find(re.escape(args.db.name), 60)
         geometry = screen.run(tool("xdotool"), "getwindowgeometry", screen.window)
         print("main window:", " ".join(geometry.split()[2:]))
         screen.settle(2.0, 60)             # the file opens, the criteria are checked
