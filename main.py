@@ -255,6 +255,7 @@ def cmd_report(args) -> int:
     posting = _date_option(args.date, "--date") or date.today()
     title = options.title(args.kind)
     store = _open(args, args.file)
+    notes: list[str] = []
     try:
         year = _year(args, store)
         if args.county:
@@ -264,18 +265,20 @@ def cmd_report(args) -> int:
                     print(f"\r{title} [{'#' * filled}{'.' * (30 - filled)}] "
                           f"{done}/{total} 个村 {name:<8}", end="", file=sys.stderr, flush=True)
             paths = county_reports(store, year, args.kind, args.out, options,
-                                   posting_date=posting, progress=progress)
+                                   posting_date=posting, progress=progress, notes=notes)
             if sys.stderr.isatty() or args.progress:
                 print(file=sys.stderr)
             print(f"已生成 {len(paths)} 个村的{title}（{year}年）→ {args.out}")
         else:
             path = village_report(store, args.village, year, args.kind, args.out, options,
-                                  posting_date=posting)
+                                  posting_date=posting, notes=notes)
             print(f"已生成{title}（{year}年）→ {path}")
     except ReportError as e:
         raise UserError(str(e)) from None
     finally:
         store.close()
+    for note in notes:
+        print(f"注意：{note}", file=sys.stderr)
     return EXIT_OK
 
 

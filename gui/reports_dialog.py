@@ -43,6 +43,7 @@ class ReportsDialog(QDialog):
         self.store_path = Path(store.path)
         self.settings = settings
         self.task: Task | None = None
+        self.notes: list[str] = []
         self.setWindowTitle(self.tr("打印报表"))
         self._auto_name = ""
 
@@ -235,6 +236,9 @@ class ReportsDialog(QDialog):
         each = self.tr("正在生成：{0}（{1}/{2}）")       # formatted on the worker thread
         locked = self.tr("无法写入 {0}：文件可能正在被打开，请关闭后重试。")
 
+        notes: list[str] = []        # households left off a notice: the user must know
+        self.notes = notes
+
         def work(task: Task):
             reader = browse.open_reader(path)
             try:
@@ -242,10 +246,10 @@ class ReportsDialog(QDialog):
                     return county_reports(
                         reader, year, kind, out, options, posting_date=posting,
                         progress=lambda d, t, name: task.progress(d, t, each.format(name, d, t)),
-                        cancelled=lambda: task.cancelled)
+                        cancelled=lambda: task.cancelled, notes=notes)
                 task.progress(0, 0, label)
                 return [village_report(reader, village, year, kind, out, options,
-                                       posting_date=posting)]
+                                       posting_date=posting, notes=notes)]
             except PermissionError as e:       # Windows: a viewer holds the old PDF open
                 raise ReportError(locked.format(e.filename or out)) from e
             finally:
@@ -262,6 +266,8 @@ class ReportsDialog(QDialog):
             return
         folder = Path(paths[0]).parent
         self.settings.setValue(FOLDER_KEY, str(folder))
+        if self.notes:
+            warn(self, self.tr("请注意"), "\n\n".join(self.notes))
         target = folder if self.all_villages() else Path(paths[0])
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
         self.written.emit([Path(p) for p in paths])

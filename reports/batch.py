@@ -14,11 +14,12 @@ from typing import Callable
 
 from .card import render_cards
 from .collect import CollectError, village_report_data
+from .common import village_name
 from .ledger import render_ledger
 from .model import VillageReportData
 from .needs import render_needs
 from .notice import KINDS as NOTICE_KINDS
-from .notice import render_notice
+from .notice import render_notice, withheld_households
 from .plan import render_plan
 from .progress import render_progress
 
@@ -130,11 +131,25 @@ def ensure_folder(folder, *, create: bool = True) -> Path:
     return folder
 
 
+def withheld_note(kind: str, options: ReportOptions, data: VillageReportData) -> str | None:
+    """What the reader must be told about households left off a notice, or None."""
+    if kind != "notice":
+        return None
+    left = withheld_households(data, options.notice)
+    if not left:
+        return None
+    names = "；".join(f"{h.household_no} {h.head_name}（第{'、'.join(map(str, h.not_passing))}项）"
+                     for h in left)
+    return (f"{village_name(data)}：{len(left)} 户计划{data.year}年脱贫，但尚有指标未达标或缺数据，"
+            f"未列入拟脱贫户公示：{names}")
+
+
 def village_report(store, village: str, year: int, kind: str, out,
                    options: ReportOptions | None = None, *,
-                   posting_date: dt.date | None = None) -> Path:
+                   posting_date: dt.date | None = None, notes: list[str] | None = None) -> Path:
     """Collect one village (by code or id) and write its report to `out`; if `out` is an
-    existing folder, into it under file_name()."""
+    existing folder, into it under file_name(). What the user must know about the result
+    (households left off a notice) is appended to `notes`."""
     o = options or ReportOptions()
     check(kind, o)
     out = Path(out)
@@ -145,13 +160,17 @@ def village_report(store, village: str, year: int, kind: str, out,
         raise ReportError(str(e)) from e
     if out.is_dir():
         out = out / file_name(data, kind, o)
+    note = withheld_note(kind, o, data)
+    if note and notes is not None:
+        notes.append(note)
     return render(kind, data, out, o)
 
 
 def county_reports(store, year: int, kind: str, folder, options: ReportOptions | None = None,
                    *, posting_date: dt.date | None = None,
                    progress: Callable[[int, int, str], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> list[Path]:
+                   cancelled: Callable[[], bool] | None = None,
+                   notes: list[str] | None = None) -> list[Path]:
     """The report of every village of the register, one PDF each in `folder`.
 
     progress(done, total, village name) is called before each village and once at the end;
@@ -174,6 +193,9 @@ def county_reports(store, year: int, kind: str, folder, options: ReportOptions |
             data = village_report_data(store, v["id"], year, posting_date=posting_date)
         except CollectError as e:
             raise ReportError(str(e)) from e
+        note = withheld_note(kind, o, data)
+        if note and notes is not None:
+            notes.append(note)
         written.append(render(kind, data, folder / file_name(data, kind, o), o))
     if progress:
         progress(len(written), len(villages), "")

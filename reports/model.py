@@ -155,6 +155,11 @@ class HouseholdRow:
     def unmet(self) -> list[CriterionResult]:
         return [self.criterion(n) for n in range(1, 13) if self.status_of(n) == UNMET]
 
+    @property
+    def not_passing(self) -> list[int]:
+        """The criteria neither met nor not applicable (unmet, or unknown: data missing)."""
+        return [n for n in range(1, 13) if self.status_of(n) not in (MET, NOT_APPLICABLE)]
+
 
 @dataclass
 class MeasureRow:

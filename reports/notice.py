@@ -61,13 +61,18 @@ KINDS = {
 
 
 def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
-    """The households a notice of `kind` lists for data.year."""
+    """The households a notice of `kind` lists for data.year.
+
+    拟脱贫户公示 lists only households planned to exit this year that meet all 12 criteria:
+    the notice says "经核查…拟脱贫", and the seed forbids reporting an exit that is not real
+    ("不得虚报…减贫人口"). The others are named by withheld_households()."""
     k = KINDS[kind]
     out = []
     for h in data.households:
         if h.status != k.status:
             continue
-        if kind == "planned_exit" and h.planned_exit_year not in (None, data.year):
+        if kind == "planned_exit" and (h.planned_exit_year not in (None, data.year)
+                                       or h.not_passing):
             continue
         if kind == "exited" and h.exit_year not in (None, data.year):
             continue
@@ -75,6 +80,15 @@ def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
             continue
         out.append(h)
     return out
+
+
+def withheld_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
+    """Households planned to exit this year but left off the 拟脱贫户公示: a criterion is unmet
+    or cannot be judged (data missing)."""
+    if kind != "planned_exit":
+        return []
+    return [h for h in data.households if h.status == KINDS[kind].status
+            and h.planned_exit_year in (None, data.year) and h.not_passing]
 
 
 def build_notice_story(data: VillageReportData, styles: Styles, kind: str = "planned_exit",

@@ -67,10 +67,11 @@ def test_each_kind_writes_a_pdf_naming_the_village(demo, villages, tmp_path, kin
 
 def test_a_notice_masks_every_id_number(demo, villages, tmp_path):
     out = tmp_path / "notice.pdf"
-    result = run("report", "notice", demo, "--village", villages[0][0], "--out", out)
+    result = run("report", "notice", demo, "--village", villages[0][0], "--out", out,
+                 "--notice", "exited", "--year", "2016")
     assert result.returncode == 0, result.stderr
     text = text_of(out)
-    assert "拟脱贫户公示" in text
+    assert "脱贫户公告" in text
     assert MASKED.search(text), "no masked ID printed: the check below would prove nothing"
     assert not ID18.search(text)
 
@@ -135,3 +136,25 @@ def test_an_unwritable_folder_is_refused(demo, villages, tmp_path):
                  "--out", blocker / "x.pdf"), "文件夹不存在")
     _refused(run("report", "plan", demo, "--county", "--out", blocker / "sub"), "无法写入文件夹")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_households_left_off_the_planned_exit_notice_are_named(demo, villages, tmp_path):
+    # Given the demo village's households planned to exit in 2017, as the reports see them
+    from reports.collect import village_report_data
+    from reports.notice import notice_households, withheld_households
+    from storage.db import open_store
+    store = open_store(demo)
+    data = village_report_data(store, villages[0][0], 2017)
+    store.close()
+    listed, left = notice_households(data, "planned_exit"), withheld_households(data, "planned_exit")
+    assert left, "the demo village has no planned household with an unmet criterion"
+    # When the 拟脱贫户公示 is printed
+    out = tmp_path / "planned.pdf"
+    result = run("report", "notice", demo, "--village", villages[0][0], "--out", out,
+                 "--notice", "planned_exit", "--year", "2017")
+    assert result.returncode == 0, result.stderr
+    # Then it lists only those meeting all 12, and names the others to the user
+    assert f"拟脱贫户共{len(listed)}户" in text_of(out)
+    assert f"{len(left)} 户计划2017年脱贫" in result.stderr
+    for h in left:
+        assert f"{h.household_no} {h.head_name}（第" in result.stderr

@@ -102,3 +102,20 @@ def test_a_folder_that_does_not_exist_is_reported_and_nothing_is_written(
     assert "文件夹不存在" in warnings[0]
     assert dialog.isVisible() and dialog.print_button.isEnabled()
     assert opened == [] and list(tmp_path.glob("**/*.pdf")) == []
+
+
+def test_households_left_off_the_planned_exit_notice_are_shown(qtbot, make_window, demo_db,
+                                                               tmp_path, opened, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a: warnings.append(text))
+    window = make_window(demo_db)
+    dialog = _open_dialog(qtbot, window)
+    choose(dialog.kind, "公示/公告")
+    choose(dialog.notice, "拟脱贫户公示")
+    choose(dialog.village, "全部村（每村一个文件）")
+    type_text(qtbot, dialog.out, str(tmp_path / "planned"))
+    with qtbot.waitSignal(dialog.written, timeout=60000):
+        qtbot.mouseClick(dialog.print_button, Qt.LeftButton)
+    # the demo county has households planned for this year with a criterion still unmet
+    assert warnings and "未列入拟脱贫户公示" in warnings[0]

@@ -85,3 +85,25 @@ def test_masking_and_public_fields():
     assert scrub_ids("号码62110219570315123X，电话13909320101") == "号码621102********123X，电话13909320101"
     assert public_member_fields(("name", "health", "id_number", "no_such_field")) \
         == ("name", "id_number")
+
+
+def test_planned_exit_notice_lists_only_households_meeting_all_12(tmp_path, sample):
+    # Given two households planned to exit this year: one meets every criterion, one does not
+    # (criterion 1 unmet) — 不得虚报: only the first may be posted as 拟脱贫.
+    from reports.batch import ReportOptions, withheld_note
+    from reports.model import CriterionResult
+    from reports.notice import withheld_households
+    planned = [h for h in sample.households
+               if h.status == "计划脱贫" and h.planned_exit_year in (None, sample.year)]
+    ready, short = planned[0], planned[1]
+    ready.criteria = [CriterionResult(n, "met") for n in range(1, 13)]
+    short.criteria = [CriterionResult(n, "unmet" if n == 1 else "met") for n in range(1, 13)]
+    ready.head_name, short.head_name = "达标户某", "未达标户某"
+    listed = notice_households(sample, "planned_exit")
+    assert ready in listed and short not in listed
+    assert short in withheld_households(sample, "planned_exit")
+    text = flat(all_text(render_notice(sample, tmp_path / "n.pdf", "planned_exit")))
+    assert "达标户某" in text and "未达标户某" not in text
+    note = withheld_note("notice", ReportOptions(notice="planned_exit"), sample)
+    assert f"{short.household_no} 未达标户某（第1项）" in note
+    assert withheld_note("notice", ReportOptions(notice="exited"), sample) is None
