@@ -259,30 +259,24 @@ class Store:
 
     def delete(self, table: str, record_id: str) -> bool:
         """Soft delete: the record stays as a tombstone so the deletion can travel by USB."""
+        return self._set_deleted(table, record_id, True)
+
+    def restore(self, table: str, record_id: str) -> bool:
+        return self._set_deleted(table, record_id, False)
+
+    def _set_deleted(self, table: str, record_id: str, deleted: bool) -> bool:
         current = self.get(table, record_id, include_deleted=True)
         if current is None:
             raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
-        if current["deleted"]:
+        if bool(current["deleted"]) == deleted:
             return False
         hlc, at = self._stamp()
         with self.db.atomic():
-            self.db[table].update(record_id, {"deleted": 1, "updated_at": at, "hlc": hlc,
-                                              "device_id": self.device_id})
-            self.db["change_log"].insert(self._log(hlc, at, table, record_id, "delete",
-                                                   "deleted", False, True))
-            self._save_clock()
-        return True
-
-    def restore(self, table: str, record_id: str) -> bool:
-        current = self.get(table, record_id, include_deleted=True)
-        if current is None or not current["deleted"]:
-            return False
-        hlc, at = self._stamp()
-        with self.db.atomic():
-            self.db[table].update(record_id, {"deleted": 0, "updated_at": at, "hlc": hlc,
-                                              "device_id": self.device_id})
-            self.db["change_log"].insert(self._log(hlc, at, table, record_id, "restore",
-                                                   "deleted", True, False))
+            self.db[table].update(record_id, {"deleted": int(deleted), "updated_at": at,
+                                              "hlc": hlc, "device_id": self.device_id})
+            self.db["change_log"].insert(self._log(
+                hlc, at, table, record_id, "delete" if deleted else "restore", "deleted",
+                not deleted, deleted))
             self._save_clock()
         return True
 
