@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from forms.entities import MEASURE
+from forms.fields import blank
 from storage import browse
 from storage.activity import add_measure, measures_of
 from storage.register import ValidationError, update_record
@@ -24,11 +25,16 @@ MEASURE_KEYS = ("level", "criterion_no", "cause", "category", "description", "qu
                 "money", "fund_source", "cadre_id", "planned_date", "status", "done_date")
 
 
-def measure_dialog(parent: QWidget, store, household: dict, criterion=None) -> RecordDialog:
-    """The 添加帮扶措施 dialog, prefilled from the household and (if given) an unmet criterion."""
-    values = {"level": "户", "status": "计划", "cause": household.get("main_cause"),
-              "cadre_id": household.get("cadre_id")}
+def measure_dialog(parent: QWidget, store, household: dict, criterion=None,
+                   measure: dict | None = None) -> RecordDialog:
+    """The 添加帮扶措施 dialog, prefilled from the household and (if given) an unmet criterion;
+    with `measure`, the 修改帮扶措施 dialog for that measure."""
     intro = ""
+    if measure is not None:
+        values = {k: measure.get(k) for k in MEASURE_KEYS}
+    else:
+        values = {"level": "户", "status": "计划", "cause": household.get("main_cause"),
+                  "cadre_id": household.get("cadre_id")}
     if criterion is not None:
         values["criterion_no"] = criterion.no
         values["category"] = SUGGESTED_CATEGORY.get(criterion.no)
@@ -37,13 +43,20 @@ def measure_dialog(parent: QWidget, store, household: dict, criterion=None) -> R
 
     def submit(v: dict):
         try:
-            dialog.result_value = add_measure(store, {**v, "village_id": household["village_id"],
-                                                      "household_id": household["id"]})
+            if measure is None:
+                dialog.result_value = add_measure(store, {
+                    **v, "village_id": household["village_id"], "household_id": household["id"]})
+            else:
+                # every field, a cleared one as missing: an edit may also empty a field
+                typed = dialog.section.values()
+                dialog.result_value = update_record(store, "measure", measure["id"], {
+                    k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS})
         except ValidationError as e:
             return e.problems or str(e)
         return None
 
-    dialog = RecordDialog(parent.tr("添加帮扶措施"), MEASURE, MEASURE_KEYS, submit, parent,
+    title = parent.tr("添加帮扶措施") if measure is None else parent.tr("修改帮扶措施")
+    dialog = RecordDialog(title, MEASURE, MEASURE_KEYS, submit, parent,
                           values=values, intro=intro, columns=2,
                           choices={"cadre_id": browse.cadre_choices(store,
                                                                    household["village_id"])})
@@ -64,9 +77,12 @@ class MeasuresTab(QWidget):
         row = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加措施…"))
         self.add_button.clicked.connect(lambda: self.add_measure_dialog())
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.edit_button.clicked.connect(lambda: self.edit_measure_dialog())
         self.done_button = QPushButton(self.tr("标记为已完成"))
         self.done_button.clicked.connect(self.mark_done)
         row.addWidget(self.add_button)
+        row.addWidget(self.edit_button)
         row.addWidget(self.done_button)
         row.addStretch(1)
         self.total = QLabel()
@@ -80,6 +96,7 @@ class MeasuresTab(QWidget):
             (self.tr("责任人"), lambda r: self._cadres.get(r.get("cadre_id"), "")),
             (self.tr("计划完成"), "planned_date"), (self.tr("进度"), "status")], self)
         self.table = make_table(self.model, stretch_column=2)
+        self.table.doubleClicked.connect(lambda _i: self.edit_measure_dialog())
         layout.addWidget(self.table, 1)
 
     def set_household(self, household: dict | None) -> None:
@@ -103,9 +120,21 @@ class MeasuresTab(QWidget):
         dialog.open()
         return dialog
 
-    def mark_done(self) -> None:
+    def selected(self) -> dict | None:
         index = self.table.currentIndex()
-        row = index.data(Qt.UserRole) if index.isValid() else None
+        return index.data(Qt.UserRole) if index.isValid() else None
+
+    def edit_measure_dialog(self) -> RecordDialog | None:
+        row = self.selected()
+        if not self.household or not row:
+            return None
+        dialog = measure_dialog(self, self.editing.store, self.household, measure=row)
+        dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
+        dialog.open()
+        return dialog
+
+    def mark_done(self) -> None:
+        row = self.selected()
         if not row or row.get("status") == "已完成":
             return
         update_record(self.editing.store, "measure", row["id"],

@@ -165,6 +165,22 @@ def test_a_day_of_the_work_team(qtbot, make_window, tmp_path, monkeypatch):
     measure = measures_of(window.store, hid)[0]
     assert (measure["criterion_no"], measure["category"], measure["money"]) == (9, "基础设施", 1500)
 
+    # The measure is edited later: under way now, the money corrected, a planned date set.
+    measures_tab = editor.measures
+    measures_tab.table.setCurrentIndex(measures_tab.model.index(0, 0))
+    qtbot.mouseClick(measures_tab.edit_button, Qt.LeftButton)
+    dialog = measures_tab.findChildren(RecordDialog)[-1]
+    assert line_of(dialog.section, "description").text() == "改建卫生厕所"
+    choose(combo_of(dialog.section, "status"), "实施中")
+    type_text(qtbot, line_of(dialog.section, "money"), "1800")
+    type_text(qtbot, line_of(dialog.section, "planned_date"), "2017-10-01")
+    dialog.try_accept()
+    qtbot.waitUntil(lambda: measures_of(window.store, hid)[0]["status"] == "实施中")
+    measure = measures_of(window.store, hid)[0]
+    assert (measure["money"], measure["planned_date"]) == (1800, "2017-10-01")
+    assert {c["field"] for c in window.store.changes("measures", measure["id"])
+            if c["op"] == "update"} == {"status", "money", "planned_date"}
+
     # Marking 已脱贫 with criteria unmet asks first, and the confirmation is recorded.
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
