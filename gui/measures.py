@@ -85,9 +85,8 @@ class MeasuresTab(QWidget):
         row.addWidget(self.edit_button)
         row.addWidget(self.done_button)
         row.addStretch(1)
-        self.total = QLabel()
-        row.addWidget(self.total)
         layout.addLayout(row)
+        self.total = QLabel()         # under the table: the button row stays narrow on a laptop
         self.model = RowsModel([
             (self.tr("针对指标"), lambda r: f"第{r['criterion_no']}项" if r.get("criterion_no")
              else ""),
@@ -98,6 +97,7 @@ class MeasuresTab(QWidget):
         self.table = make_table(self.model, stretch_column=2)
         self.table.doubleClicked.connect(lambda _i: self.edit_measure_dialog())
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.total)
 
     def set_household(self, household: dict | None) -> None:
         self.household = household

@@ -170,7 +170,7 @@ def test_settings_remember_operator_file_and_geometry(qtbot, settings, make_wind
     assert OperatorDialog(settings).combo.currentText() == "马晓东"
 
     window = make_window(demo_db)
-    window.resize(1000, 600)       # above the window's minimum size, below the screen
+    window.resize(760, 580)
     size = (window.width(), window.height())
     window.close()
     assert settings.value("last_file") == str(demo_db)
