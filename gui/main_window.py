@@ -18,7 +18,7 @@ from storage import browse
 from storage.activity import set_household_status
 from storage.db import StorageError, open_store
 from storage.register import (ValidationError, add_cadre, add_group, add_household, add_village,
-                              seed_default_policy)
+                              default_year, policy_years, seed_default_policy)
 
 from .actions import build_menus, create_actions, update_enabled
 from .check_panel import CheckPanel
@@ -204,8 +204,8 @@ class MainWindow(QMainWindow):
                     seed_default_policy(store)
                 task.progress(0, 0, self.tr("正在统计各村户数…"))
                 return {"store": store, "tree": browse.scope_tree(store),
-                        "year": browse.default_year(store),
-                        "years": browse.evaluation_years(store)}
+                        "year": default_year(store),
+                        "years": policy_years(store)}
             except BaseException:
                 store.close()
                 raise
@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         work.filter_bar.changed.connect(self._reload_table)
         work.table.selectionModel().currentRowChanged.connect(self._row_changed)
         work.editor.changed.connect(self._household_changed)
-        work.editor.set_year(self.year, browse.evaluation_years(self.store))
+        work.editor.set_year(self.year, policy_years(self.store))
         work.editing.failed.connect(lambda m: self.statusBar().showMessage(m, 8000))
         work.check_panel.focus_requested.connect(work.editor.focus_criterion)
         work.check_panel.add_measure_requested.connect(
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
         self.criteria.start(self.store.path, year, villages)
         self.criteria_bar.setMaximum(len(villages))
         self.criteria_bar.setVisible(True)
-        self.work.editor.set_year(year, browse.evaluation_years(self.store))
+        self.work.editor.set_year(year, policy_years(self.store))
         self._evaluate_current()
         self._dirty_pages.add(PAGE_VILLAGE)
         self._page_changed(self.work.currentIndex())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 from reports.batch import (DEFAULT_PAPER, PAPERS, TILE_PAPERS, ReportError, ReportOptions,
                            county_reports, file_name, village_report)
 from storage import browse
-from storage.register import list_villages
+from storage.register import default_year, list_villages, policy_years
 
 from .dialogs import warn
 from .tasks import Task, run_with_progress
@@ -59,8 +59,8 @@ class ReportsDialog(QDialog):
             self.village.addItem(self.tr("{0}（{1}）").format(v["name"], v["code"]), v["id"])
         self.village.addItem(self.tr("全部村（每村一个文件）"), ALL_VILLAGES)
         self.year = QComboBox()
-        years = browse.evaluation_years(store)
-        year = year if year in years else browse.default_year(store)
+        years = policy_years(store)
+        year = year if year in years else default_year(store)
         for y in sorted(set(years) | {year}):
             self.year.addItem(self.tr("{0}年").format(y), y)
         self.paper = QComboBox()

@@ -1,7 +1,6 @@
 """A small read-only table model over a list of dicts (visits, measures, history, reminders)."""
 from __future__ import annotations
 
-from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView

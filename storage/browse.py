@@ -12,8 +12,6 @@ import sqlite_utils
 from forms import choices as C
 
 from .db import Store
-# the GUI reads these from here with the rest of its queries
-from .register import default_year, policy_years as evaluation_years  # noqa: F401
 
 POOR = "__poor__"          # status filter value: every status of a household still poor
 NO_GROUP = "__no_group__"  # group filter value: households of a village without a 社

@@ -5,13 +5,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from forms import choices as C
 from forms.entities import (CADRE, FINANCE, HOUSEHOLD, MEASURE, MEMBER, POLICY, STATUS_CHANGE,
                             VILLAGE, VISIT)
 from forms.facts import VILLAGE_FACTS
-from forms.validation import Problem, derive_member, validate_household_members
+from forms.validation import derive_member, validate_household_members
 
 from .db import StorageError, Store
 from .register import ValidationError, clean, find_village, head_of

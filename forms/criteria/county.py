@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..facts import COUNTY_FACTS
-from .household import classify_ncms, classify_pension, flag
+from .household import flag
 from .result import MET, NA, PASSING, UNKNOWN, UNMET, CriterionResult, number, plain
-from .village import (BY_REGISTER, Register, VillageView, any_toilet_cls, evaluate_village_view,
-                      facts_part, housing_safe_cls, housing_safe_over_30_cls, incidence,
-                      internet_cls, phone_cls, poor_income, sanitary_toilet_cls, share_part,
-                      tap_water_cls, verdict, water_safe_cls)
+from .village import (BY_REGISTER, Register, VillageView, evaluate_village_view, facts_part,
+                      housing_safe_cls, housing_safe_over_30_cls, incidence, internet_cls,
+                      ncms_rate, pension_rate, phone_cls, poor_income, share_part, toilet_rates,
+                      verdict, water_rates)
 
 
 class CountyView:
@@ -158,11 +158,7 @@ def c_village_roads(c: CountyView):
 
 # ⑺ "饮水安全农户比重达到100%,自来水入户率达到90%以上"
 def c_water(c: CountyView):
-    return c.shares((
-        (c.reg.household_share(water_safe_cls), "饮水安全农户比重", 100, "户", "water_safe",
-         ["household.water_safe"]),
-        (c.reg.household_share(tap_water_cls), "自来水入户率", 90, "户", "tap_water",
-         ["household.tap_water"])))
+    return c.shares(water_rates(c.reg))
 
 
 # ⑻ "行政村动力电覆盖率达到100%"
@@ -187,8 +183,7 @@ def c_schooling(c: CountyView):
 
 # ⑾ "新型农村合作医疗参合率达到95%以上"
 def c_ncms(c: CountyView):
-    return c.shares(((c.reg.member_share(classify_ncms), "新农合参合率", 95, "人", "ncms",
-                      ["member.ncms"]),))
+    return c.shares(ncms_rate(c.reg))
 
 
 # ⑿ "行政村文化室覆盖率达到100%,三馆(图书馆、博物馆、文化馆)覆盖率达到100%"
@@ -203,17 +198,12 @@ def c_health(c: CountyView):
 
 # ⒁ "新型农村社会养老保险参保率达到95%以上"
 def c_pension(c: CountyView):
-    return c.shares(((c.reg.member_share(classify_pension), "新农保参保率", 95, "人", "pension",
-                      ["member.pension_insured", "member.school_status", "member.birth_date"]),))
+    return c.shares(pension_rate(c.reg))
 
 
 # ⒂ "农村简易卫生厕所比例达到80%以上,农村卫生厕所普及率达到70%以上"
 def c_toilets(c: CountyView):
-    return c.shares((
-        (c.reg.household_share(any_toilet_cls), "简易卫生厕所比例", 80, "户", "any_toilet",
-         ["household.toilet"]),
-        (c.reg.household_share(sanitary_toilet_cls), "卫生厕所普及率", 70, "户", "sanitary_toilet",
-         [])))
+    return c.shares(toilet_rates(c.reg))
 
 
 # ⒃ "农村通讯普及率达到95%以上,中央和省上广播电视节目综合覆盖率达到98%以上,市、县区广播电视节目

@@ -369,6 +369,34 @@ def incidence(reg: Register, population, ylabel: str, level: str) -> tuple:
     return MET, [f"{text} < {limit}"], figures, fields
 
 
+
+# --- rates both levels read from the register with the same sentence of the seed ---------------
+# (village ⑸⑽⑿⒀ and county ⑺⑾⒁⒂): (share, name, target, unit, figure key, fields) for shares().
+
+def water_rates(reg: "Register") -> tuple:
+    return ((reg.household_share(water_safe_cls), "饮水安全农户比重", 100, "户", "water_safe",
+             ["household.water_safe"]),
+            (reg.household_share(tap_water_cls), "自来水入户率", 90, "户", "tap_water",
+             ["household.tap_water"]))
+
+
+def ncms_rate(reg: "Register") -> tuple:
+    return ((reg.member_share(classify_ncms), "新农合参合率", 95, "人", "ncms", ["member.ncms"]),)
+
+
+def pension_rate(reg: "Register") -> tuple:
+    return ((reg.member_share(classify_pension), "新农保参保率", 95, "人", "pension",
+             ["member.pension_insured", "member.school_status", "member.birth_date"]),)
+
+
+def toilet_rates(reg: "Register") -> tuple:
+    # Read as: households with any toilet (简易 or 卫生) ≥ 80%, with a 卫生厕所 ≥ 70%.
+    return ((reg.household_share(any_toilet_cls), "简易卫生厕所比例", 80, "户", "any_toilet",
+             ["household.toilet"]),
+            (reg.household_share(sanitary_toilet_cls), "卫生厕所普及率", 70, "户",
+             "sanitary_toilet", []))
+
+
 # --- the 17 rules --------------------------------------------------------------------------------
 
 class VillageView:
@@ -432,11 +460,7 @@ def v_group_roads(v: VillageView):
 
 # ⑸ "饮水安全农户比重达到100%,自来水入户率达到90%以上"
 def v_water(v: VillageView):
-    return v.shares((
-        (v.reg.household_share(water_safe_cls), "饮水安全农户比重", 100, "户", "water_safe",
-         ["household.water_safe"]),
-        (v.reg.household_share(tap_water_cls), "自来水入户率", 90, "户", "tap_water",
-         ["household.tap_water"])))
+    return v.shares(water_rates(v.reg))
 
 
 # ⑹ "通动力电"
@@ -466,8 +490,7 @@ def v_schooling(v: VillageView):
 
 # ⑽ "新型农村合作医疗参合率达到95%以上"
 def v_ncms(v: VillageView):
-    return v.shares(((v.reg.member_share(classify_ncms), "新农合参合率", 95, "人", "ncms",
-                      ["member.ncms"]),))
+    return v.shares(ncms_rate(v.reg))
 
 
 # ⑾ "有标准化村卫生室1个以上,有执业医师1个以上"
@@ -477,18 +500,12 @@ def v_clinic(v: VillageView):
 
 # ⑿ "新型农村社会养老保险参保率达到95%以上" — of those 符合条件 (16 or over, not in school).
 def v_pension(v: VillageView):
-    return v.shares(((v.reg.member_share(classify_pension), "新农保参保率", 95, "人", "pension",
-                      ["member.pension_insured", "member.school_status", "member.birth_date"]),))
+    return v.shares(pension_rate(v.reg))
 
 
 # ⒀ "简易卫生厕所比例达到80%以上,卫生厕所普及率达到70%以上"
-# Read as: households with any toilet (简易 or 卫生) ≥ 80%, with a 卫生厕所 ≥ 70%.
 def v_toilets(v: VillageView):
-    return v.shares((
-        (v.reg.household_share(any_toilet_cls), "简易卫生厕所比例", 80, "户", "any_toilet",
-         ["household.toilet"]),
-        (v.reg.household_share(sanitary_toilet_cls), "卫生厕所普及率", 70, "户", "sanitary_toilet",
-         [])))
+    return v.shares(toilet_rates(v.reg))
 
 
 # ⒁ "有村文化活动室1个以上"

@@ -5,11 +5,8 @@ fixture in tests/bench/conftest.py (made once, cached).
 """
 import os
 import time
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-import pytest  # noqa: E402
 
 from .conftest import HOUSEHOLDS, VILLAGES  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt  # noqa: E402

@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 
 from forms import choices as C
-from forms.entities import FINANCE, FORMS, HOUSEHOLD, MEASURE, MEMBER, POLICY, VILLAGE
+from forms.entities import FINANCE, FORMS, HOUSEHOLD, MEASURE, MEMBER, POLICY
 from forms.fields import (AREA, BOOL, DATE, DIVISION_CODE, ENUM, ID_NUMBER, INT, MONEY, MULTI,
                           NUMBER, PERCENT, PHONE, REF, TEXT, YEAR, Field)
 from forms.idnumber import make_id_number
