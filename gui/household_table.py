@@ -184,7 +184,7 @@ class FilterBar(QWidget):
         outer.addLayout(top)
         outer.addLayout(layout)
         self.text = QLineEdit()
-        self.text.setPlaceholderText(self.tr("搜索 姓名 / 身份证号 / 户编号"))
+        self.text.setPlaceholderText(self.tr("搜索 姓名 / 拼音首字母 / 身份证号 / 户编号"))
         self.text.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)

@@ -101,10 +101,16 @@ def _where(flt: HouseholdFilter) -> tuple[str, list]:
         pattern = _like(text)
         # 户编号, any member's name or ID number: LIKE on ordinary columns (PITFALLS: FTS5 and
         # Han characters do not mix well at these sizes).
+        initials = ""
+        if text.isascii() and text.isalpha():
+            # pinyin initials, from the start of the name: "lxh" or "lx" finds 李小红
+            initials = " or name_initials like ? escape '\\'"
         clauses.append("(h.household_no like ? escape '\\' or h.id in (select household_id "
                        "from members where deleted = 0 and (name like ? escape '\\' "
-                       "or id_number like ? escape '\\')))")
+                       f"or id_number like ? escape '\\'{initials})))")
         args.extend([pattern, pattern, pattern])
+        if initials:
+            args.append(_like(text.lower())[1:])
     return " and ".join(clauses), args
 
 

@@ -14,11 +14,16 @@ import sqlite_utils
 
 from forms.entities import FORMS
 from forms.fields import BOOL, MULTI
+from forms.search import name_initials
 
 from .hlc import Clock
 from .schema import ENTITIES, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Columns the write path derives from another column of the same record: search keys, not data.
+# They follow their source on every insert and update and are not written to the change log.
+DERIVED = {"members": {"name_initials": ("name", name_initials)}}
 ROLES = ("village", "county")
 FACT_TABLES = ("village_facts", "county_facts")   # facts stored as one JSON object per year
 
@@ -225,7 +230,8 @@ class Store:
             hlc, at = self._stamp()
             rid = rid or str(uuid.uuid4())
             clean = {k: v for k, v in values.items() if k != "id"}
-            records.append({**self._to_row(table, clean), "id": rid, "created_at": at,
+            records.append({**self._to_row(table, clean), **_derived(table, clean),
+                            "id": rid, "created_at": at,
                             "updated_at": at, "hlc": hlc, "device_id": self.device_id,
                             "deleted": 0})
             # The record row itself holds the inserted values and their stamp; the log row
@@ -247,7 +253,8 @@ class Store:
         if not diff:
             return {}
         hlc, at = self._stamp()
-        row = self._to_row(table, {k: new for k, (_, new) in diff.items()})
+        changed = {k: new for k, (_, new) in diff.items()}
+        row = {**self._to_row(table, changed), **_derived(table, changed)}
         with self.db.atomic():
             self.db[table].update(record_id, {**row, "updated_at": at, "hlc": hlc,
                                               "device_id": self.device_id})
@@ -330,6 +337,11 @@ class Store:
             r["new"] = json.loads(r["new"]) if r["new"] is not None else None
             out.append(r)
         return out
+
+
+def _derived(table: str, values: dict) -> dict:
+    return {column: derive(values[source])
+            for column, (source, derive) in DERIVED.get(table, {}).items() if source in values}
 
 
 @functools.lru_cache(maxsize=None)

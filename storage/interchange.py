@@ -12,7 +12,7 @@ from forms.entities import (CADRE, FINANCE, HOUSEHOLD, MEASURE, MEMBER, POLICY, 
 from forms.facts import VILLAGE_FACTS
 from forms.validation import derive_member, validate_household_members
 
-from .db import StorageError, Store
+from .db import DERIVED, StorageError, Store
 from .register import ValidationError, clean, find_village, head_of
 
 FORMAT = "fupin-register/1"
@@ -20,7 +20,9 @@ _RELATION_ORDER = {r: i for i, r in enumerate(C.RELATIONS)}
 
 # Keys that are references inside the database and names or codes in the file.
 _HOUSEHOLD_REFS = ("village_id", "group_id")
-_DROP = {"created_at", "updated_at", "hlc", "device_id", "deleted"}
+# Stamps and derived search keys (db.DERIVED) stay in the file; the interchange holds data.
+_DROP = {"created_at", "updated_at", "hlc", "device_id", "deleted",
+         *(column for derived in DERIVED.values() for column in derived)}
 
 
 class InterchangeError(StorageError):

@@ -108,9 +108,21 @@ def m002_contacts_and_confirmations(db: sqlite_utils.Database) -> None:
     db["groups"].create_index(["village_id"])
 
 
+def m003_name_initials(db: sqlite_utils.Database) -> None:
+    """Members' pinyin initials ("lxh" for 李小红), a search key kept by the write path
+    (db.DERIVED); filled in here for the members already in the file."""
+    from forms.search import name_initials
+    db["members"].add_column("name_initials", str)
+    rows = db.execute("select id, name from members").fetchall()
+    db.conn.executemany("update members set name_initials = ? where id = ?",
+                        [(name_initials(name), rid) for rid, name in rows])
+    db["members"].create_index(["name_initials"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
+    (3, "name_initials", m003_name_initials),
 ]
 LATEST = MIGRATIONS[-1][0]
 

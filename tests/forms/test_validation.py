@@ -426,3 +426,10 @@ def test_register_duplicates_name_every_place():
     (date(2017, 1, 1), date(2016, 8, 31), -1)])
 def test_age_in_full_years(birth, on, age):
     assert age_on(birth, on) == age
+
+
+def test_name_initials_read_surnames_as_surnames():
+    from forms.search import name_initials
+    assert name_initials("李小红") == "lxh"
+    assert name_initials("曾国藩") == "zgf" and name_initials("令狐冲") == "lhc"
+    assert name_initials("  ") is None and name_initials(None) is None

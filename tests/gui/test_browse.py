@@ -47,6 +47,10 @@ def test_filters_narrow_the_table(qtbot, make_window, demo_db):
     type_text(qtbot, bar.text, member["id_number"][-8:])
     _flush(window)
     assert member["household_id"] in model.ids
+    # …and the pinyin initials of a name, typed on a plain keyboard ("lxh" for 李小红).
+    type_text(qtbot, bar.text, member["name_initials"].upper())
+    _flush(window)
+    assert member["household_id"] in model.ids and model.rowCount() < 150
     type_text(qtbot, bar.text, "")
     _flush(window)
     assert model.rowCount() == 150
