@@ -282,6 +282,36 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_policy(args) -> int:
+    """Show the yearly policy values, or set some of one year's."""
+    from forms.entities import POLICY
+    from storage.register import ValidationError, policy_for, policy_years, set_policy
+    store = _open(args, args.file)
+    try:
+        given = {f.key: getattr(args, f.key) for f in POLICY.fields
+                 if f.key != "year" and getattr(args, f.key) is not None}
+        if given:
+            if args.year is None:
+                raise UserError("修改政策参数需要 --year（which year）")
+            try:
+                current = {k: v for k, v in (policy_for(store, args.year) or {}).items()
+                           if k in POLICY and k != "year"}
+                set_policy(store, args.year, {**current, **given})
+            except ValidationError as e:
+                raise UserError(f"{args.year}年政策参数有误：{e}") from None
+            print(f"已保存 {args.year} 年政策参数")
+        years = [args.year] if args.year is not None else policy_years(store)
+        rows = [policy_for(store, y) for y in years]
+    finally:
+        store.close()
+    fields = [f for f in POLICY.fields if f.key != "year"]
+    print("年度  " + "  ".join(f"{f.label}（{f.unit}）" if f.unit else f.label for f in fields))
+    for year, row in zip(years, rows):
+        cells = ["—" if not row or row.get(f.key) is None else f"{row[f.key]:g}" for f in fields]
+        print(f"{year}  " + "  ".join(cells))
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     path = Path(args.db) if args.db else default_db_path()
     from gui.app import run
@@ -333,6 +363,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int)
     s.add_argument("--format", choices=["json", "text"], default="text")
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("policy", help="年度政策参数：查看，或修改某一年的（--year Y 和要改的值）")
+    s.add_argument("file")
+    s.add_argument("--year", type=int)
+    from forms.entities import POLICY
+    for f in POLICY.fields:
+        if f.key != "year":
+            s.add_argument("--" + f.key.replace("_", "-"), dest=f.key,
+                           help=f"{f.label}（{f.unit}）" if f.unit else f.label)
+    s.set_defaults(func=cmd_policy)
 
     s = sub.add_parser("lint", help="数据质量疑点检查")
     s.add_argument("file")

@@ -13,12 +13,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileD
 
 from forms import choices as C
 from forms.criteria.result import UNMET
-from forms.entities import CADRE, GROUP, VILLAGE
+from forms.entities import CADRE, GROUP, POLICY, VILLAGE
 from storage import browse
 from storage.activity import set_household_status
 from storage.db import StorageError, open_store
 from storage.register import (ValidationError, add_cadre, add_group, add_household, add_village,
-                              default_year, policy_years, seed_default_policy)
+                              default_year, policy_for, policy_years, seed_default_policy,
+                              set_policy)
 
 from .actions import build_menus, create_actions, update_enabled
 from .check_panel import CheckPanel
@@ -227,12 +228,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.store.path.name)
         self.status_label.clear()          # nothing said about the previous file still holds
         self.year = result["year"]
-        self.year_combo.blockSignals(True)
-        self.year_combo.clear()
-        for y in sorted(set(result["years"]) | {self.year}):
-            self.year_combo.addItem(self.tr("{0}年").format(y), y)
-        self.year_combo.setCurrentIndex(self.year_combo.findData(self.year))
-        self.year_combo.blockSignals(False)
+        self._fill_years(result["years"])
         self._build_work_area()
         self._load_tree(result["tree"])
         self.store_opened.emit()
@@ -433,6 +429,11 @@ class MainWindow(QMainWindow):
         year = self.year_combo.currentData()
         if year is None or year == self.year or self.store is None:
             return
+        self._recheck(year)
+
+    def _recheck(self, year: int) -> None:
+        """Evaluate the criteria for `year` again (a new year chosen, or its policy values
+        changed)."""
         self.year = year
         villages = browse.village_ids(self.store, browse.HouseholdFilter())
         self.criteria.start(self.store.path, year, villages)
@@ -653,6 +654,42 @@ class MainWindow(QMainWindow):
             browse.cadre_choices(self.store, village_id)))
         dialog.open()
         return dialog
+
+    def on_register_policy(self) -> RecordDialog | None:
+        """年度政策参数: the year's poverty line and provincial figures, which the criteria use."""
+        if self.store is None:
+            return None
+        store = self.store
+
+        def submit(values: dict):
+            try:
+                set_policy(store, values["year"], values)
+            except ValidationError as e:
+                return e.problems
+            return None
+
+        current = policy_for(store, self.year) or {"year": self.year}
+        dialog = RecordDialog(self.tr("年度政策参数"), POLICY, POLICY.keys, submit, self,
+                              values={k: current.get(k) for k in POLICY.keys},
+                              intro=self.tr("县扶贫办确认后填写；改一个年度的贫困线，该年度所有户"
+                                            "的脱贫指标会重新核查。填写新的年度即新增该年度。"))
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(self._policy_saved)
+        dialog.open()
+        return dialog
+
+    def _policy_saved(self) -> None:
+        self._fill_years(policy_years(self.store))
+        self._recheck(self.year)
+
+    def _fill_years(self, years: list[int]) -> None:
+        """The evaluation years offered: those with policy values, and the one shown."""
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for y in sorted(set(years) | {self.year}):
+            self.year_combo.addItem(self.tr("{0}年").format(y), y)
+        self.year_combo.setCurrentIndex(self.year_combo.findData(self.year))
+        self.year_combo.blockSignals(False)
 
     def on_register_new_household(self) -> NewHouseholdDialog | None:
         village_id = (self.scope or {}).get("village_id")

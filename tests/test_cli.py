@@ -116,3 +116,25 @@ def test_malformed_json_and_wrong_enum_change_nothing(demo, tmp_path):
 def test_unknown_year_is_a_clear_error(demo):
     result = run("check", demo, "--county", "--year", "1990")
     _assert_clean_failure(result, "没有 1990 年的政策参数")
+
+
+def test_policy_values_are_listed_and_one_years_can_be_set(tmp_path):
+    db = tmp_path / "p.db"
+    assert run("init", db).returncode == 0
+    listed = run("policy", db)
+    assert listed.returncode == 0 and "国家扶贫标准" in listed.stdout
+    assert "2017  3335" in listed.stdout                  # the seeded reference value
+    changed = run("policy", db, "--year", 2021, "--poverty-line", 4100)
+    assert changed.returncode == 0 and "2021  4100" in changed.stdout
+    # only the given value changes; the rest of the year's values stay
+    assert run("policy", db, "--year", 2021, "--province-avg-income", 11000).returncode == 0
+    assert "2021  4100  11000" in run("policy", db, "--year", 2021).stdout
+    before = digest(db)
+    _assert_clean_failure(run("policy", db, "--year", 2021, "--poverty-line", "很多"),
+                          "国家扶贫标准：应为数字")
+    _assert_clean_failure(run("policy", db, "--poverty-line", 5), "需要 --year")
+    _assert_clean_failure(run("policy", db, "--year", 2030, "--dibao-class1-amount", 3),
+                          "国家扶贫标准：必填")
+    assert digest(db) == before
+    # the criteria use the new year at once
+    assert "没有 2022 年的政策参数" in run("check", db, "--county", "--year", 2022).stderr
