@@ -167,10 +167,9 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
               else C.STATUS_REMOVED)
     ident = rng.choice([2014, 2014, 2015]) if status != C.STATUS_NEW else rng.choice([2016, 2017])
     exit_year = rng.choice([2015, 2016]) if status == C.STATUS_EXITED else None
-    planned = exit_year or (rng.choice([2016, 2017, 2017, 2018]) if status != C.STATUS_REMOVED
+    # Still poor in 2017 (the demo's last year): planned to exit in 2017 or later.
+    planned = exit_year or (rng.choice([2017, 2017, 2018]) if status != C.STATUS_REMOVED
                             else None)
-    if planned:
-        planned = max(planned, ident)
     attribute = rng.choices(C.POVERTY_ATTRIBUTES, [70, 25, 5])[0]
     dibao = {"一般贫困户": "无", "低保贫困户": rng.choice(["一类", "二类"]),
              "特困供养(五保)贫困户": "无"}[attribute]
