@@ -305,6 +305,34 @@ def _cross_rules(entity: str, v: dict) -> list[tuple[str, str]]:
     return out
 
 
+# Which fields each cross-field rule reads: an edit is checked against the rules it touches, so
+# an old inconsistency elsewhere in the record does not block an unrelated edit.
+_CROSS_RULE_FIELDS = {
+    ("member", "birth_date"): {"id_number", "birth_date"},
+    ("member", "sex"): {"id_number", "sex"},
+    ("household", "planned_exit_year"): {"identification_year", "planned_exit_year"},
+    ("household", "exit_year"): {"identification_year", "exit_year"},
+    ("measure", "done_date"): {"status", "done_date"},
+    ("measure", "household_id"): {"level", "household_id"},
+    ("measure", "criterion_no"): {"level", "criterion_no"},
+}
+
+
+def cross_problems(form: Form, record: dict, changed: Iterable[str] | None = None
+                   ) -> list[Problem]:
+    """The rules between fields of one whole (parsed) record; with `changed`, only the rules
+    that read one of the changed fields."""
+    changed = set(changed) if changed is not None else None
+    out = []
+    for key, message in _cross_rules(form.entity, record):
+        if changed is not None and not (_CROSS_RULE_FIELDS.get((form.entity, key), {key})
+                                        & changed):
+            continue
+        f = form.get(key)
+        out.append(Problem(key, f.label if f else key, message))
+    return out
+
+
 def derive_member(record: dict) -> dict:
     """A copy of a member record with birth_date and sex filled from a valid id_number if missing."""
     out = dict(record)

@@ -7,7 +7,8 @@ from typing import Iterable
 from forms import choices as C
 from forms.entities import CADRE, FINANCE, FORMS, GROUP, HOUSEHOLD, MEMBER, POLICY, VILLAGE
 from forms.fields import Form, blank
-from forms.validation import Problem, check_value, clean_record, derive_member, parse_value
+from forms.validation import (Problem, check_value, clean_record, cross_problems, derive_member,
+                              parse_value)
 
 from .db import StorageError, Store
 
@@ -67,23 +68,49 @@ def list_villages(store: Store) -> list[dict]:
 
 
 def update_record(store: Store, entity: str, record_id: str, changes: dict) -> dict:
-    """Edit fields of any entity's record after validating them; returns {field: (old, new)}."""
+    """Edit fields of any entity's record after validating them (each field, the rules between
+    fields the edit touches, unique codes and ID numbers); returns {field: (old, new)}."""
     from .schema import TABLES
     form = FORMS[entity]
     values = clean(form, changes, partial=True)
     table = TABLES[entity]
     current = _require(store, table, record_id, form.label)
-    if entity == "member" and "id_number" in values and values["id_number"]:
-        derived = derive_member({**values})
+    if entity == "member" and values.get("id_number"):
+        # the ID number is authoritative: birth date and sex follow a valid one
+        derived = derive_member({"id_number": values["id_number"]})
         for key in ("birth_date", "sex"):
-            if blank(current.get(key)) and key not in values and derived.get(key):
+            if key not in values and derived.get(key) is not None:
                 values[key] = derived[key]
     merged = {k: v for k, v in {**current, **values}.items() if k in form}
-    missing = [Problem(f.key, f.label, "必填") for f in form.fields
-               if f.required and blank(merged.get(f.key))]
-    if missing:
-        raise ValidationError(missing)
+    problems = [Problem(f.key, f.label, "必填") for f in form.fields
+                if f.required and blank(merged.get(f.key))]
+    problems += cross_problems(form, clean(form, merged, partial=True), values)
+    if entity == "village" and values.get("code"):
+        other = find_village(store, values["code"])
+        if other and other["id"] != record_id:
+            problems.append(Problem("code", VILLAGE["code"].label,
+                                    f"行政区划代码 {values['code']} 已存在"))
+    if entity == "member" and values.get("id_number"):
+        problems += _id_number_taken(store, values["id_number"], current["household_id"],
+                                     record_id)
+    if problems:
+        raise ValidationError(problems)
     return store.update(table, record_id, values)
+
+
+def _id_number_taken(store: Store, id_number: str, household_id: str,
+                     member_id: str | None = None) -> list[Problem]:
+    """The same person may not stand in two households of the register."""
+    for other in store.find("members", "id_number = ?", [id_number]):
+        if other["id"] != member_id:
+            household = store.get("households", other["household_id"])
+            if household is None:
+                continue
+            where = "本户" if other["household_id"] == household_id else \
+                f"{household['household_no']}号户"
+            return [Problem("id_number", MEMBER["id_number"].label,
+                            f"身份证号已登记在{where}（{other['name']}）")]
+    return []
 
 
 def add_group(store: Store, village_id: str, name: str, *, record_id: str | None = None) -> str:
@@ -121,6 +148,10 @@ def add_household(store: Store, values: dict, members: Iterable[dict] = (), *,
 def add_member(store: Store, household_id: str, values: dict, *,
                record_id: str | None = None) -> str:
     values = clean(MEMBER, derive_member({**values, "household_id": household_id}))
+    if values.get("id_number"):
+        problems = _id_number_taken(store, values["id_number"], household_id)
+        if problems:
+            raise ValidationError(problems)
     return store.insert("members", values, record_id=record_id)
 
 
