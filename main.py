@@ -140,6 +140,8 @@ def _check(args, store, year: int) -> dict:
     if not counties:
         raise UserError("数据库中还没有村（no villages）")
     county = args.county_name or counties[0]
+    if county not in counties:
+        raise UserError(f"没有县区“{county}”，已有：{'、'.join(counties)}（county not found）")
     snap = snapshots.county_snapshot(store, county, year)
     # Per village the 17 criteria and a tally of its households' 12 (the households' own
     # reasons are `check --village`'s: for 75,000 households they would be ~400 MB of JSON).

@@ -78,5 +78,5 @@ def run(db_path: Path, operator: str | None = None) -> int:
     window = MainWindow(settings, name)
     window.show()
     path = start_file(settings, Path(db_path) if db_path else None, _default_db_path())
-    window.open_file(path, create=not path.exists())
+    window.open_file(path, create=not path.exists() or path.stat().st_size == 0)
     return app.exec()

@@ -66,8 +66,12 @@ class Editing(QObject):
                         "；".join(p.message for p in e.problems) or str(e))
         except StorageError as e:
             return str(e)
+        if len(diff) > 1:       # an ID number with the birth date and sex it sets: one undo step
+            self.undo_stack.beginMacro(self.tr("修改 {0}").format(FORMS[entity][key].label))
         for k, (old, new) in diff.items():
             self._push(entity, record_id, household_id, k, old, new)
+        if len(diff) > 1:
+            self.undo_stack.endMacro()
         return None
 
     def save_finance(self, household_id: str, year: int, key: str, raw) -> str | None:

@@ -109,10 +109,12 @@ class FinanceTab(QWidget):
         n = self.members
         line = (self.policy or {}).get("poverty_line")
         parts = []
-        if any(values[k] is None for k in INCOME_KEYS) or values["operating_income"] is None:
+        # every part known, the cost too: a missing figure is never read as 0 (criterion 1 says
+        # 缺数据 then, and the figure here must agree with it)
+        if any(values[k] is None for k in (*INCOME_KEYS, "operating_income", "operating_cost")):
             income = None
         else:
-            income = sum(values[k] for k in INCOME_KEYS) - (values["operating_cost"] or 0)
+            income = sum(values[k] for k in INCOME_KEYS) - values["operating_cost"]
         spent = values["consumption_expenditure"]
 
         def per_capita(total, label):

@@ -49,7 +49,9 @@ def village_report_data(store, village_code_or_id: str, year: int, *,
         raise CollectError(f"没有 {year} 年的政策参数（贫困线），已有年度：{known}"
                            f"（unknown year {year}）")
     vsnap = snapshots.village_snapshot(store, village, year)
-    cadres = {c["id"]: c for c in list_cadres(store, village["id"])}
+    team = list_cadres(store, village["id"])
+    # names for every cadre the records point at: a 帮扶责任人 may be posted from the county
+    cadres = {c["id"]: c for c in list_cadres(store)}
     groups = {g["id"]: g["name"] for g in list_groups(store, village["id"])}
     history = village_status_history(store, village["id"])
     by_household: dict[str, list[dict]] = defaultdict(list)
@@ -68,7 +70,7 @@ def village_report_data(store, village_code_or_id: str, year: int, *,
                         township=village.get("township") or "", county=village.get("county") or "",
                         pairing_unit=village.get("pairing_unit") or "",
                         leader_in_charge=village.get("leader_in_charge") or ""),
-        team=_team(cadres.values()),
+        team=_team(team),
         posting_date=posting_date,
         village_criteria=[_village_criterion(c) for c in evaluate_village(vsnap).criteria],
         households=households,

@@ -133,11 +133,12 @@ def render_notice(data: VillageReportData, out_path, kind: str = "planned_exit",
 
 
 def _reason(data: VillageReportData, h: HouseholdRow, kind: str) -> str:
+    # The cadre's free-text reason stays in the register: it may say what illness a member has,
+    # and a public wall must not. The notice shows the declared cause and the income figure.
     lines = []
     if kind in ("new", "returned"):
-        lines.append(h.status_reason or h.main_cause)
+        lines.append(h.main_cause)
     else:
-        lines.append(h.status_reason)
         income = h.finance.income_per_capita(h.people) if h.finance else None
         if income is not None:
             lines.append(f"人均可支配收入：\n{L.money(income)}元")

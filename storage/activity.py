@@ -45,8 +45,13 @@ def add_measure(store: Store, values: dict) -> str:
     return store.insert("measures", values)
 
 
+# A household's measures leave the lists with the household (its tombstone hides them too).
+_LIVE_HOUSEHOLD = ("(household_id is null or household_id in "
+                   "(select id from households where deleted = 0))")
+
+
 def measures_of_village(store: Store, village_id: str) -> list[dict]:
-    return store.find("measures", "village_id = ?", [village_id],
+    return store.find("measures", f"village_id = ? and {_LIVE_HOUSEHOLD}", [village_id],
                       order_by="planned_date is null, planned_date")
 
 
@@ -86,7 +91,8 @@ def status_history(store: Store, household_id: str) -> list[dict]:
 def status_changes_between(store: Store, village_id: str | None, start: str, end: str
                            ) -> list[dict]:
     """Who entered and left in a period: the county must be able to list it."""
-    where = "date >= ? and date <= ?"
+    where = ("date >= ? and date <= ? and household_id in "
+             "(select id from households where deleted = 0)")
     args: list = [start, end]
     if village_id:
         where += " and household_id in (select id from households where village_id = ?)"

@@ -265,6 +265,7 @@ def needs_list(store: Store, flt: HouseholdFilter) -> list[dict]:
            f"from measures m left join households h on h.id = m.household_id "
            f"left join cadres c on c.id = m.cadre_id left join villages v on v.id = m.village_id "
            f"where m.deleted = 0 and m.village_id in ({marks}) "
+           f"and (m.household_id is null or h.deleted = 0) "
            f"and m.status in ({open_marks}) "
            f"order by v.code, m.level desc, m.planned_date is null, m.planned_date, "
            f"h.household_no")

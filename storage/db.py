@@ -89,8 +89,11 @@ def open_store(path: str | os.PathLike, *, create: bool = False, role: str = "vi
     Nothing is written to a file that is refused: the checks run on a read-only connection."""
     path = Path(path)
     version = _check_file(path)
-    if version is None and not create:
-        raise DatabaseMissing(f"找不到数据库文件：{path}（database file not found）")
+    if (version is None or version == 0) and not create:
+        # an empty file is not a register yet: a read command must not turn it into one
+        raise DatabaseMissing(f"找不到数据库文件：{path}（database file not found）"
+                              if version is None else
+                              f"数据库文件是空的：{path}（empty file, not a register）")
     if role not in ROLES:
         raise StorageError(f"角色应为 village 或 county，而不是 {role}（unknown role）")
     if version is None:

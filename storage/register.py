@@ -1,6 +1,7 @@
 """Named operations on the register: villages, groups, cadres, households, members, finances."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Iterable
 
@@ -59,6 +60,8 @@ def add_village(store: Store, values: dict, *, record_id: str | None = None) -> 
 
 
 def find_village(store: Store, code: str) -> dict | None:
+    # full-width digits and stray spaces, as typed with a Chinese input method
+    code = unicodedata.normalize("NFKC", str(code)).strip()
     rows = store.find("villages", "code = ?", [code])
     return rows[0] if rows else None
 

@@ -138,3 +138,8 @@ def test_policy_values_are_listed_and_one_years_can_be_set(tmp_path):
     assert digest(db) == before
     # the criteria use the new year at once
     assert "没有 2022 年的政策参数" in run("check", db, "--county", "--year", 2022).stderr
+
+
+def test_an_unknown_county_name_is_refused(demo):
+    _assert_clean_failure(run("check", demo, "--county", "--county-name", "不存在县"),
+                          "没有县区“不存在县”，已有：安定区")

@@ -216,3 +216,21 @@ def test_start_page_on_an_empty_register(qtbot, make_window, tmp_path):
     store = open_store(tmp_path / "empty.db")
     assert store.find("policy_values")          # a new file starts with the reference values
     store.close()
+
+
+
+def test_per_capita_income_is_not_shown_when_a_part_is_missing(qtbot, make_window, demo_db):
+    # The 收入支出 tab must agree with criterion 1: a missing operating cost is unknown, not 0.
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    finance = window.work.editor.finance
+    finance.set_household(window.household_id)
+    for key, value in (("wage_income", "6000"), ("operating_income", "3000"),
+                       ("property_income", "0"), ("transfer_income", "1200"),
+                       ("operating_cost", "500")):
+        type_text(qtbot, line_of(finance.form, key), value)
+    finance.update_figures()
+    assert "人均可支配收入：<b" in finance.figures.text()
+    type_text(qtbot, line_of(finance.form, "operating_cost"), "")
+    finance.update_figures()
+    assert "人均可支配收入：收入各项未填全" in finance.figures.text()

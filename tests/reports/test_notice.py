@@ -107,3 +107,13 @@ def test_planned_exit_notice_lists_only_households_meeting_all_12(tmp_path, samp
     note = withheld_note("notice", ReportOptions(notice="planned_exit"), sample)
     assert f"{short.household_no} 未达标户某（第1项）" in note
     assert withheld_note("notice", ReportOptions(notice="exited"), sample) is None
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_free_text_reason_stays_off_the_public_notice(tmp_path, sample, kind):
+    listed = notice_households(sample, kind)
+    listed[0].status_reason = "户主患尿毒症，每周透析"
+    text = flat(all_text(render_notice(sample, tmp_path / "n.pdf", kind)))
+    assert "尿毒症" not in text and "透析" not in text
+    if kind in ("new", "returned"):
+        assert listed[0].main_cause in text          # the declared cause is what is posted
