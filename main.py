@@ -92,8 +92,9 @@ def cmd_import(args) -> int:
         return EXIT_INVALID
     finally:
         store.close()
+    skipped = f"，跳过 {counts['skipped']}（本机已删除的记录不恢复）" if counts["skipped"] else ""
     print(f"导入完成：新增 {counts['inserted']}，更新 {counts['updated']}，"
-          f"未变 {counts['unchanged']}")
+          f"未变 {counts['unchanged']}{skipped}")
     return EXIT_OK
 
 

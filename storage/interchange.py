@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from forms import choices as C
-from forms.entities import (CADRE, FINANCE, HOUSEHOLD, MEASURE, MEMBER, POLICY, STATUS_CHANGE,
-                            VILLAGE, VISIT)
+from forms.entities import (CADRE, FINANCE, GROUP, HOUSEHOLD, MEASURE, MEMBER, POLICY,
+                            STATUS_CHANGE, VILLAGE, VISIT)
 from forms.facts import VILLAGE_FACTS
 from forms.validation import derive_member, validate_household_members
 
@@ -55,10 +55,13 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
     visits = _by(store.find("visits", order_by="date, id"), "household_id")
     measures = store.find("measures", order_by="planned_date, id")
     facts = _by(store.find("village_facts", order_by="year"), "village_id")
-    cadres = store.find("cadres", order_by="name, id")
-    used_cadres = {h.get("cadre_id") for h in households} | {m.get("cadre_id") for m in measures
-                                                             if m["village_id"] in code_of}
-    cadres = [c for c in cadres if c.get("village_id") in code_of or c["id"] in used_cadres]
+    cadres = store.find("cadres", order_by="name, id", include_deleted=True)
+    used_cadres = ({h.get("cadre_id") for h in households}
+                   | {m.get("cadre_id") for m in measures if m["village_id"] in code_of}
+                   | {v.get("cadre_id") for h in households for v in visits.get(h["id"], [])})
+    # a cadre the records point at goes with them, even one deleted since
+    cadres = [c for c in cadres if (c.get("village_id") in code_of and not c["deleted"])
+              or c["id"] in used_cadres]
 
     def household_out(h: dict) -> dict:
         out = {"id": h["id"], "village_code": code_of[h["village_id"]]}
@@ -143,7 +146,40 @@ class _Plan:
     def __init__(self, store: Store):
         self.store = store
         self.problems: list[str] = []
-        self.counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        self.counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        self.seen: dict[tuple, str] = {}               # key → where it first stood in the file
+        self.cadre_ids = {c["id"] for c in store.find("cadres", include_deleted=True)}
+        # ID number → household, for the people already in the register
+        self.registered_ids = {r["id_number"]: r["household_id"] for r in store.find(
+            "members", "id_number is not null and household_id in "
+            "(select id from households where deleted = 0)")}
+        self.tombstones = {r["id"] for r in store.find("households", "deleted = 1",
+                                                        include_deleted=True)}
+
+    def nested(self, where: str, value, key: str) -> list[dict]:
+        """A list of objects inside a record (members, finances …); anything else is a problem."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.append(f"{where}, {key}: 应为列表")
+            return []
+        for i, r in enumerate(value, 1):
+            if not isinstance(r, dict):
+                self.problems.append(f"{where}, {key} {i}: 应为对象")
+        return [r for r in value if isinstance(r, dict)]
+
+    def once(self, key: tuple, where: str) -> bool:
+        """False (and a problem) when the same record stands twice in the file."""
+        if key in self.seen:
+            self.problems.append(f"{where}: 与 {self.seen[key]} 重复")
+            return False
+        self.seen[key] = where
+        return True
+
+    def known_cadre(self, where: str, values: dict | None) -> None:
+        cid = (values or {}).get("cadre_id")
+        if cid and cid not in self.cadre_ids:
+            self.problems.append(f"{where}, cadre_id: 没有这个帮扶干部（{cid}）")
 
     def check(self, where: str, form, values: dict, partial=False) -> dict | None:
         try:
@@ -174,7 +210,7 @@ def import_register(store: Store, data: dict) -> dict:
 
     for i, p in enumerate(_records(data, "policy_values", plan), 1):
         values = plan.check(f"policy {i} ({p.get('year')})", POLICY, p)
-        if values:
+        if values and plan.once(("policy", values["year"]), f"policy {i} ({values['year']})"):
             found = store.find("policy_values", "year = ?", [values["year"]])
             writes.append(("policy_values", found[0]["id"] if found else None, values))
 
@@ -183,21 +219,27 @@ def import_register(store: Store, data: dict) -> dict:
         where = f"village {i} ({v.get('code')} {v.get('name', '')})"
         core = {k: x for k, x in v.items() if k not in ("groups", "facts", "measures")}
         values = plan.check(where, VILLAGE, core)
-        if not values:
+        if not values or not plan.once(("village", values["code"]), where):
             continue
         found = find_village(store, values["code"])
         vid = found["id"] if found else _new_id()
         village_ids[values["code"]] = vid
         writes.append(("villages", found["id"] if found else None, {**values, "id": vid}))
-        for name in v.get("groups", []) or []:
-            key = (vid, str(name))
-            if key not in existing_groups and key not in group_ids:
+        groups = v.get("groups") or []
+        if not isinstance(groups, list):
+            plan.problems.append(f"{where}, groups: 应为社名的列表")
+            groups = []
+        for j, name in enumerate(groups, 1):
+            checked = plan.check(f"{where}, groups {j}", GROUP, {"village_id": vid,
+                                                                  "name": name})
+            key = (vid, checked["name"]) if checked else None
+            if key and key not in existing_groups and key not in group_ids:
                 group_ids[key] = _new_id()
                 writes.append(("groups", None, {"id": group_ids[key], "village_id": vid,
-                                                "name": str(name)}))
-        for j, f in enumerate(v.get("facts", []) or [], 1):
+                                                "name": checked["name"]}))
+        for j, f in enumerate(plan.nested(where, v.get("facts"), "facts"), 1):
             fv = plan.check(f"{where}, facts {j}", VILLAGE_FACTS, f)
-            if fv:
+            if fv and plan.once(("facts", vid, fv["year"]), f"{where}, facts {j}"):
                 writes.append(("village_facts*", vid, fv))
     for code in {h.get("village_code") for h in _records(data, "households", plan)}:
         if code and code not in village_ids:
@@ -205,8 +247,10 @@ def import_register(store: Store, data: dict) -> dict:
             if found:
                 village_ids[str(code)] = found["id"]
 
-    cadre_ids = {c["id"] for c in store.find("cadres", include_deleted=True)}
-    for i, c in enumerate(_records(data, "cadres", plan), 1):
+    cadre_ids = set(plan.cadre_ids)
+    file_cadres = _records(data, "cadres", plan)
+    plan.cadre_ids |= {c["id"] for c in file_cadres if isinstance(c.get("id"), str)}
+    for i, c in enumerate(file_cadres, 1):
         where = f"cadre {i} ({c.get('name')})"
         code = c.get("village_code")
         core = {k: x for k, x in c.items() if k not in ("village_code",)}
@@ -223,8 +267,9 @@ def import_register(store: Store, data: dict) -> dict:
 
     for v in village_records:
         vid = village_ids.get(v.get("code"))
-        for j, m in enumerate(v.get("measures", []) or [], 1):
-            _plan_measure(plan, writes, f"village {v.get('code')}, measure {j}", m, vid, None)
+        where = f"village {v.get('code')}"
+        for j, m in enumerate(plan.nested(where, v.get("measures"), "measures"), 1):
+            _plan_measure(plan, writes, f"{where}, measure {j}", m, vid, None)
 
     seen_ids: dict[str, str] = {}
     for i, h in enumerate(_records(data, "households", plan), 1):
@@ -250,15 +295,24 @@ def _plan_measure(plan, writes, where, m, village_id, household_id):
     values = plan.check(where, MEASURE, {**core, "village_id": village_id,
                                          **({"household_id": household_id} if household_id
                                             else {})})
+    plan.known_cadre(where, values)
     if values:
         writes.append(("measures", m.get("id"), values))
 
 
 def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups, seen_ids):
-    members = h.get("members") or []
-    head = head_of([m for m in members if isinstance(m, dict)])
+    raw_members = h.get("members")
+    head = head_of([m for m in raw_members if isinstance(m, dict)]) \
+        if isinstance(raw_members, list) else None
     where = f"household {i} (户主 {head['name']})" if head and head.get("name") else (
         f"household {i} ({h.get('household_no', '')})")
+    members = plan.nested(where, raw_members, "members")
+    if h.get("id") in plan.tombstones:
+        # deleted here: an import does not bring it back, nor add to it
+        plan.counts["skipped"] += 1
+        return
+    if h.get("id") is not None and not plan.once(("household", h.get("id")), where):
+        return
     code = h.get("village_code")
     if code not in village_ids:
         plan.problems.append(f"{where}, village_code: 没有代码为 {code} 的村")
@@ -268,21 +322,21 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups,
         "members", "finances", "status_history", "visits", "measures", "village_code", "group",
         "id")}
     core["village_id"] = vid
-    if h.get("group"):
+    if h.get("group") is not None and not isinstance(h["group"], str):
+        plan.problems.append(f"{where}, group: 应为社名")
+    elif h.get("group"):
         gid = group_ids.get((vid, h["group"])) or existing_groups.get((vid, h["group"]))
         if gid is None:
             gid = group_ids[(vid, h["group"])] = _new_id()
             writes.append(("groups", None, {"id": gid, "village_id": vid, "name": h["group"]}))
         core["group_id"] = gid
     values = plan.check(where, HOUSEHOLD, core)
+    plan.known_cadre(where, values)
     hid = h.get("id") or _new_id()
     if values:
         writes.append(("households", hid, values))
     checked_members = []
     for j, m in enumerate(members, 1):
-        if not isinstance(m, dict):
-            plan.problems.append(f"{where}, member {j}: 应为对象")
-            continue
         mv = plan.check(f"{where}, member {j}", MEMBER,
                         derive_member({k: x for k, x in m.items() if k != "id"} |
                                       {"household_id": hid}))
@@ -294,26 +348,31 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups,
                 if number in seen_ids and seen_ids[number] != where:
                     plan.problems.append(f"{where}, member {j}, id_number: 身份证号与 "
                                          f"{seen_ids[number]} 重复")
+                elif plan.registered_ids.get(number, hid) != hid:
+                    plan.problems.append(f"{where}, member {j}, id_number: 身份证号已登记在"
+                                         f"数据库中的另一户")
                 seen_ids.setdefault(number, where)
-    if len(checked_members) == len(members) and members:
+    if len(checked_members) == len(members) and members and \
+            len(members) == len(raw_members or []):
         plan.problems += [f"{where}, {p.field}: {p.message}"
                           for p in validate_household_members(checked_members)]
-    for j, f in enumerate(h.get("finances") or [], 1):
+    for j, f in enumerate(plan.nested(where, h.get("finances"), "finances"), 1):
         fv = plan.check(f"{where}, finances {j}", FINANCE, {**f, "household_id": hid})
-        if fv:
+        if fv and plan.once(("finance", hid, fv["year"]), f"{where}, finances {j}"):
             writes.append(("finances*", hid, fv))
-    for j, s in enumerate(h.get("status_history") or [], 1):
+    for j, s in enumerate(plan.nested(where, h.get("status_history"), "status_history"), 1):
         sv = plan.check(f"{where}, status_history {j}", STATUS_CHANGE,
                         {**{k: x for k, x in s.items() if k != "id"}, "household_id": hid})
         if sv:
             writes.append(("status_history", s.get("id"), sv))
-    for j, v in enumerate(h.get("visits") or [], 1):
+    for j, v in enumerate(plan.nested(where, h.get("visits"), "visits"), 1):
         core_v = {k: x for k, x in v.items() if k not in ("id", "changes")}
         vv = plan.check(f"{where}, visit {j}", VISIT, {**core_v, "household_id": hid})
+        plan.known_cadre(f"{where}, visit {j}", vv)
         if vv:
             vv["changes"] = json.dumps(v.get("changes") or [], ensure_ascii=False)
             writes.append(("visits", v.get("id"), vv))
-    for j, m in enumerate(h.get("measures") or [], 1):
+    for j, m in enumerate(plan.nested(where, h.get("measures"), "measures"), 1):
         _plan_measure(plan, writes, f"{where}, measure {j}", m, vid, hid)
 
 
@@ -334,6 +393,9 @@ def _apply(store: Store, writes: list, plan: _Plan) -> None:
             rid = rid or values.pop("id", None)
             values.pop("id", None)
         existing = store.get(table, rid, include_deleted=True) if rid else None
+        if existing is not None and existing["deleted"]:
+            plan.counts["skipped"] += 1         # deleted here: an import does not revive it
+            continue
         if existing is not None:
             changed = store.update(table, rid, values)
             plan.counts["updated" if changed else "unchanged"] += 1

@@ -155,3 +155,79 @@ def test_export_of_one_village_holds_only_that_village(tmp_path, demo_export):
     assert one["households"] and all(h["village_code"] == code for h in one["households"])
     with pytest.raises(InterchangeError, match="没有行政区划代码为 000000000000 的村"):
         export_register(store, "000000000000")
+
+
+def _one_village(**household):
+    village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+    return {"format": FORMAT, "villages": [village], "households": [
+        {"village_code": village["code"], "household_no": "1", "status": "新识别",
+         "members": [{"name": "王建国", "relation": "户主"}], **household}]}
+
+
+@pytest.mark.parametrize("broken, words", [
+    ({"finances": {"year": 2017}}, "finances: 应为列表"),
+    ({"members": 5}, "members: 应为列表"),
+    ({"finances": [5]}, "finances 1: 应为对象"),
+    ({"group": ["一社"]}, "group: 应为社名"),
+    ({"visits": [{"date": "2017-03-01", "cadre_id": "no-such-cadre"}]},
+     "cadre_id: 没有这个帮扶干部"),
+    ({"finances": [{"year": 2017, "wage_income": 1}, {"year": 2017, "wage_income": 2}]},
+     "finances 2: 与 household 1 (户主 王建国), finances 1 重复"),
+])
+def test_malformed_or_repeated_records_are_located_problems_not_tracebacks(tmp_path, broken,
+                                                                           words):
+    store = _blank_store(tmp_path)
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, _one_village(**broken))
+    assert any(words in p for p in err.value.problems), err.value.problems
+    assert store.find("households") == []
+
+
+def test_a_village_code_twice_and_groups_as_text_are_refused(tmp_path):
+    store = _blank_store(tmp_path)
+    data = _one_village()
+    data["villages"].append(dict(data["villages"][0]))
+    data["villages"][0]["groups"] = "五社"
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, data)
+    assert any("village 2" in p and "重复" in p for p in err.value.problems)
+    assert any("groups: 应为社名的列表" in p for p in err.value.problems)
+
+
+def test_a_person_already_in_another_household_of_the_register_is_refused(tmp_path):
+    store = _blank_store(tmp_path)
+    import_register(store, _one_village(members=[{
+        "name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}]))
+    again = _one_village(household_no="2", members=[{
+        "name": "冒名", "relation": "户主", "id_number": "11010519491231002X"}])
+    with pytest.raises(InterchangeError) as err:
+        import_register(store, again)
+    assert any("身份证号已登记在数据库中的另一户" in p for p in err.value.problems)
+
+
+def test_a_household_deleted_here_is_not_revived_by_an_import(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    gone = demo_export["households"][0]["id"]
+    store.delete("households", gone)
+    data = copy.deepcopy(demo_export)
+    data["households"][0]["members"].append({"name": "新生儿", "relation": "孙子女"})
+    counts = import_register(store, data)
+    assert counts["skipped"] >= 1 and counts["inserted"] == 0
+    assert store.get("households", gone) is None
+    assert not store.find("members", "name = ?", ["新生儿"], include_deleted=True)
+
+
+def test_a_cadre_seen_only_in_visits_travels_with_the_export(tmp_path, demo_export):
+    store = _blank_store(tmp_path)
+    import_register(store, copy.deepcopy(demo_export))
+    first, second = demo_export["villages"][0]["code"], demo_export["villages"][1]["code"]
+    outsider = next(c for c in demo_export["cadres"] if c.get("village_code") == second)
+    household = next(h for h in demo_export["households"] if h["village_code"] == first)
+    from storage.activity import record_visit
+    record_visit(store, household["id"], {"date": "2017-05-01", "cadre_id": outsider["id"]})
+    one = export_register(store, first)
+    assert outsider["id"] in {c["id"] for c in one["cadres"]}
+    fresh = _blank_store(tmp_path, "other.db")
+    import_register(fresh, one)                       # no foreign-key failure
+    assert fresh.get("cadres", outsider["id"])["name"] == outsider["name"]
