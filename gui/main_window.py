@@ -335,22 +335,34 @@ class MainWindow(QMainWindow):
         row = model.row_of.get(hid) if hid else None
         if row is None:
             row = 0 if model.ids else None
+        target = model.ids[row] if row is not None else None
+        if target != self.household_id and not self._may_leave_household():
+            return          # the editor stays on the household with the refused input
         if row is None:
             self._show_household(None)
             return
+        sm = self.work.table.selectionModel()
+        sm.blockSignals(True)       # asked above already: _row_changed must not ask again
         self.work.table.setCurrentIndex(model.index(row, 0))
+        sm.blockSignals(False)
+        self.work.table.viewport().update()
         self.work.table.scrollTo(model.index(row, 0))
-        if model.ids[row] != self.household_id:
-            self._show_household(model.ids[row])
+        if target != self.household_id:
+            self._show_household(target)
+
+    def _may_leave_household(self) -> bool:
+        """True unless the editor holds refused input the user wants to keep working on."""
+        pending = self.work.editor.pending_invalid() if self.work is not None else []
+        return not pending or ask(
+            self, self.tr("有未保存的输入"),
+            self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到另一户吗？")
+            .format("、".join(pending)))
 
     def _row_changed(self, current, previous) -> None:
         hid = self.work.model.household_id(current.row()) if current.isValid() else None
         if hid == self.household_id:
             return
-        pending = self.work.editor.pending_invalid()
-        if pending and not ask(self, self.tr("有未保存的输入"),
-                               self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到另一户吗？")
-                               .format("、".join(pending))):
+        if not self._may_leave_household():
             row = self.work.model.row_of.get(self.household_id)
             if row is not None:
                 sm = self.work.table.selectionModel()
@@ -390,6 +402,10 @@ class MainWindow(QMainWindow):
         place = browse.household_place(self.store, hid)
         if place is None:
             return
+        if hid != self.household_id:
+            if not self._may_leave_household():
+                return
+            self._show_household(None)      # the refused input is given up, as agreed
         self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
         bar = self.work.filter_bar
         for combo in (bar.status, bar.cause, bar.cadre, bar.criterion):
@@ -399,7 +415,6 @@ class MainWindow(QMainWindow):
         bar.text.blockSignals(True)
         bar.text.clear()
         bar.text.blockSignals(False)
-        self.household_id = None
         if (self.scope or {}).get("village_id") != place["village_id"] or \
                 (self.scope or {}).get("kind") == "group":
             self.tree.select_village(place["village_id"])

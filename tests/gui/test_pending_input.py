@@ -1,0 +1,36 @@
+"""Refused input is never dropped without asking: a filter or a click-through that would move
+the editor to another household asks first, and "no" keeps the household and the input."""
+from PySide6.QtWidgets import QMessageBox
+
+from .helpers import choose, line_of, message_of, type_text
+
+
+def test_refused_input_survives_a_filter_change_and_a_click_through(qtbot, make_window,
+                                                                    demo_db, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    here = window.household_id
+    basic = window.work.editor.basic
+    type_text(qtbot, line_of(basic, "phone"), "12", finish=True)
+    assert message_of(basic, "phone")                        # refused, red, kept
+    status = window.work.editor.household["status"]
+    other_status = next(s for s in ("已脱贫", "新识别", "计划脱贫", "返贫") if s != status)
+    # When a filter drops the household from the table and the user answers "no"
+    choose(window.work.filter_bar.status, other_status)
+    window.work.filter_bar.flush()
+    # Then the editor keeps the household and the typed text
+    assert asked and window.household_id == here
+    assert line_of(basic, "phone").text() == "12"
+    # The same for a click-through from another view
+    other = next(h for h in window.work.model.ids if h != here)
+    asked.clear()
+    window.go_to_household(other)
+    assert asked and window.household_id == here
+    assert line_of(basic, "phone").text() == "12"
+    # Answering "yes" lets the editor move on
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    window.go_to_household(other)
+    assert window.household_id == other
