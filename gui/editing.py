@@ -92,6 +92,15 @@ class Editing(QObject):
         self.undo_stack.push(FieldEdit(self, entity, record_id, household_id, key, old, new))
         self.after_write(entity, record_id, household_id, key, old, new)
 
+    def member_joined_or_left(self, household_id: str, member_id: str, name: str,
+                              joined: bool) -> None:
+        """A member added or deleted: during a visit, one of its findings (家庭成员 前 → 后)."""
+        if self.visit and self.visit["household_id"] == household_id:
+            add_visit_changes(self.store, self.visit["id"], [{
+                "entity": "member", "record_id": member_id, "field": "member",
+                "label": self.tr("家庭成员"), "old": None if joined else name,
+                "new": name if joined else None}])
+
     def after_write(self, entity, record_id, household_id, key, old, new) -> None:
         if self.visit and self.visit["household_id"] == household_id:
             field = FORMS[entity][key]

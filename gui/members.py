@@ -169,6 +169,8 @@ class MembersTab(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
 
         def added() -> None:
+            self.editing.member_joined_or_left(household_id, dialog.result_value,
+                                               dialog.values().get("name", ""), joined=True)
             if household_id == self.household_id:
                 self.set_household(household_id, keep_member=dialog.result_value)
             self.changed.emit()
@@ -189,5 +191,7 @@ class MembersTab(QWidget):
         except StorageError as e:
             warn(self, self.tr("不能删除"), str(e))
             return
+        self.editing.member_joined_or_left(self.household_id, self.member_id,
+                                           record.get("name") or "", joined=False)
         self.set_household(self.household_id)
         self.changed.emit()
