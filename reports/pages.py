@@ -9,6 +9,7 @@ from typing import Callable
 from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A1, A2, A3, A4, landscape as _landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -61,7 +62,9 @@ class NumberedCanvas(Canvas):
         self.saveState()
         self.setFont(FAMILY, self._label_size)
         self.setFillColor(MUTED)
-        self.drawCentredString(self._pagesize[0] / 2, self._label_y, f"第 {n} / {total} 页")
+        # at the right margin: the footer on the left may be long (a long village name)
+        self.drawRightString(self._pagesize[0] - page_margin(self._pagesize), self._label_y,
+                             f"第 {n} / {total} 页")
         self.restoreState()
 
     def emit_page(self, n: int, total: int) -> None:
@@ -104,18 +107,33 @@ class ReportDoc(BaseDocTemplate):
         canv.setFont(FAMILY, fs)
         canv.setFillColor(MUTED)
         top = h - m - fs
-        canv.drawString(m, top, f.place)
-        canv.drawRightString(w - m, top, f.period)
+        title_half = stringWidth(f.title, FAMILY, fs * 1.1) / 2
+        room = w / 2 - title_half - m - fs          # left of the centred title, with a gap
+        _fitted(canv, m, top, f.place, fs, room)
+        _fitted(canv, w - m, top, f.period, fs, room, right=True)
         canv.setFillColor(black)
         canv.setFont(FAMILY, fs * 1.1)
         canv.drawCentredString(w / 2, top, f.title)
         canv.setStrokeColor(GRID)
         canv.setLineWidth(max(0.5, fs * 0.05))
         canv.line(m, top - fs * 0.6, w - m, top - fs * 0.6)
-        canv.setFont(FAMILY, fs * 0.9)
         canv.setFillColor(MUTED)
-        canv.drawString(m, m + fs * 0.3, f.footer)
+        label = stringWidth("第 999 / 999 页", FAMILY, fs)     # the page label at the right
+        _fitted(canv, m, m + fs * 0.3, f.footer, fs * 0.9, w - 2 * m - label - fs)
         canv.restoreState()
+
+
+def _fitted(canv: Canvas, x: float, y: float, text: str, size: float, room: float,
+            right: bool = False) -> None:
+    """Draw text within `room` points: a smaller size first (down to 70%), then cut with …,
+    so a long village name never runs into the title or the page number."""
+    width = stringWidth(text, FAMILY, size)
+    if width > room > 0:
+        size = max(size * 0.7, size * room / width)
+        while text and stringWidth(text, FAMILY, size) > room:
+            text = text[:-2] + "…"
+    canv.setFont(FAMILY, size)
+    (canv.drawRightString if right else canv.drawString)(x, y, text)
 
 
 @dataclass
