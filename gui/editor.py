@@ -45,7 +45,8 @@ class FinanceTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("年度")))
         self.year = QComboBox()
-        self.year.currentIndexChanged.connect(lambda _i: self.load())
+        self.year.currentIndexChanged.connect(self._year_changed)
+        self._shown_year: int | None = None
         row.addWidget(self.year)
         row.addStretch(1)
         layout.addLayout(row)
@@ -72,6 +73,15 @@ class FinanceTab(QWidget):
     def current_year(self) -> int | None:
         return self.year.currentData()
 
+    def _year_changed(self, _index: int) -> None:
+        if self.current_year() != self._shown_year and \
+                not self.form.may_discard(self.tr("另一年度")):
+            self.year.blockSignals(True)          # back to the year being edited, input kept
+            self.year.setCurrentIndex(self.year.findData(self._shown_year))
+            self.year.blockSignals(False)
+            return
+        self.load()
+
     def set_household(self, household_id: str | None) -> None:
         self.household_id = household_id
         self.load()
@@ -79,6 +89,7 @@ class FinanceTab(QWidget):
     def load(self, force: tuple[str, ...] | None = None) -> None:
         store = self.editing.store
         year = self.current_year()
+        self._shown_year = year
         if not self.household_id or year is None:
             self.form.set_record(None)
             self.figures.clear()

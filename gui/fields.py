@@ -334,6 +334,17 @@ class FormSection(QWidget):
         """Labels of fields holding input that was refused (and so not saved)."""
         return [r.field.label for r in self.rows.values() if r.has_error()]
 
+    def may_discard(self, what: str) -> bool:
+        """Before another record replaces this one's fields: True if nothing refused is
+        pending, or the user agrees to give it up (never dropped without asking)."""
+        pending = self.pending_invalid()
+        if not pending:
+            return True
+        from .dialogs import ask
+        return ask(self, self.tr("有未保存的输入"),
+                   self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到{1}吗？")
+                   .format("、".join(pending), what))
+
     def values(self) -> dict:
         """Raw input of every field (for a dialog that saves a whole record)."""
         return {k: r.input.raw() for k, r in self.rows.items()}

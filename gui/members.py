@@ -112,8 +112,19 @@ class MembersTab(QWidget):
 
     def _row_changed(self, current, _previous) -> None:
         mid = current.data(Qt.UserRole) if current.isValid() else None
-        if mid != self.member_id:
-            self._show(mid)
+        if mid == self.member_id:
+            return
+        if not self.form.may_discard(self.tr("另一名成员")):
+            row = next((i for i, m in enumerate(self.model.members)
+                        if m["id"] == self.member_id), -1)
+            sm = self.table.selectionModel()
+            sm.blockSignals(True)         # back to the member being edited, input kept
+            if row >= 0:
+                self.table.selectRow(row)
+                self.table.setCurrentIndex(self.model.index(row, 0))
+            sm.blockSignals(False)
+            return
+        self._show(mid)
 
     def _show(self, member_id: str | None) -> None:
         self.member_id = member_id

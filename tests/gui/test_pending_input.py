@@ -34,3 +34,35 @@ def test_refused_input_survives_a_filter_change_and_a_click_through(qtbot, make_
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
     window.go_to_household(other)
     assert window.household_id == other
+
+
+def test_refused_input_survives_choosing_another_member_or_year(qtbot, make_window, demo_db,
+                                                                monkeypatch):
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    model = window.work.model
+    row = next(r for r in range(model.rowCount()) if int(model.data(model.index(r, 2))) >= 2)
+    window.work.table.selectRow(row)
+    qtbot.waitUntil(lambda: window.household_id == model.ids[row])
+    members = window.work.editor.members
+    members.table.selectRow(0)
+    qtbot.waitUntil(lambda: members.member_id is not None)
+    first = members.member_id
+    type_text(qtbot, line_of(members.form, "id_number"), "123456789012345678", finish=True)
+    assert message_of(members.form, "id_number")
+    members.table.selectRow(1)
+    assert asked and members.member_id == first
+    assert line_of(members.form, "id_number").text() == "123456789012345678"
+
+    finance = window.work.editor.finance
+    finance.set_household(window.household_id)
+    year = finance.current_year()
+    type_text(qtbot, line_of(finance.form, "wage_income"), "abc", finish=True)
+    assert message_of(finance.form, "wage_income")
+    asked.clear()
+    finance.year.setCurrentIndex(0 if finance.year.currentIndex() else 1)
+    assert asked and finance.current_year() == year
+    assert line_of(finance.form, "wage_income").text() == "abc"
