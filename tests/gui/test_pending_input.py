@@ -66,3 +66,23 @@ def test_refused_input_survives_choosing_another_member_or_year(qtbot, make_wind
     finance.year.setCurrentIndex(0 if finance.year.currentIndex() else 1)
     assert asked and finance.current_year() == year
     assert line_of(finance.form, "wage_income").text() == "abc"
+
+
+def test_an_id_number_with_the_birth_date_it_sets_is_one_undo_step(qtbot, make_window,
+                                                                   demo_db):
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    members = window.work.editor.members
+    members.table.selectRow(0)
+    qtbot.waitUntil(lambda: members.member_id is not None)
+    stack = window.work.editing.undo_stack
+    before = window.store.get("members", members.member_id)
+    steps = stack.count()
+    type_text(qtbot, line_of(members.form, "id_number"), "11010519491231002X", finish=True)
+    after = window.store.get("members", members.member_id)
+    assert (after["birth_date"], after["sex"]) == ("1949-12-31", "女")
+    assert stack.count() == steps + 1
+    stack.undo()
+    again = window.store.get("members", members.member_id)
+    assert (again["id_number"], again["birth_date"], again["sex"]) == (
+        before["id_number"], before["birth_date"], before["sex"])
