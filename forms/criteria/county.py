@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..facts import COUNTY_FACTS
 from .household import flag
-from .result import MET, NA, PASSING, UNKNOWN, UNMET, CriterionResult, number, plain
+from .result import apply_rules, MET, NA, PASSING, UNKNOWN, UNMET, CriterionResult, number, plain
 from .village import (BY_REGISTER, Register, VillageView, evaluate_village_view, facts_part,
                       housing_safe_cls, housing_safe_over_30_cls, incidence, internet_cls,
                       ncms_rate, pension_rate, phone_cls, poor_income, share_part, toilet_rates,
@@ -287,8 +287,5 @@ class CountyEvaluation:
 def evaluate_county(snapshot: dict, rules=COUNTY_RULES) -> CountyEvaluation:
     """The 19 criteria for one county in one year."""
     c = CountyView(snapshot)
-    results = []
-    for rule in rules:
-        status, reasons, figures, fields = rule.check(c)
-        results.append(CriterionResult(rule.no, rule.title, status, reasons, figures, fields))
+    results = apply_rules(rules, c)
     return CountyEvaluation(c.year, c.county, results)

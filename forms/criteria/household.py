@@ -26,7 +26,7 @@ from typing import Callable
 from .. import choices as C
 from ..entities import FINANCE
 from ..idnumber import CHECK_CHARS, WEIGHTS
-from .result import (MAYBE, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
+from .result import (MAYBE, apply_rules, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
                      CriterionResult, combine, fen, number, plain, shown)
 
 # --- reading values -----------------------------------------------------------------------------
@@ -623,10 +623,7 @@ class HouseholdEvaluation:
 
 def evaluate_view(view: HouseholdView, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
                   ) -> HouseholdEvaluation:
-    results = []
-    for rule in rules:
-        status, reasons, figures, fields = rule.check(view)
-        results.append(CriterionResult(rule.no, rule.title, status, reasons, figures, fields))
+    results = apply_rules(rules, view)
     return HouseholdEvaluation(view.year, view.hh.get("id"), results,
                                all(r.status in PASSING for r in results))
 

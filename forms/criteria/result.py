@@ -197,3 +197,8 @@ def judge_share(share: Share, name: str, target: float, unit: str = "户"
         return UNMET, f"{base} {sign_bad} {t}%", v_shown
     span = f"（区间 {pct(lo)}–{pct(hi)}）" if hi is not None else ""
     return UNKNOWN, f"{base}，无法判断是否达到{t}%{span}", v_shown
+
+
+def apply_rules(rules, view) -> list[CriterionResult]:
+    """Each rule's verdict on a view (household, village or county), in the rules' order."""
+    return [CriterionResult(rule.no, rule.title, *rule.check(view)) for rule in rules]

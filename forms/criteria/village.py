@@ -24,7 +24,7 @@ from ..facts import VILLAGE_FACTS
 from ..fields import Form
 from .household import (TOILETS, HouseholdView, household_view, disposable_fen, classify_ncms,
                         classify_pension, classify_schooling, enum, flag)
-from .result import (MAYBE, MET, NA, NO, PASSING, UNKNOWN, UNMET, YES, CriterionResult, Share,
+from .result import (MAYBE, apply_rules, MET, NA, NO, PASSING, UNKNOWN, UNMET, YES, CriterionResult, Share,
                      fen, judge_share, number, pct, plain, shown)
 
 BY_REGISTER = "按建档立卡户计算"
@@ -604,10 +604,7 @@ class VillageEvaluation:
 
 
 def evaluate_village_view(v: VillageView, rules=VILLAGE_RULES) -> VillageEvaluation:
-    results = []
-    for rule in rules:
-        status, reasons, figures, fields = rule.check(v)
-        results.append(CriterionResult(rule.no, rule.title, status, reasons, figures, fields))
+    results = apply_rules(rules, v)
     return VillageEvaluation(v.year, v.village.get("code"), results)
 
 
