@@ -59,14 +59,26 @@ class Editing(QObject):
 
     def save(self, entity: str, record_id: str, household_id: str, key: str, raw) -> str | None:
         """Save one field; None on success, else the message to show next to the field."""
+        problems = self.save_record(entity, record_id, household_id, {key: raw})
+        if not problems:
+            return None
+        if isinstance(problems, str):
+            return problems
+        return next((p.message for p in problems if p.field == key),
+                    "；".join(p.message for p in problems))
+
+    def save_record(self, entity: str, record_id: str, household_id: str, changes: dict):
+        """Save several fields of one record at once (a measure marked done with its date, an
+        ID number with the birth date it sets): one undo step, each field a visit finding.
+        Returns None, or the problems (a list of Problem, or a message)."""
         try:
-            diff = update_record(self.store, entity, record_id, {key: raw})
+            diff = update_record(self.store, entity, record_id, changes)
         except ValidationError as e:
-            return next((p.message for p in e.problems if p.field == key),
-                        "；".join(p.message for p in e.problems) or str(e))
+            return e.problems or str(e)
         except StorageError as e:
             return str(e)
-        if len(diff) > 1:       # an ID number with the birth date and sex it sets: one undo step
+        if len(diff) > 1:
+            key = next(iter(changes))
             self.undo_stack.beginMacro(self.tr("修改 {0}").format(FORMS[entity][key].label))
         for k, (old, new) in diff.items():
             self._push(entity, record_id, household_id, k, old, new)

@@ -266,6 +266,8 @@ class HouseholdEditor(QWidget):
                     if i >= 0:
                         self.finance.year.setCurrentIndex(i)
                 self.finance.load(force=(key,))
+            elif entity == "measure":
+                self.measures.refresh()         # an undo of a measure edit shows at once
         self.changed.emit(household_id)
 
     def _emit_changed(self) -> None:

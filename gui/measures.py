@@ -10,7 +10,7 @@ from forms.entities import MEASURE
 from forms.fields import blank
 from storage import browse
 from storage.activity import add_measure, measures_of
-from storage.register import ValidationError, update_record
+from storage.register import ValidationError
 
 from .dialogs import RecordDialog
 from .editing import Editing
@@ -25,10 +25,11 @@ MEASURE_KEYS = ("level", "criterion_no", "cause", "category", "description", "qu
                 "money", "fund_source", "cadre_id", "planned_date", "status", "done_date")
 
 
-def measure_dialog(parent: QWidget, store, household: dict, criterion=None,
+def measure_dialog(parent: QWidget, editing: Editing, household: dict, criterion=None,
                    measure: dict | None = None) -> RecordDialog:
     """The 添加帮扶措施 dialog, prefilled from the household and (if given) an unmet criterion;
     with `measure`, the 修改帮扶措施 dialog for that measure."""
+    store = editing.store
     intro = ""
     if measure is not None:
         values = {k: measure.get(k) for k in MEASURE_KEYS}
@@ -47,9 +48,10 @@ def measure_dialog(parent: QWidget, store, household: dict, criterion=None,
                 dialog.result_value = add_measure(store, {
                     **v, "village_id": household["village_id"], "household_id": household["id"]})
             else:
-                # every field, a cleared one as missing: an edit may also empty a field
+                # every field, a cleared one as missing: an edit may also empty a field; through
+                # the editing (one undo step, and findings of an open visit)
                 typed = dialog.section.values()
-                dialog.result_value = update_record(store, "measure", measure["id"], {
+                return editing.save_record("measure", measure["id"], household["id"], {
                     k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS})
         except ValidationError as e:
             return e.problems or str(e)
@@ -115,7 +117,7 @@ class MeasuresTab(QWidget):
     def add_measure_dialog(self, criterion=None) -> RecordDialog | None:
         if not self.household:
             return None
-        dialog = measure_dialog(self, self.editing.store, self.household, criterion)
+        dialog = measure_dialog(self, self.editing, self.household, criterion)
         dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
         dialog.open()
         return dialog
@@ -128,7 +130,7 @@ class MeasuresTab(QWidget):
         row = self.selected()
         if not self.household or not row:
             return None
-        dialog = measure_dialog(self, self.editing.store, self.household, measure=row)
+        dialog = measure_dialog(self, self.editing, self.household, measure=row)
         dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
         dialog.open()
         return dialog
@@ -137,8 +139,8 @@ class MeasuresTab(QWidget):
         row = self.selected()
         if not row or row.get("status") == "已完成":
             return
-        update_record(self.editing.store, "measure", row["id"],
-                      {"status": "已完成", "done_date": date.today()})
+        self.editing.save_record("measure", row["id"], row["household_id"],
+                                 {"done_date": date.today(), "status": "已完成"})
         self.refresh()
         self.changed.emit()
 

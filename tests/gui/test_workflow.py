@@ -234,3 +234,31 @@ def test_per_capita_income_is_not_shown_when_a_part_is_missing(qtbot, make_windo
     type_text(qtbot, line_of(finance.form, "operating_cost"), "")
     finance.update_figures()
     assert "人均可支配收入：收入各项未填全" in finance.figures.text()
+
+
+def test_marking_a_measure_done_is_one_undo_step_and_a_visit_finding(qtbot, make_window,
+                                                                      demo_db):
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    store, editing = window.store, window.work.editing
+    hid = next(h for h in window.work.model.ids
+               if any(m["status"] != "已完成" for m in measures_of(store, h)))
+    window.go_to_household(hid)
+    qtbot.waitUntil(lambda: window.household_id == hid)
+    tab = window.work.editor.measures
+    row = next(i for i, m in enumerate(tab.model.rows) if m["status"] != "已完成")
+    measure_id = tab.model.rows[row]["id"]
+    dialog = window.on_work_new_visit()
+    type_text(qtbot, line_of(dialog.section, "purpose"), "核实措施进度")
+    dialog.try_accept()
+    qtbot.waitUntil(lambda: editing.visit is not None)
+    tab.table.setCurrentIndex(tab.model.index(row, 0))
+    steps = editing.undo_stack.count()
+    qtbot.mouseClick(tab.done_button, Qt.LeftButton)
+    assert store.get("measures", measure_id)["status"] == "已完成"
+    assert editing.undo_stack.count() == steps + 1
+    findings = visits_of(store, hid)[0]["changes"]
+    assert {c["label"] for c in findings} >= {"进度", "完成日期"}
+    editing.undo_stack.undo()
+    assert store.get("measures", measure_id)["status"] != "已完成"
+    assert store.get("measures", measure_id)["done_date"] is None
