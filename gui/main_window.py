@@ -769,25 +769,25 @@ class MainWindow(QMainWindow):
             return self.work.editor.status.change_dialog()
         return None
 
-    def on_view_households(self) -> None:
+    def _show_page(self, page: int) -> bool:
         if self.work:
-            self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
+            self.work.setCurrentIndex(page)
+        return self.work is not None
+
+    def on_view_households(self) -> None:
+        self._show_page(PAGE_HOUSEHOLDS)
 
     def on_view_village(self) -> None:
-        if self.work:
-            self.work.setCurrentIndex(PAGE_VILLAGE)
+        self._show_page(PAGE_VILLAGE)
 
     def on_view_reminders(self) -> None:
-        if self.work:
-            self.work.setCurrentIndex(PAGE_REMINDERS)
+        self._show_page(PAGE_REMINDERS)
 
     def on_view_needs(self) -> None:
-        if self.work:
-            self.work.setCurrentIndex(PAGE_NEEDS)
+        self._show_page(PAGE_NEEDS)
 
     def on_view_find(self) -> None:
-        if self.work:
-            self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
+        if self._show_page(PAGE_HOUSEHOLDS):
             self.work.filter_bar.text.setFocus()
             self.work.filter_bar.text.selectAll()
 

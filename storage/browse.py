@@ -75,14 +75,8 @@ def _where(flt: HouseholdFilter) -> tuple[str, list]:
         clauses.append("h.village_id = ?")
         args.append(flt.village_id)
     elif flt.township or flt.county:
-        sub, sub_args = ["deleted = 0"], []
-        if flt.county:
-            sub.append("county = ?")
-            sub_args.append(flt.county)
-        if flt.township:
-            sub.append("township = ?")
-            sub_args.append(flt.township)
-        clauses.append(f"h.village_id in (select id from villages where {' and '.join(sub)})")
+        sub, sub_args = _villages_in_place(flt)
+        clauses.append(f"h.village_id in (select id from villages where {sub})")
         args.extend(sub_args)
     if flt.status == POOR:
         clauses.append(f"h.status in ({','.join('?' * len(C.POOR_STATUSES))})")
@@ -183,6 +177,13 @@ def village_ids(store: Store, flt: HouseholdFilter) -> list[str]:
     """Villages in the filter's place (ignores the other filters)."""
     if flt.village_id:
         return [flt.village_id]
+    where, args = _villages_in_place(flt)
+    return [r[0] for r in store.db.execute(
+        f"select id from villages where {where} order by county, township, code", args)]
+
+
+def _villages_in_place(flt: HouseholdFilter) -> tuple[str, list]:
+    """The where-clause (on villages) for the filter's county and township."""
     where, args = ["deleted = 0"], []
     if flt.county:
         where.append("county = ?")
@@ -190,9 +191,7 @@ def village_ids(store: Store, flt: HouseholdFilter) -> list[str]:
     if flt.township:
         where.append("township = ?")
         args.append(flt.township)
-    return [r[0] for r in store.db.execute(
-        f"select id from villages where {' and '.join(where)} order by county, township, code",
-        args)]
+    return " and ".join(where), args
 
 
 def cadre_choices(store: Store, village_id: str | None = None) -> list[tuple[str, str]]:

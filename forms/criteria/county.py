@@ -17,7 +17,8 @@ from typing import Callable
 
 from ..facts import COUNTY_FACTS
 from .household import flag
-from .result import apply_rules, MET, NA, PASSING, UNKNOWN, UNMET, CriterionResult, number, plain
+from .result import (MET, NA, UNKNOWN, UNMET, CriterionResult, Verdicts, apply_rules, number,
+                     plain)
 from .village import (BY_REGISTER, Register, VillageView, evaluate_village_view, facts_part,
                       housing_safe_cls, housing_safe_over_30_cls, incidence, internet_cls,
                       ncms_rate, pension_rate, phone_cls, poor_income, share_part, toilet_rates,
@@ -267,17 +268,10 @@ COUNTY_RULES: tuple[CountyRule, ...] = (
 
 
 @dataclass(slots=True)
-class CountyEvaluation:
+class CountyEvaluation(Verdicts):
     year: int | None
     county: object
     criteria: list[CriterionResult] = field(default_factory=list)
-
-    @property
-    def all_passing(self) -> bool:
-        return all(c.status in PASSING for c in self.criteria)
-
-    def criterion(self, no: int) -> CriterionResult:
-        return next(c for c in self.criteria if c.no == no)
 
     def to_dict(self) -> dict:
         return {"year": self.year, "county": self.county, "all_passing": self.all_passing,

@@ -26,8 +26,8 @@ from typing import Callable
 from .. import choices as C
 from ..entities import FINANCE
 from ..idnumber import CHECK_CHARS, WEIGHTS
-from .result import (MAYBE, apply_rules, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
-                     CriterionResult, combine, fen, number, plain, shown)
+from .result import (MAYBE, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
+                     CriterionResult, Verdicts, apply_rules, combine, fen, number, plain, shown)
 
 # --- reading values -----------------------------------------------------------------------------
 
@@ -603,14 +603,11 @@ HOUSEHOLD_RULES: tuple[Rule, ...] = (
 
 
 @dataclass(slots=True)
-class HouseholdEvaluation:
+class HouseholdEvaluation(Verdicts):
     year: int | None
     household_id: object
     criteria: list[CriterionResult] = field(default_factory=list)
     eligible_to_exit: bool = False
-
-    def criterion(self, no: int) -> CriterionResult:
-        return next(c for c in self.criteria if c.no == no)
 
     def unmet(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.status == UNMET]

@@ -202,3 +202,17 @@ def judge_share(share: Share, name: str, target: float, unit: str = "户"
 def apply_rules(rules, view) -> list[CriterionResult]:
     """Each rule's verdict on a view (household, village or county), in the rules' order."""
     return [CriterionResult(rule.no, rule.title, *rule.check(view)) for rule in rules]
+
+
+class Verdicts:
+    """What a household's, village's or county's evaluation offers over its criteria."""
+    __slots__ = ()
+    criteria: list[CriterionResult]
+
+    @property
+    def all_passing(self) -> bool:
+        """All met or not applicable: the exit standard is reached."""
+        return all(c.status in PASSING for c in self.criteria)
+
+    def criterion(self, no: int) -> CriterionResult:
+        return next(c for c in self.criteria if c.no == no)

@@ -24,8 +24,8 @@ from ..facts import VILLAGE_FACTS
 from ..fields import Form
 from .household import (TOILETS, HouseholdView, household_view, disposable_fen, classify_ncms,
                         classify_pension, classify_schooling, enum, flag)
-from .result import (MAYBE, apply_rules, MET, NA, NO, PASSING, UNKNOWN, UNMET, YES, CriterionResult, Share,
-                     fen, judge_share, number, pct, plain, shown)
+from .result import (MAYBE, MET, NA, NO, UNKNOWN, UNMET, YES, CriterionResult, Share,
+                     Verdicts, apply_rules, fen, judge_share, number, pct, plain, shown)
 
 BY_REGISTER = "按建档立卡户计算"
 POVERTY_INCIDENCE_MAX_PCT = 8.0   # "贫困发生率下降到8%以下", read as strictly below 8%
@@ -584,18 +584,10 @@ VILLAGE_RULES: tuple[VillageRule, ...] = (
 
 
 @dataclass(slots=True)
-class VillageEvaluation:
+class VillageEvaluation(Verdicts):
     year: int | None
     village_code: object
     criteria: list[CriterionResult] = field(default_factory=list)
-
-    @property
-    def all_passing(self) -> bool:
-        """All 17 met or not applicable: the village has reached the exit standard."""
-        return all(c.status in PASSING for c in self.criteria)
-
-    def criterion(self, no: int) -> CriterionResult:
-        return next(c for c in self.criteria if c.no == no)
 
     def to_dict(self) -> dict:
         return {"year": self.year, "village_code": self.village_code,
