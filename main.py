@@ -1,4 +1,5 @@
 """精准扶贫驻村帮扶台账 — start the desktop app, or run a command on a register file."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
 def default_db_path() -> Path:
     from platformdirs import user_data_dir
+
     return Path(user_data_dir("fupin", appauthor=False)) / "register.db"
 
 
@@ -27,15 +29,17 @@ def _operator(args) -> str:
 
 def _open(args, path, **kw):
     from storage.db import open_store
+
     return open_store(path, operator=_operator(args), **kw)
 
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_init(args) -> int:
     from storage.register import seed_default_policy
+
     path = Path(args.file)
     if path.exists() and path.stat().st_size > 0:
-        store = _open(args, path)      # refuses a foreign file, upgrades an old one
+        store = _open(args, path)  # refuses a foreign file, upgrades an old one
         print(f"数据库已存在，版本 {store.schema_version}：{path}")
         store.close()
         return EXIT_OK
@@ -48,29 +52,41 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from storage.demo import generate
+
     path = Path(args.file)
     if path.exists() and path.stat().st_size > 0:
         raise UserError(f"文件已存在，演示数据只写入新文件：{path}（file exists）")
     store = _open(args, path, create=True, role="county")
     try:
+
         def progress(done, total):
             if sys.stderr.isatty() or args.progress:
                 print(f"\r生成演示数据：{done}/{total} 个村", end="", file=sys.stderr, flush=True)
-        counts = generate(store, villages=args.villages, households=args.households,
-                          seed=args.seed, progress=progress)
+
+        counts = generate(
+            store,
+            villages=args.villages,
+            households=args.households,
+            seed=args.seed,
+            progress=progress,
+        )
     except BaseException:
         store.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         raise
     store.close()
-    print(f"\n已生成演示数据：{counts['villages']} 个村，{counts['households']} 户，"
-          f"{counts['members']} 人 → {path}", file=sys.stderr)
+    print(
+        f"\n已生成演示数据：{counts['villages']} 个村，{counts['households']} 户，"
+        f"{counts['members']} 人 → {path}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from storage.interchange import export_register, write_json
+
     store = _open(args, args.file)
     data = export_register(store, args.village)
     store.close()
@@ -81,7 +97,8 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from storage.interchange import InterchangeError, import_register, read_json
-    data = read_json(args.input)      # a malformed file is refused before the database is opened
+
+    data = read_json(args.input)  # a malformed file is refused before the database is opened
     store = _open(args, args.file)
     try:
         counts = import_register(store, data)
@@ -93,27 +110,32 @@ def cmd_import(args) -> int:
     finally:
         store.close()
     skipped = f"，跳过 {counts['skipped']}（本机已删除的记录不恢复）" if counts["skipped"] else ""
-    print(f"导入完成：新增 {counts['inserted']}，更新 {counts['updated']}，"
-          f"未变 {counts['unchanged']}{skipped}")
+    print(
+        f"导入完成：新增 {counts['inserted']}，更新 {counts['updated']}，"
+        f"未变 {counts['unchanged']}{skipped}"
+    )
     return EXIT_OK
 
 
 def _year(args, store) -> int:
     from storage.register import default_year, policy_years
+
     years = policy_years(store)
     year = args.year or default_year(store)
     if year is None or year not in years:
         known = "、".join(map(str, years)) or "无"
-        raise UserError(f"没有 {year} 年的政策参数（贫困线），已有年度：{known}"
-                        f"（unknown year {year}）")
+        raise UserError(
+            f"没有 {year} 年的政策参数（贫困线），已有年度：{known}（unknown year {year}）"
+        )
     return year
 
 
 def cmd_check(args) -> int:
     from forms.criteria.batch import bulk
+
     store = _open(args, args.file)
     year = _year(args, store)
-    with bulk():            # a county is ~600,000 dicts read by three levels of rules
+    with bulk():  # a county is ~600,000 dicts read by three levels of rules
         result = _check(args, store, year)
     store.close()
     _emit(result, args.format)
@@ -125,6 +147,7 @@ def _check(args, store, year: int) -> dict:
     from forms.criteria.household import evaluate_household
     from storage import snapshots
     from storage.register import find_village
+
     if args.household:
         snap = snapshots.household_snapshot(store, args.household, year)
         if snap is None:
@@ -146,17 +169,24 @@ def _check(args, store, year: int) -> dict:
     snap = snapshots.county_snapshot(store, county, year)
     # Per village the 17 criteria and a tally of its households' 12 (the households' own
     # reasons are `check --village`'s: for 75,000 households they would be ~400 MB of JSON).
-    return {"year": year, "county": county,
-            "villages": [_village_result(v, summary=True) for v in snap["villages"]],
-            "county_criteria": evaluate_county(snap).to_dict()["criteria"]}
+    return {
+        "year": year,
+        "county": county,
+        "villages": [_village_result(v, summary=True) for v in snap["villages"]],
+        "county_criteria": evaluate_county(snap).to_dict()["criteria"],
+    }
 
 
 def _village_result(vsnap: dict, summary: bool = False) -> dict:
     from forms.criteria.batch import evaluate_households
     from forms.criteria.village import evaluate_village
+
     results = evaluate_households(vsnap["households"])
-    out = {"year": vsnap["year"], "village_code": vsnap["village"]["code"],
-           "village_name": vsnap["village"]["name"]}
+    out = {
+        "year": vsnap["year"],
+        "village_code": vsnap["village"]["code"],
+        "village_name": vsnap["village"]["name"],
+    }
     if summary:
         tally = {status: [0] * 12 for status in ("met", "unmet", "unknown", "not_applicable")}
         for r in results:
@@ -164,11 +194,14 @@ def _village_result(vsnap: dict, summary: bool = False) -> dict:
                 tally[c.status][c.no - 1] += 1
         out["households"] = len(results)
         out["eligible_to_exit"] = sum(r.eligible_to_exit for r in results)
-        out["household_criteria"] = [{"no": no, **{s: tally[s][no - 1] for s in tally}}
-                                     for no in range(1, 13)]
+        out["household_criteria"] = [
+            {"no": no, **{s: tally[s][no - 1] for s in tally}} for no in range(1, 13)
+        ]
     else:
-        out["households"] = [{**r.to_dict(), "household_no": h["household"]["household_no"]}
-                             for h, r in zip(vsnap["households"], results)]
+        out["households"] = [
+            {**r.to_dict(), "household_no": h["household"]["household_no"]}
+            for h, r in zip(vsnap["households"], results)
+        ]
     out["village_criteria"] = evaluate_village(vsnap).to_dict()["criteria"]
     return out
 
@@ -177,6 +210,7 @@ def cmd_lint(args) -> int:
     from forms.criteria.quality import lint
     from storage import snapshots
     from storage.register import find_village
+
     store = _open(args, args.file)
     year = _year(args, store)
     if args.village:
@@ -208,20 +242,26 @@ def _emit(result: dict, fmt: str) -> None:
         _print_household(result)
         return
     for village in result.get("villages", [result]):
-        print(f"== {village.get('village_name', '')} {village['village_code']}  "
-              f"{village['year']} 年 ==")
+        print(
+            f"== {village.get('village_name', '')} {village['village_code']}  "
+            f"{village['year']} 年 =="
+        )
         if isinstance(village["households"], int):
             unmet = "  ".join(f"{c['no']}:{c['unmet']}" for c in village["household_criteria"])
-            print(f"  {village['households']} 户，可脱贫 {village['eligible_to_exit']} 户；"
-                  f"各项未达标户数  {unmet}")
+            print(
+                f"  {village['households']} 户，可脱贫 {village['eligible_to_exit']} 户；"
+                f"各项未达标户数  {unmet}"
+            )
             failed = [str(c["no"]) for c in village["village_criteria"] if c["status"] == "unmet"]
             print(f"  村级17项未达标：{'、'.join(failed) or '无'}")
             continue
         for h in village["households"]:
             unmet = [str(c["no"]) for c in h["criteria"] if c["status"] == "unmet"]
             unknown = [str(c["no"]) for c in h["criteria"] if c["status"] == "unknown"]
-            print(f"  {h['household_no']:>6}  {'可脱贫' if h['eligible_to_exit'] else '未达标'}"
-                  f"  未达标: {','.join(unmet) or '—'}  缺数据: {','.join(unknown) or '—'}")
+            print(
+                f"  {h['household_no']:>6}  {'可脱贫' if h['eligible_to_exit'] else '未达标'}"
+                f"  未达标: {','.join(unmet) or '—'}  缺数据: {','.join(unknown) or '—'}"
+            )
         print("  村级17项：")
         for c in village["village_criteria"]:
             print(f"  {c['no']:>2}. {MARK[c['status']]:<6} {c['title']}  {'；'.join(c['reasons'])}")
@@ -230,8 +270,10 @@ def _emit(result: dict, fmt: str) -> None:
 
 
 def _print_household(result: dict) -> None:
-    print(f"户 {result.get('household_no', '')}  {result['year']} 年  "
-          f"{'可以脱贫' if result['eligible_to_exit'] else '尚不能脱贫'}")
+    print(
+        f"户 {result.get('household_no', '')}  {result['year']} 年  "
+        f"{'可以脱贫' if result['eligible_to_exit'] else '尚不能脱贫'}"
+    )
     for c in result["criteria"]:
         print(f"{c['no']:>3}. {MARK[c['status']]:<6} {c['title']}")
         for r in c["reasons"]:
@@ -242,6 +284,7 @@ def _date_option(value: str | None, option: str):
     if value is None:
         return None
     from datetime import date
+
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -250,11 +293,18 @@ def _date_option(value: str | None, option: str):
 
 def cmd_report(args) -> int:
     from datetime import date
+
     from reports.batch import ReportError, ReportOptions, county_reports, village_report
+
     options = ReportOptions(
-        paper=args.paper, landscape=args.landscape, tile_paper=args.tile,
-        since=_date_option(args.since, "--since"), start=_date_option(args.start, "--start"),
-        end=_date_option(args.end, "--end"), notice=args.notice)
+        paper=args.paper,
+        landscape=args.landscape,
+        tile_paper=args.tile,
+        since=_date_option(args.since, "--since"),
+        start=_date_option(args.start, "--start"),
+        end=_date_option(args.end, "--end"),
+        notice=args.notice,
+    )
     posting = _date_option(args.date, "--date") or date.today()
     title = options.title(args.kind)
     store = _open(args, args.file)
@@ -262,19 +312,42 @@ def cmd_report(args) -> int:
     try:
         year = _year(args, store)
         if args.county:
+
             def progress(done: int, total: int, name: str) -> None:
                 if sys.stderr.isatty() or args.progress:
                     filled = 30 * done // max(total, 1)
-                    print(f"\r{title} [{'#' * filled}{'.' * (30 - filled)}] "
-                          f"{done}/{total} 个村 {name:<8}", end="", file=sys.stderr, flush=True)
-            paths = county_reports(store, year, args.kind, args.out, options,
-                                   posting_date=posting, progress=progress, notes=notes)
+                    print(
+                        f"\r{title} [{'#' * filled}{'.' * (30 - filled)}] "
+                        f"{done}/{total} 个村 {name:<8}",
+                        end="",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+
+            paths = county_reports(
+                store,
+                year,
+                args.kind,
+                args.out,
+                options,
+                posting_date=posting,
+                progress=progress,
+                notes=notes,
+            )
             if sys.stderr.isatty() or args.progress:
                 print(file=sys.stderr)
             print(f"已生成 {len(paths)} 个村的{title}（{year}年）→ {args.out}")
         else:
-            path = village_report(store, args.village, year, args.kind, args.out, options,
-                                  posting_date=posting, notes=notes)
+            path = village_report(
+                store,
+                args.village,
+                year,
+                args.kind,
+                args.out,
+                options,
+                posting_date=posting,
+                notes=notes,
+            )
             print(f"已生成{title}（{year}年）→ {path}")
     except ReportError as e:
         raise UserError(str(e)) from None
@@ -289,16 +362,23 @@ def cmd_policy(args) -> int:
     """Show the yearly policy values, or set some of one year's."""
     from forms.entities import POLICY
     from storage.register import ValidationError, policy_for, policy_years, set_policy
+
     store = _open(args, args.file)
     try:
-        given = {f.key: getattr(args, f.key) for f in POLICY.fields
-                 if f.key != "year" and getattr(args, f.key) is not None}
+        given = {
+            f.key: getattr(args, f.key)
+            for f in POLICY.fields
+            if f.key != "year" and getattr(args, f.key) is not None
+        }
         if given:
             if args.year is None:
                 raise UserError("修改政策参数需要 --year（which year）")
             try:
-                current = {k: v for k, v in (policy_for(store, args.year) or {}).items()
-                           if k in POLICY and k != "year"}
+                current = {
+                    k: v
+                    for k, v in (policy_for(store, args.year) or {}).items()
+                    if k in POLICY and k != "year"
+                }
                 set_policy(store, args.year, {**current, **given})
             except ValidationError as e:
                 raise UserError(f"{args.year}年政策参数有误：{e}") from None
@@ -318,6 +398,7 @@ def cmd_policy(args) -> int:
 def cmd_gui(args) -> int:
     path = Path(args.db) if args.db else default_db_path()
     from gui.app import run
+
     return run(path, operator=args.operator)
 
 
@@ -371,10 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--year", type=int)
     from forms.entities import POLICY
+
     for f in POLICY.fields:
         if f.key != "year":
-            s.add_argument("--" + f.key.replace("_", "-"), dest=f.key,
-                           help=f"{f.label}（{f.unit}）" if f.unit else f.label)
+            s.add_argument(
+                "--" + f.key.replace("_", "-"),
+                dest=f.key,
+                help=f"{f.label}（{f.unit}）" if f.unit else f.label,
+            )
     s.set_defaults(func=cmd_policy)
 
     s = sub.add_parser("lint", help="数据质量疑点检查")
@@ -384,31 +469,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["json", "text"], default="text")
     s.set_defaults(func=cmd_lint)
 
-    s = sub.add_parser("report", help="打印报表：施工图、进度表、公示/公告、需求清单、工作台账、明白卡",
-                       description="把一个村（或全部村）的报表写成 PDF。")
-    s.add_argument("kind", choices=["plan", "progress", "notice", "needs", "ledger", "card"],
-                   help="plan 施工图 / progress 进度表 / notice 公示公告 / needs 需求清单 / "
-                        "ledger 工作台账 / card 明白卡")
+    s = sub.add_parser(
+        "report",
+        help="打印报表：施工图、进度表、公示/公告、需求清单、工作台账、明白卡",
+        description="把一个村（或全部村）的报表写成 PDF。",
+    )
+    s.add_argument(
+        "kind",
+        choices=["plan", "progress", "notice", "needs", "ledger", "card"],
+        help="plan 施工图 / progress 进度表 / notice 公示公告 / needs 需求清单 / "
+        "ledger 工作台账 / card 明白卡",
+    )
     s.add_argument("file", help="数据库文件")
     target = s.add_mutually_exclusive_group(required=True)
     target.add_argument("--village", help="村的行政区划代码")
-    target.add_argument("--county", action="store_true",
-                        help="全部村，每村一个文件：<代码>-<村名>-<报表>.pdf")
+    target.add_argument(
+        "--county", action="store_true", help="全部村，每村一个文件：<代码>-<村名>-<报表>.pdf"
+    )
     s.add_argument("--out", required=True, help="PDF 文件（--county 时为文件夹）")
     s.add_argument("--year", type=int, help="年度（默认：最近有收入数据的年度）")
-    s.add_argument("--paper", choices=["A4", "A3", "A2", "A1"],
-                   help="纸张（默认：施工图、进度表 A3，其余 A4）")
+    s.add_argument(
+        "--paper", choices=["A4", "A3", "A2", "A1"], help="纸张（默认：施工图、进度表 A3，其余 A4）"
+    )
     orientation = s.add_mutually_exclusive_group()
-    orientation.add_argument("--landscape", dest="landscape", action="store_true", default=None,
-                             help="横向")
+    orientation.add_argument(
+        "--landscape", dest="landscape", action="store_true", default=None, help="横向"
+    )
     orientation.add_argument("--portrait", dest="landscape", action="store_false", help="纵向")
     s.add_argument("--tile", choices=["A4", "A3"], help="施工图分块打印在 A4/A3 纸上（可拼贴）")
     s.add_argument("--since", help="进度表：列出此日期以来的户状态变化（默认当年1月1日）")
     s.add_argument("--start", help="台账的开始日期；公示的张贴日期")
     s.add_argument("--end", help="台账的结束日期")
-    s.add_argument("--notice", choices=["planned_exit", "exited", "new", "returned"],
-                   default="planned_exit",
-                   help="公示种类：拟脱贫户 / 脱贫户 / 新识别贫困户 / 返贫户（默认 planned_exit）")
+    s.add_argument(
+        "--notice",
+        choices=["planned_exit", "exited", "new", "returned"],
+        default="planned_exit",
+        help="公示种类：拟脱贫户 / 脱贫户 / 新识别贫困户 / 返贫户（默认 planned_exit）",
+    )
     s.add_argument("--date", help="张贴（制表）日期，默认今天")
     s.add_argument("--progress", action="store_true", help="显示进度")
     s.set_defaults(func=cmd_report)
@@ -420,17 +517,20 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         return cmd_gui(args)
     from storage.db import StorageError
+
     try:
         return args.func(args)
     except (StorageError, UserError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return EXIT_INVALID if getattr(e, "problems", None) else EXIT_ERROR
-    except BrokenPipeError:            # output piped into `head`
+    except BrokenPipeError:  # output piped into `head`
         sys.stderr.close()
         return EXIT_OK
     except OSError as e:
-        print(f"错误：无法读写文件 {e.filename or ''}：{e.strerror}（{e.__class__.__name__}）",
-              file=sys.stderr)
+        print(
+            f"错误：无法读写文件 {e.filename or ''}：{e.strerror}（{e.__class__.__name__}）",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

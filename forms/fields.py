@@ -1,34 +1,51 @@
 """The Field type: one declaration per field, read by storage, validation, the GUI, Excel and PDFs."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 # Field kinds. Each has one validator in forms/validation.py and one widget in gui/.
-TEXT = "text"          # free text
-INT = "int"            # whole number, optional min/max
-YEAR = "year"          # a year, 2000..2035
-MONEY = "money"        # 元, not negative, two decimals
-AREA = "area"          # m² or 亩, not negative
-NUMBER = "number"      # any non-negative decimal (km, %)
-PERCENT = "percent"    # 0..100
-DATE = "date"          # ISO yyyy-mm-dd
-BOOL = "bool"          # 是 / 否 / missing
-ENUM = "enum"          # one of choices
-MULTI = "multi"        # list of choices (may be empty = none)
+TEXT = "text"  # free text
+INT = "int"  # whole number, optional min/max
+YEAR = "year"  # a year, 2000..2035
+MONEY = "money"  # 元, not negative, two decimals
+AREA = "area"  # m² or 亩, not negative
+NUMBER = "number"  # any non-negative decimal (km, %)
+PERCENT = "percent"  # 0..100
+DATE = "date"  # ISO yyyy-mm-dd
+BOOL = "bool"  # 是 / 否 / missing
+ENUM = "enum"  # one of choices
+MULTI = "multi"  # list of choices (may be empty = none)
 ID_NUMBER = "id_number"  # 18-character resident ID (GB 11643-1999)
-PHONE = "phone"        # 11-digit mobile or landline with area code
+PHONE = "phone"  # 11-digit mobile or landline with area code
 DIVISION_CODE = "division_code"  # 12-digit administrative division code
-REF = "ref"            # id of a record of another entity (ref_entity)
+REF = "ref"  # id of a record of another entity (ref_entity)
 
-KINDS = {TEXT, INT, YEAR, MONEY, AREA, NUMBER, PERCENT, DATE, BOOL, ENUM, MULTI,
-         ID_NUMBER, PHONE, DIVISION_CODE, REF}
+KINDS = {
+    TEXT,
+    INT,
+    YEAR,
+    MONEY,
+    AREA,
+    NUMBER,
+    PERCENT,
+    DATE,
+    BOOL,
+    ENUM,
+    MULTI,
+    ID_NUMBER,
+    PHONE,
+    DIVISION_CODE,
+    REF,
+}
 
 
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: str                       # Chinese label shown to the user
+    label: str  # Chinese label shown to the user
     kind: str = TEXT
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -36,9 +53,9 @@ class Field:
     max: float | None = None
     max_length: int | None = None
     help: str = ""
-    unit: str = ""                   # 元, m², 亩, km, 月, %
-    ref_entity: str | None = None    # for REF fields
-    public: bool = True              # False: never printed on a public notice (health etc.)
+    unit: str = ""  # 元, m², 亩, km, 月, %
+    ref_entity: str | None = None  # for REF fields
+    public: bool = True  # False: never printed on a public notice (health etc.)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -50,10 +67,11 @@ class Field:
 @dataclass(frozen=True)
 class Form:
     """An entity's fields, in display order."""
+
     entity: str
     label: str
     fields: tuple[Field, ...]
-    record_label: str = "key"       # key of the field that names a record in messages
+    record_label: str = "key"  # key of the field that names a record in messages
     sections: dict[str, tuple[str, ...]] = dc_field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Field:

@@ -1,4 +1,5 @@
 """Chinese resident ID numbers (GB 11643-1999): check, normalise, mask, read and build."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,18 @@ CHECK_CHARS = "10X98765432"
 # Province-level codes (GB/T 2260). The county part is only checked for plausibility: a full
 # code table goes stale and would reject real numbers (441900 东莞, 442000 中山, 4690xx 海南).
 PROVINCE_CODES = frozenset(
-    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
-     *range(61, 66), 71, 81, 82])
+    [
+        *range(11, 16),
+        *range(21, 24),
+        *range(31, 38),
+        *range(41, 47),
+        *range(50, 55),
+        *range(61, 66),
+        71,
+        81,
+        82,
+    ]
+)
 
 # The standard's own example 440524188001010014 is born in 1880, so births from 1800 on are
 # well-formed; whether such a person can be in the register is the birth-date field's business.
@@ -22,7 +33,7 @@ EARLIEST_BIRTH = date(1800, 1, 1)
 
 _SHAPE = re.compile(r"\d{17}[\dX]")
 
-MSG_CHECK_DIGIT = "校验位错误"   # callers match this exact string (the import report uses it)
+MSG_CHECK_DIGIT = "校验位错误"  # callers match this exact string (the import report uses it)
 MSG_DIVISION = "身份证号前6位不是有效的行政区划代码"
 
 
@@ -80,7 +91,7 @@ def birth_date_from_id(s) -> date:
 
 
 def sex_from_id(s) -> str:
-    """"男" when the 17th digit is odd, "女" when even; ValueError for an invalid number."""
+    """ "男" when the 17th digit is odd, "女" when even; ValueError for an invalid number."""
     return "男" if int(_valid(s)[16]) % 2 else "女"
 
 
@@ -94,7 +105,7 @@ def mask_id_number(s) -> str:
     n = len(s)
     head = min(6, max(0, n - 8))
     tail = min(4, max(0, n - 8 - head))
-    return s[:head] + "*" * (n - head - tail) + (s[n - tail:] if tail else "")
+    return s[:head] + "*" * (n - head - tail) + (s[n - tail :] if tail else "")
 
 
 def make_id_number(division6: str, birth: date, seq3: int, sex: str | None = None) -> str:

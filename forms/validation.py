@@ -1,4 +1,5 @@
 """Validation read from the field declarations: parse, check, whole-record and household rules."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .fields import (AREA, BOOL, DATE, DIVISION_CODE, ENUM, ID_NUMBER, INT, MONEY, MULTI,
-                     NUMBER, PERCENT, PHONE, REF, TEXT, YEAR, Field, Form, blank)
-from .idnumber import (PROVINCE_CODES, birth_date_from_id, check_id_number,
-                       normalize_id_number, sex_from_id)
+from .fields import (
+    AREA,
+    BOOL,
+    DATE,
+    DIVISION_CODE,
+    ENUM,
+    ID_NUMBER,
+    INT,
+    MONEY,
+    MULTI,
+    NUMBER,
+    PERCENT,
+    PHONE,
+    REF,
+    TEXT,
+    YEAR,
+    Field,
+    Form,
+    blank,
+)
+from .idnumber import (
+    PROVINCE_CODES,
+    birth_date_from_id,
+    check_id_number,
+    normalize_id_number,
+    sex_from_id,
+)
 
 REQUIRED = "必填"
 UNKNOWN_FIELD = "未知字段"
@@ -31,6 +55,7 @@ class Problem:
 
 
 # ---------------------------------------------------------------- parsing: raw input → value
+
 
 def _text(raw) -> str:
     # NFKC folds full-width digits and punctuation typed with a Chinese IME (１２３，４５).
@@ -68,8 +93,10 @@ def _integer(raw) -> int:
     return int(value)
 
 
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                      r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DATE_RE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 
 
 def _date(raw) -> date:
@@ -125,7 +152,8 @@ def _multi(field: Field, raw) -> list[str]:
 def _looks_like_excel_number(raw) -> bool:
     # Excel stores an 18-digit number as a float and drops digits past the 15th (PITFALLS.md).
     return isinstance(raw, float) or (
-        isinstance(raw, str) and re.fullmatch(r"\s*\d(\.\d+)?[eE]\+?\d+\s*", raw) is not None)
+        isinstance(raw, str) and re.fullmatch(r"\s*\d(\.\d+)?[eE]\+?\d+\s*", raw) is not None
+    )
 
 
 def parse_value(field: Field, raw):
@@ -173,6 +201,7 @@ def parse_value(field: Field, raw):
 
 
 # ---------------------------------------------------------------- checking: value → message
+
 
 def _range(value, lo, hi) -> str | None:
     if lo is not None and hi is not None and not lo <= value <= hi:
@@ -226,8 +255,11 @@ def _check_parsed(field: Field, value) -> str | None:
             return "电话号码应为11位手机号或带区号的固定电话"
     elif kind == DIVISION_CODE:
         if not re.fullmatch(r"\d{12}", value):
-            return f"行政区划代码应为12位数字，现为{len(value)}位" if value.isdigit() \
+            return (
+                f"行政区划代码应为12位数字，现为{len(value)}位"
+                if value.isdigit()
                 else "行政区划代码应为12位数字"
+            )
         if int(value[:2]) not in PROVINCE_CODES:
             return "行政区划代码前2位不是有效的省级代码"
     return None
@@ -249,6 +281,7 @@ def check_value(field: Field, value) -> str | None:
 
 
 # ---------------------------------------------------------------- records
+
 
 def age_on(birth_date, on_date) -> int:
     """Full years on on_date (the criteria use 31 August); negative if born after on_date."""
@@ -281,7 +314,9 @@ def _cross_rules(entity: str, v: dict) -> list[tuple[str, str]]:
     """Rules between fields of one record, on values that passed their own checks."""
     out = []
     if entity == "member" and v.get("id_number") and not check_id_number(v["id_number"]):
-        if v.get("birth_date") is not None and v["birth_date"] != birth_date_from_id(v["id_number"]):
+        if v.get("birth_date") is not None and v["birth_date"] != birth_date_from_id(
+            v["id_number"]
+        ):
             out.append(("birth_date", MISMATCH_ID))
         if v.get("sex") is not None and v["sex"] != sex_from_id(v["id_number"]):
             out.append(("sex", MISMATCH_ID))
@@ -318,15 +353,15 @@ _CROSS_RULE_FIELDS = {
 }
 
 
-def cross_problems(form: Form, record: dict, changed: Iterable[str] | None = None
-                   ) -> list[Problem]:
+def cross_problems(form: Form, record: dict, changed: Iterable[str] | None = None) -> list[Problem]:
     """The rules between fields of one whole (parsed) record; with `changed`, only the rules
     that read one of the changed fields."""
     changed = set(changed) if changed is not None else None
     out = []
     for key, message in _cross_rules(form.entity, record):
-        if changed is not None and not (_CROSS_RULE_FIELDS.get((form.entity, key), {key})
-                                        & changed):
+        if changed is not None and not (
+            _CROSS_RULE_FIELDS.get((form.entity, key), {key}) & changed
+        ):
             continue
         f = form.get(key)
         out.append(Problem(key, f.label if f else key, message))
@@ -347,6 +382,7 @@ def derive_member(record: dict) -> dict:
 
 # ---------------------------------------------------------------- household and register
 
+
 def validate_household_members(members: list[dict]) -> list[Problem]:
     """One household's members: exactly one head, no ID number twice."""
     problems = []
@@ -363,8 +399,9 @@ def validate_household_members(members: list[dict]) -> list[Problem]:
             by_id.setdefault(idn, []).append(str(m.get("name") or "（无名）"))
     for idn, names in by_id.items():
         if len(names) > 1:
-            problems.append(Problem("id_number", "身份证号",
-                                    f"身份证号 {idn} 在本户重复：{'、'.join(names)}"))
+            problems.append(
+                Problem("id_number", "身份证号", f"身份证号 {idn} 在本户重复：{'、'.join(names)}")
+            )
     return problems
 
 
@@ -375,5 +412,8 @@ def find_duplicate_ids(rows: Iterable[tuple[str, str]]) -> list[str]:
         idn = normalize_id_number(idn)
         if idn:
             by_id.setdefault(idn, []).append(str(where))
-    return [f"身份证号 {idn}重复：{'；'.join(places)}"
-            for idn, places in by_id.items() if len(places) > 1]
+    return [
+        f"身份证号 {idn}重复：{'；'.join(places)}"
+        for idn, places in by_id.items()
+        if len(places) > 1
+    ]

@@ -1,4 +1,5 @@
 """Menu actions declared in one registry; the window only supplies on_<key> handlers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,35 +15,59 @@ def _t(text: str) -> str:
 
 @dataclass(frozen=True)
 class ActionSpec:
-    key: str                    # "file.open" → handler on_file_open
+    key: str  # "file.open" → handler on_file_open
     menu: str
     text: str
-    shortcut: object = None     # QKeySequence.StandardKey or a string
+    shortcut: object = None  # QKeySequence.StandardKey or a string
     tip: str = ""
-    needs: str = ""             # "" / "store" / "village" / "household"
+    needs: str = ""  # "" / "store" / "village" / "household"
     separator_before: bool = False
 
 
-MENUS = (("file", "文件(&F)"), ("edit", "编辑(&E)"), ("register", "档案(&R)"),
-         ("work", "帮扶(&W)"), ("view", "查看(&V)"), ("reports", "报表(&P)"), ("help", "帮助(&H)"))
+MENUS = (
+    ("file", "文件(&F)"),
+    ("edit", "编辑(&E)"),
+    ("register", "档案(&R)"),
+    ("work", "帮扶(&W)"),
+    ("view", "查看(&V)"),
+    ("reports", "报表(&P)"),
+    ("help", "帮助(&H)"),
+)
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.new", "file", "新建数据库…", QKeySequence.New, "新建一个空的台账数据库文件"),
     ActionSpec("file.open", "file", "打开…", QKeySequence.Open, "打开台账数据库文件"),
     ActionSpec("file.demo", "file", "生成并打开演示数据…", tip="生成一个虚构的县，用来熟悉软件"),
-    ActionSpec("file.import", "file", "导入 JSON…", tip="导入 fupin-register/1 文件（全部成功或全部不改）",
-               needs="store", separator_before=True),
+    ActionSpec(
+        "file.import",
+        "file",
+        "导入 JSON…",
+        tip="导入 fupin-register/1 文件（全部成功或全部不改）",
+        needs="store",
+        separator_before=True,
+    ),
     ActionSpec("file.export", "file", "导出 JSON…", needs="store"),
     ActionSpec("file.operator", "file", "切换操作员…", separator_before=True),
     ActionSpec("file.quit", "file", "退出", QKeySequence.Quit, separator_before=True),
     ActionSpec("register.new_village", "register", "新建村…", needs="store"),
     ActionSpec("register.new_group", "register", "新建社…", needs="village"),
     ActionSpec("register.new_cadre", "register", "新建帮扶干部…", needs="village"),
-    ActionSpec("register.new_household", "register", "新建贫困户…", "Ctrl+Shift+N",
-               needs="village", separator_before=True),
-    ActionSpec("register.policy", "register", "年度政策参数…",
-               tip="国家扶贫标准（贫困线）、全省农村居民人均可支配收入、低保标准，按年度",
-               needs="store", separator_before=True),
+    ActionSpec(
+        "register.new_household",
+        "register",
+        "新建贫困户…",
+        "Ctrl+Shift+N",
+        needs="village",
+        separator_before=True,
+    ),
+    ActionSpec(
+        "register.policy",
+        "register",
+        "年度政策参数…",
+        tip="国家扶贫标准（贫困线）、全省农村居民人均可支配收入、低保标准，按年度",
+        needs="store",
+        separator_before=True,
+    ),
     ActionSpec("work.new_visit", "work", "新建走访…", "Ctrl+Shift+V", needs="household"),
     ActionSpec("work.add_measure", "work", "添加帮扶措施…", "Ctrl+Shift+M", needs="household"),
     ActionSpec("work.change_status", "work", "变更户状态…", needs="household"),
@@ -50,10 +75,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.village", "view", "村情与指标", "Ctrl+2", needs="store"),
     ActionSpec("view.reminders", "view", "走访提醒", "Ctrl+3", needs="store"),
     ActionSpec("view.needs", "view", "需求清单", "Ctrl+4", needs="store"),
-    ActionSpec("view.find", "view", "查找户", QKeySequence.Find, needs="store",
-               separator_before=True),
-    ActionSpec("reports.print", "reports", "打印报表…", QKeySequence.Print,
-               "施工图、进度表、公示公告、需求清单、工作台账、明白卡（PDF）", needs="store"),
+    ActionSpec(
+        "view.find", "view", "查找户", QKeySequence.Find, needs="store", separator_before=True
+    ),
+    ActionSpec(
+        "reports.print",
+        "reports",
+        "打印报表…",
+        QKeySequence.Print,
+        "施工图、进度表、公示公告、需求清单、工作台账、明白卡（PDF）",
+        needs="store",
+    ),
     ActionSpec("help.about", "help", "关于"),
 )
 
@@ -74,8 +106,9 @@ def create_actions(parent: QObject, handler: object) -> dict[str, QAction]:
     return actions
 
 
-def build_menus(menubar: QMenuBar, actions: dict[str, QAction],
-                extra: dict[str, list[QAction]] | None = None) -> None:
+def build_menus(
+    menubar: QMenuBar, actions: dict[str, QAction], extra: dict[str, list[QAction]] | None = None
+) -> None:
     menus = {key: menubar.addMenu(_t(title)) for key, title in MENUS}
     for key, items in (extra or {}).items():
         for item in items:
@@ -86,8 +119,9 @@ def build_menus(menubar: QMenuBar, actions: dict[str, QAction],
         menus[spec.menu].addAction(actions[spec.key])
 
 
-def update_enabled(actions: dict[str, QAction], *, store: bool, village: bool,
-                   household: bool) -> None:
+def update_enabled(
+    actions: dict[str, QAction], *, store: bool, village: bool, household: bool
+) -> None:
     have = {"": True, "store": store, "village": village, "household": household}
     for action in actions.values():
         action.setEnabled(have.get(action.data() or "", True))

@@ -1,4 +1,5 @@
 """Starting the desktop app: Qt set-up, the bundled CJK font, the operator, the last file."""
+
 from __future__ import annotations
 
 import sys
@@ -65,6 +66,7 @@ def start_file(settings: QSettings, db_path: Path | None, default_path: Path | N
 
 def _default_db_path() -> Path:
     from platformdirs import user_data_dir
+
     return Path(user_data_dir("fupin", appauthor=False)) / "register.db"
 
 

@@ -1,10 +1,18 @@
 """The criteria panel: green / red / grey marks with reasons, a banner, click to the field."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.criteria.result import MET, NA, UNKNOWN, UNMET
 
@@ -127,8 +135,8 @@ class CriteriaList(QWidget):
 class CheckPanel(QWidget):
     """The 12 household criteria for the household and year being edited."""
 
-    focus_requested = Signal(object)          # CriterionResult
-    add_measure_requested = Signal(object)    # CriterionResult
+    focus_requested = Signal(object)  # CriterionResult
+    add_measure_requested = Signal(object)  # CriterionResult
 
     def __init__(self, parent=None):
         super().__init__(parent)

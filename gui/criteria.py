@@ -1,15 +1,16 @@
 """The 12 criteria of every household, computed village by village on a worker thread."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from forms.criteria.batch import evaluate_households
 from forms.criteria.household import evaluate_household
 from forms.criteria.result import UNMET
 from storage import browse
 from storage.db import Store
-from forms.criteria.batch import evaluate_households
 from storage.snapshots import household_snapshot, household_snapshots
 
 from .tasks import Task
@@ -21,7 +22,7 @@ class CriteriaCache(QObject):
     Filled in after a file opens, one village at a time, by a Task with its own read-only
     connection; never on the GUI thread. An edit re-evaluates its one household at once."""
 
-    updated = Signal(list)      # household ids whose results arrived or changed
+    updated = Signal(list)  # household ids whose results arrived or changed
     progress = Signal(int, int)
     finished = Signal()
 
@@ -73,10 +74,11 @@ class CriteriaCache(QObject):
                 for i, vid in enumerate(village_ids):
                     if task.cancelled:
                         return None
-                    snaps = household_snapshots(reader, year, village_id=vid,
-                                                with_measures=False)
-                    part = {snap["household"]["id"]: (vid, tuple(c.status for c in r.criteria))
-                            for snap, r in zip(snaps, evaluate_households(snaps))}
+                    snaps = household_snapshots(reader, year, village_id=vid, with_measures=False)
+                    part = {
+                        snap["household"]["id"]: (vid, tuple(c.status for c in r.criteria))
+                        for snap, r in zip(snaps, evaluate_households(snaps))
+                    }
                     task.chunk(part)
                     task.progress(i + 1, total)
             finally:

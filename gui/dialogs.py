@@ -1,12 +1,24 @@
 """Dialogs: a record form rendered from a declaration, the operator pick, a new household."""
+
 from __future__ import annotations
 
 from importlib import metadata
 from typing import Callable
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.entities import HOUSEHOLD, MEMBER
 from forms.fields import Form, blank
@@ -22,9 +34,18 @@ class RecordDialog(QDialog):
     """A record typed into fields rendered from its form; OK runs submit(values) and stays open
     with the messages beside the fields when it returns problems."""
 
-    def __init__(self, title: str, form: Form, keys: tuple[str, ...], submit: Submit,
-                 parent=None, values: dict | None = None, choices: dict | None = None,
-                 intro: str = "", columns: int = 1):
+    def __init__(
+        self,
+        title: str,
+        form: Form,
+        keys: tuple[str, ...],
+        submit: Submit,
+        parent=None,
+        values: dict | None = None,
+        choices: dict | None = None,
+        intro: str = "",
+        columns: int = 1,
+    ):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.submit = submit
@@ -51,8 +72,7 @@ class RecordDialog(QDialog):
         self.result_value = None
 
     def values(self) -> dict:
-        return {k: v for k, v in self.section.values().items()
-                if not (blank(v) or v == [])}
+        return {k: v for k, v in self.section.values().items() if not (blank(v) or v == [])}
 
     def try_accept(self) -> None:
         if not self.section.check_all():
@@ -129,16 +149,30 @@ def remember_operator(settings: QSettings, name: str) -> None:
     settings.setValue("last_operator", name)
 
 
-HOUSEHOLD_KEYS = ("household_no", "group_id", "identification_year", "planned_exit_year",
-                  "poverty_attribute", "dibao_class", "main_cause", "cadre_id", "phone")
+HOUSEHOLD_KEYS = (
+    "household_no",
+    "group_id",
+    "identification_year",
+    "planned_exit_year",
+    "poverty_attribute",
+    "dibao_class",
+    "main_cause",
+    "cadre_id",
+    "phone",
+)
 MEMBER_KEYS = ("name", "relation", "id_number", "sex", "birth_date")
 
 
 class NewHouseholdDialog(QDialog):
     """A household and its members typed at once, saved in one transaction (add_household)."""
 
-    def __init__(self, choices: dict, save: Callable[[dict, list[dict]], "str | None"],
-                 parent=None, household_no: str = ""):
+    def __init__(
+        self,
+        choices: dict,
+        save: Callable[[dict, list[dict]], "str | None"],
+        parent=None,
+        household_no: str = "",
+    ):
         super().__init__(parent)
         self.setWindowTitle(self.tr("新建贫困户"))
         self.resize(760, 620)
@@ -150,7 +184,9 @@ class NewHouseholdDialog(QDialog):
             self.household.set_choices(key, items)
         self.household.set_record({"household_no": household_no})
         layout.addWidget(self.household)
-        layout.addWidget(QLabel(self.tr("<b>家庭成员</b>（第一位为户主；有身份证号时性别和出生日期由号码推出）")))
+        layout.addWidget(
+            QLabel(self.tr("<b>家庭成员</b>（第一位为户主；有身份证号时性别和出生日期由号码推出）"))
+        )
         self.members_box = QWidget()
         self.members_layout = QVBoxLayout(self.members_box)
         self.members_layout.setContentsMargins(0, 0, 0, 0)
@@ -197,7 +233,7 @@ class NewHouseholdDialog(QDialog):
         for section in self.members:
             values = {k: v for k, v in section.values().items() if not blank(v)}
             if not values:
-                continue          # an empty row is ignored, not an error
+                continue  # an empty row is ignored, not an error
             if not section.check_all():
                 ok = False
                 continue
@@ -215,8 +251,7 @@ class NewHouseholdDialog(QDialog):
         if family:
             self.error.setText("；".join(str(p) for p in family))
             return
-        values = {k: v for k, v in self.household.values().items()
-                  if not (blank(v) or v == [])}
+        values = {k: v for k, v in self.household.values().items() if not (blank(v) or v == [])}
         outcome = self.save(values, members)
         if outcome:
             self.error.setText(outcome)
@@ -233,16 +268,22 @@ def app_version() -> str:
 
 def about(parent: QWidget) -> None:
     QMessageBox.about(
-        parent, parent.tr("关于"),
-        parent.tr("<h3>精准扶贫驻村帮扶台账</h3><p>版本 {0}</p>"
-                  "<p>供驻村帮扶工作队离线使用：建档立卡户信息、脱贫指标核查、帮扶措施、"
-                  "入户走访、状态变更。</p><p>依据：定西市《关于进一步加强精准扶贫工作的"
-                  "实施意见》（定发〔2015〕13号）。</p>").format(app_version()))
+        parent,
+        parent.tr("关于"),
+        parent.tr(
+            "<h3>精准扶贫驻村帮扶台账</h3><p>版本 {0}</p>"
+            "<p>供驻村帮扶工作队离线使用：建档立卡户信息、脱贫指标核查、帮扶措施、"
+            "入户走访、状态变更。</p><p>依据：定西市《关于进一步加强精准扶贫工作的"
+            "实施意见》（定发〔2015〕13号）。</p>"
+        ).format(app_version()),
+    )
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
-    return QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
-                                QMessageBox.No) == QMessageBox.Yes
+    return (
+        QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        == QMessageBox.Yes
+    )
 
 
 def warn(parent: QWidget, title: str, text: str) -> None:

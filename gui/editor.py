@@ -1,9 +1,17 @@
 """The household editor: tabs rendered from the forms declarations, saving each valid edit."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QScrollArea, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.criteria.result import fen
 from forms.entities import FINANCE, HOUSEHOLD
@@ -74,9 +82,10 @@ class FinanceTab(QWidget):
         return self.year.currentData()
 
     def _year_changed(self, _index: int) -> None:
-        if self.current_year() != self._shown_year and \
-                not self.form.may_discard(self.tr("另一年度")):
-            self.year.blockSignals(True)          # back to the year being edited, input kept
+        if self.current_year() != self._shown_year and not self.form.may_discard(
+            self.tr("另一年度")
+        ):
+            self.year.blockSignals(True)  # back to the year being edited, input kept
             self.year.setCurrentIndex(self.year.findData(self._shown_year))
             self.year.blockSignals(False)
             return
@@ -130,8 +139,11 @@ class FinanceTab(QWidget):
 
         def per_capita(total, label):
             if total is None:
-                return self.tr("{0}：收入各项未填全").format(label) if label.endswith("收入") \
+                return (
+                    self.tr("{0}：收入各项未填全").format(label)
+                    if label.endswith("收入")
                     else self.tr("{0}：未填").format(label)
+                )
             if not n:
                 return self.tr("{0}：家庭成员为空").format(label)
             per = total / 100 / n
@@ -139,9 +151,12 @@ class FinanceTab(QWidget):
                 ok = per > line if label.endswith("收入") else per >= line
                 color = "#2e7d32" if ok else "#c62828"
                 # A rich-text label: a bare "<" would open a tag and swallow the rest.
-                sign = ("&gt;" if ok else "≤") if label.endswith("收入") else ("≥" if ok else "&lt;")
-                return (f"{label}：<b style='color:{color}'>{per:,.2f} 元</b> "
-                        f"{sign} " + self.tr("贫困线 {0} 元").format(f"{line:g}"))
+                sign = (
+                    ("&gt;" if ok else "≤") if label.endswith("收入") else ("≥" if ok else "&lt;")
+                )
+                return f"{label}：<b style='color:{color}'>{per:,.2f} 元</b> {sign} " + self.tr(
+                    "贫困线 {0} 元"
+                ).format(f"{line:g}")
             return f"{label}：<b>{per:,.2f} 元</b>（" + self.tr("缺少本年度贫困线") + "）"
 
         parts.append(self.tr("家庭成员 {0} 人").format(n))
@@ -153,7 +168,7 @@ class FinanceTab(QWidget):
 class HouseholdEditor(QWidget):
     """One household: 基本信息 / 家庭成员 / 生产生活条件 / 收入支出 / 帮扶措施 / 走访记录 / 状态变更."""
 
-    changed = Signal(str)                  # household id, after any saved change
+    changed = Signal(str)  # household id, after any saved change
     TABS = ("基本信息", "家庭成员", "生产生活条件", "收入支出", "帮扶措施", "走访记录", "状态变更")
 
     def __init__(self, editing: Editing, unmet_criteria, parent=None):
@@ -179,7 +194,9 @@ class HouseholdEditor(QWidget):
         self.basic = FormSection(HOUSEHOLD, HOUSEHOLD.sections["基本信息"], columns=1)
         self.basic.save = self._save_household
         self.basic.rows["status"].input.set_read_only(True)
-        self.basic.rows["status"].input.setToolTip(self.tr("在“状态变更”页修改，变更原因和日期会被记录"))
+        self.basic.rows["status"].input.setToolTip(
+            self.tr("在“状态变更”页修改，变更原因和日期会被记录")
+        )
         self.members = MembersTab(editing)
         self.conditions = FormSection(HOUSEHOLD, HOUSEHOLD.sections["生产生活条件"], columns=1)
         self.conditions.save = self._save_household
@@ -187,10 +204,15 @@ class HouseholdEditor(QWidget):
         self.measures = MeasuresTab(editing)
         self.visits = VisitsTab(editing)
         self.status = StatusTab(editing, unmet_criteria)
-        for widget, title in ((_scroll(self.basic), "基本信息"), (self.members, "家庭成员"),
-                              (_scroll(self.conditions), "生产生活条件"),
-                              (self.finance, "收入支出"), (self.measures, "帮扶措施"),
-                              (self.visits, "走访记录"), (self.status, "状态变更")):
+        for widget, title in (
+            (_scroll(self.basic), "基本信息"),
+            (self.members, "家庭成员"),
+            (_scroll(self.conditions), "生产生活条件"),
+            (self.finance, "收入支出"),
+            (self.measures, "帮扶措施"),
+            (self.visits, "走访记录"),
+            (self.status, "状态变更"),
+        ):
             self.tabs.addTab(widget, self.tr(title))
         self.members.changed.connect(self._members_changed)
         self.measures.changed.connect(self._emit_changed)
@@ -234,8 +256,11 @@ class HouseholdEditor(QWidget):
     def _update_visit_banner(self) -> None:
         visit = self.editing.visit
         if visit and self.household and visit["household_id"] == self.household["id"]:
-            self.visit_banner.setText(self.tr("● 走访进行中（{0}）：现在的修改将记为本次走访的发现。"
-                                              "在“走访记录”页结束走访。").format(visit["date"]))
+            self.visit_banner.setText(
+                self.tr(
+                    "● 走访进行中（{0}）：现在的修改将记为本次走访的发现。在“走访记录”页结束走访。"
+                ).format(visit["date"])
+            )
             self.visit_banner.setVisible(True)
         else:
             self.visit_banner.setVisible(False)
@@ -267,7 +292,7 @@ class HouseholdEditor(QWidget):
                         self.finance.year.setCurrentIndex(i)
                 self.finance.load(force=(key,))
             elif entity == "measure":
-                self.measures.refresh()         # an undo of a measure edit shows at once
+                self.measures.refresh()  # an undo of a measure edit shows at once
         self.changed.emit(household_id)
 
     def _emit_changed(self) -> None:
@@ -288,8 +313,12 @@ class HouseholdEditor(QWidget):
             self._emit_changed()
 
     def pending_invalid(self) -> list[str]:
-        return (self.basic.pending_invalid() + self.conditions.pending_invalid()
-                + self.members.form.pending_invalid() + self.finance.form.pending_invalid())
+        return (
+            self.basic.pending_invalid()
+            + self.conditions.pending_invalid()
+            + self.members.form.pending_invalid()
+            + self.finance.form.pending_invalid()
+        )
 
     # -- from the check panel ------------------------------------------------------------------
     def focus_criterion(self, result) -> bool:
@@ -313,8 +342,11 @@ class HouseholdEditor(QWidget):
             if member_id and member_id.startswith("#"):
                 member_id = None
             ok = self.members.focus_member_field(member_id, key) if key else True
-            widget = self.members.form.rows[key].input if key in self.members.form.rows \
+            widget = (
+                self.members.form.rows[key].input
+                if key in self.members.form.rows
                 else self.members.table
+            )
         else:
             return False
         if widget is not None:

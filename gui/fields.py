@@ -1,4 +1,5 @@
 """One input widget per field kind, and a form section rendered from a forms declaration."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,17 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms import fields as K
 from forms.fields import Field, Form, blank
@@ -23,8 +33,11 @@ def display(field: Field, value) -> str:
         return ""
     if field.kind == K.BOOL:
         return "是" if value else "否"
-    if field.kind in (K.MONEY, K.AREA, K.NUMBER, K.PERCENT) and isinstance(value, float) \
-            and value.is_integer():
+    if (
+        field.kind in (K.MONEY, K.AREA, K.NUMBER, K.PERCENT)
+        and isinstance(value, float)
+        and value.is_integer()
+    ):
         return str(int(value))
     if isinstance(value, date):
         return value.isoformat()
@@ -36,8 +49,8 @@ def display(field: Field, value) -> str:
 class FieldInput(QWidget):
     """The interface every kind's widget offers: raw(), set_value(), and two signals."""
 
-    edited = Signal()      # the user changed the input (validate as they type)
-    finished = Signal()    # the user is done with it (save when valid)
+    edited = Signal()  # the user changed the input (validate as they type)
+    finished = Signal()  # the user is done with it (save when valid)
 
     def __init__(self, field: Field, parent=None):
         super().__init__(parent)
@@ -69,9 +82,14 @@ class _UndoPassThrough(QObject):
 
     def eventFilter(self, obj, event):
         if event.type() == QEvent.ShortcutOverride and not self.line.pending():
-            if event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo) or (
-                    event.key() == Qt.Key_Z and event.modifiers() ==
-                    (Qt.ControlModifier | Qt.ShiftModifier)):
+            if (
+                event.matches(QKeySequence.Undo)
+                or event.matches(QKeySequence.Redo)
+                or (
+                    event.key() == Qt.Key_Z
+                    and event.modifiers() == (Qt.ControlModifier | Qt.ShiftModifier)
+                )
+            ):
                 event.ignore()
                 return True
         return False
@@ -81,8 +99,13 @@ class LineInput(FieldInput):
     """Text, numbers, money, dates, ID numbers, phones and codes: typed as text, checked by
     forms.validation, so a wrong value stays visible with its message instead of vanishing."""
 
-    PLACEHOLDER = {K.DATE: "yyyy-mm-dd", K.YEAR: "如 2016", K.ID_NUMBER: "18位身份证号",
-                   K.PHONE: "手机号或 区号-号码", K.DIVISION_CODE: "12位代码"}
+    PLACEHOLDER = {
+        K.DATE: "yyyy-mm-dd",
+        K.YEAR: "如 2016",
+        K.ID_NUMBER: "18位身份证号",
+        K.PHONE: "手机号或 区号-号码",
+        K.DIVISION_CODE: "12位代码",
+    }
 
     def __init__(self, field: Field, parent=None):
         super().__init__(field, parent)
@@ -163,7 +186,7 @@ class ChoiceInput(FieldInput):
 
     def _select(self, value) -> None:
         i = self.combo.findData(value) if value is not None else 0
-        if i < 0 and value is not None:   # a stored value that is no longer a choice: keep it
+        if i < 0 and value is not None:  # a stored value that is no longer a choice: keep it
             self.combo.addItem(str(value), value)
             i = self.combo.count() - 1
         self.combo.setCurrentIndex(max(i, 0))
@@ -252,8 +275,9 @@ class FormSection(QWidget):
     """Fields of one form, rendered from the declaration; validates as the user types and
     calls save(key, raw) when a valid value is finished. Invalid input stays, red, unsaved."""
 
-    def __init__(self, form: Form, keys: tuple[str, ...] | None = None, parent=None,
-                 columns: int = 1):
+    def __init__(
+        self, form: Form, keys: tuple[str, ...] | None = None, parent=None, columns: int = 1
+    ):
         super().__init__(parent)
         self.form = form
         self.rows: dict[str, FieldRow] = {}
@@ -268,7 +292,7 @@ class FormSection(QWidget):
             layout.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
             layout.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
             layout.setVerticalSpacing(3)
-            for key in keys[c * per_column:(c + 1) * per_column]:
+            for key in keys[c * per_column : (c + 1) * per_column]:
                 self._add(layout, form[key])
             outer.addLayout(layout, 1)
 
@@ -297,7 +321,7 @@ class FormSection(QWidget):
     def _finished(self, key: str) -> None:
         row = self.rows[key]
         if row.check() is not None or self.save is None:
-            return      # never saved, never dropped: the text stays, red, with its message
+            return  # never saved, never dropped: the text stays, red, with its message
         if isinstance(row.input, LineInput) and not row.input.pending():
             return
         message = self.save(key, row.input.raw())
@@ -341,9 +365,14 @@ class FormSection(QWidget):
         if not pending:
             return True
         from .dialogs import ask
-        return ask(self, self.tr("有未保存的输入"),
-                   self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到{1}吗？")
-                   .format("、".join(pending), what))
+
+        return ask(
+            self,
+            self.tr("有未保存的输入"),
+            self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到{1}吗？").format(
+                "、".join(pending), what
+            ),
+        )
 
     def values(self) -> dict:
         """Raw input of every field (for a dialog that saves a whole record)."""

@@ -1,4 +1,5 @@
 """The household table: a model over ids that fetches rows as they are shown, and its filter bar."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -13,15 +14,23 @@ from storage.db import Store
 
 from .criteria import CriteriaCache
 
-BLOCK = 200          # rows fetched at once
-CACHE_ROWS = 3000    # rows kept
+BLOCK = 200  # rows fetched at once
+CACHE_ROWS = 3000  # rows kept
 
 
 class HouseholdTableModel(QAbstractTableModel):
     """Holds the filtered, sorted household ids; fetches row values in blocks when shown."""
 
-    COLUMNS = ("household_no", "head", "size", "status", "planned_exit_year", "main_cause",
-               "cadre", "unmet")
+    COLUMNS = (
+        "household_no",
+        "head",
+        "size",
+        "status",
+        "planned_exit_year",
+        "main_cause",
+        "cadre",
+        "unmet",
+    )
 
     def __init__(self, store: Store, criteria: CriteriaCache, parent=None):
         super().__init__(parent)
@@ -34,9 +43,16 @@ class HouseholdTableModel(QAbstractTableModel):
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self.cache: OrderedDict[str, dict] = OrderedDict()
-        self.headers = (self.tr("户编号"), self.tr("户主"), self.tr("人数"), self.tr("状态"),
-                        self.tr("计划脱贫年度"), self.tr("主要致贫原因"), self.tr("帮扶责任人"),
-                        self.tr("未达标项数"))
+        self.headers = (
+            self.tr("户编号"),
+            self.tr("户主"),
+            self.tr("人数"),
+            self.tr("状态"),
+            self.tr("计划脱贫年度"),
+            self.tr("主要致贫原因"),
+            self.tr("帮扶责任人"),
+            self.tr("未达标项数"),
+        )
         criteria.updated.connect(self._criteria_updated)
 
     # -- queries -------------------------------------------------------------------------------
@@ -52,9 +68,14 @@ class HouseholdTableModel(QAbstractTableModel):
         if key == "unmet":
             ids = browse.household_ids(self.store, self.filter)
             missing = 99 if not descending else -1
-            ids.sort(key=lambda h: (self.criteria.unmet_count(h)
-                                    if self.criteria.unmet_count(h) is not None else missing),
-                     reverse=descending)
+            ids.sort(
+                key=lambda h: (
+                    self.criteria.unmet_count(h)
+                    if self.criteria.unmet_count(h) is not None
+                    else missing
+                ),
+                reverse=descending,
+            )
         else:
             ids = browse.household_ids(self.store, self.filter, key, descending)
         if self.unmet_criterion:
@@ -72,7 +93,7 @@ class HouseholdTableModel(QAbstractTableModel):
             self.cache.move_to_end(hid)
             return found
         start = max(0, row - BLOCK // 4)
-        wanted = [h for h in self.ids[start:start + BLOCK] if h not in self.cache]
+        wanted = [h for h in self.ids[start : start + BLOCK] if h not in self.cache]
         self.cache.update(browse.household_rows(self.store, wanted))
         while len(self.cache) > CACHE_ROWS:
             self.cache.popitem(last=False)
@@ -91,8 +112,9 @@ class HouseholdTableModel(QAbstractTableModel):
     def _criteria_updated(self, hids: list) -> None:
         if self.ids:
             col = len(self.COLUMNS) - 1
-            self.dataChanged.emit(self.index(0, col), self.index(len(self.ids) - 1, col),
-                                  [Qt.DisplayRole])
+            self.dataChanged.emit(
+                self.index(0, col), self.index(len(self.ids) - 1, col), [Qt.DisplayRole]
+            )
 
     # -- QAbstractTableModel -------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -102,11 +124,13 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and \
-                0 <= section < len(self.headers):
+        if (
+            orientation == Qt.Horizontal
+            and role == Qt.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
             return self.headers[section]
-        if orientation == Qt.Vertical and role == Qt.DisplayRole and \
-                0 <= section < len(self.ids):
+        if orientation == Qt.Vertical and role == Qt.DisplayRole and 0 <= section < len(self.ids):
             return str(section + 1)
         return None
 
@@ -145,13 +169,16 @@ class HouseholdTableModel(QAbstractTableModel):
         self.sort_column, self.sort_order = column, order
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        kept = [(p, self.ids[p.row()] if p.row() < len(self.ids) else None, p.column())
-                for p in persistent]
+        kept = [
+            (p, self.ids[p.row()] if p.row() < len(self.ids) else None, p.column())
+            for p in persistent
+        ]
         self._resort()
         for p, hid, col in kept:
             row = self.row_of.get(hid) if hid is not None else None
-            self.changePersistentIndex(p, self.index(row, col) if row is not None
-                                       else QModelIndex())
+            self.changePersistentIndex(
+                p, self.index(row, col) if row is not None else QModelIndex()
+            )
         self.layoutChanged.emit()
 
     def _resort(self) -> None:
@@ -159,9 +186,14 @@ class HouseholdTableModel(QAbstractTableModel):
         descending = self.sort_order == Qt.DescendingOrder
         if key == "unmet":
             missing = -1 if descending else 99
-            self.ids.sort(key=lambda h: (self.criteria.unmet_count(h)
-                                         if self.criteria.unmet_count(h) is not None
-                                         else missing), reverse=descending)
+            self.ids.sort(
+                key=lambda h: (
+                    self.criteria.unmet_count(h)
+                    if self.criteria.unmet_count(h) is not None
+                    else missing
+                ),
+                reverse=descending,
+            )
         else:
             order = browse.household_ids(self.store, self.filter, key, descending)
             keep = set(self.ids)
@@ -228,8 +260,12 @@ class FilterBar(QWidget):
         self.cadre.blockSignals(False)
 
     def apply(self, flt: browse.HouseholdFilter) -> browse.HouseholdFilter:
-        return flt.with_(status=self.status.currentData(), cause=self.cause.currentData(),
-                         cadre_id=self.cadre.currentData(), text=self.text.text())
+        return flt.with_(
+            status=self.status.currentData(),
+            cause=self.cause.currentData(),
+            cadre_id=self.cadre.currentData(),
+            text=self.text.text(),
+        )
 
     def unmet_criterion(self) -> int | None:
         return self.criterion.currentData()

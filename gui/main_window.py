@@ -1,4 +1,5 @@
 """The main window: scope tree, household table, editor and check panel, and the other views."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,10 +7,24 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoGroup
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileDialog,
-                               QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QSplitter, QStackedWidget, QTableView, QTabWidget, QToolBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms import choices as C
 from forms.criteria.result import UNMET
@@ -17,9 +32,18 @@ from forms.entities import CADRE, GROUP, POLICY, VILLAGE
 from storage import browse
 from storage.activity import set_household_status
 from storage.db import StorageError, open_store
-from storage.register import (ValidationError, add_cadre, add_group, add_household, add_village,
-                              default_year, policy_for, policy_years, seed_default_policy,
-                              set_policy)
+from storage.register import (
+    ValidationError,
+    add_cadre,
+    add_group,
+    add_household,
+    add_village,
+    default_year,
+    policy_for,
+    policy_years,
+    seed_default_policy,
+    set_policy,
+)
 
 from .actions import build_menus, create_actions, update_enabled
 from .check_panel import CheckPanel
@@ -117,7 +141,7 @@ class MainWindow(QMainWindow):
         self.criteria.finished.connect(self._criteria_finished)
         self.criteria.updated.connect(self._criteria_updated)
         self.undo_group = QUndoGroup(self)
-        self.setWindowTitle("")       # the application display name alone
+        self.setWindowTitle("")  # the application display name alone
 
         self.actions = create_actions(self, self)
         undo = self.undo_group.createUndoAction(self, self.tr("撤销"))
@@ -135,8 +159,12 @@ class MainWindow(QMainWindow):
         self.year_combo.currentIndexChanged.connect(self._year_chosen)
         toolbar.addWidget(self.year_combo)
         toolbar.addSeparator()
-        for key in ("register.new_household", "work.new_visit", "work.add_measure",
-                    "work.change_status"):
+        for key in (
+            "register.new_household",
+            "work.new_visit",
+            "work.add_measure",
+            "work.change_status",
+        ):
             toolbar.addAction(self.actions[key])
         toolbar.addSeparator()
         toolbar.addAction(self.actions["reports.print"])
@@ -204,15 +232,24 @@ class MainWindow(QMainWindow):
                 if not existed:
                     seed_default_policy(store)
                 task.progress(0, 0, self.tr("正在统计各村户数…"))
-                return {"store": store, "tree": browse.scope_tree(store),
-                        "year": default_year(store),
-                        "years": policy_years(store)}
+                return {
+                    "store": store,
+                    "tree": browse.scope_tree(store),
+                    "year": default_year(store),
+                    "years": policy_years(store),
+                }
             except BaseException:
                 store.close()
                 raise
 
-        return run_with_progress(self, self.tr("打开数据库"), self.tr("正在打开…"), work,
-                                 self._opened, lambda m: self._open_failed(path, m))
+        return run_with_progress(
+            self,
+            self.tr("打开数据库"),
+            self.tr("正在打开…"),
+            work,
+            self._opened,
+            lambda m: self._open_failed(path, m),
+        )
 
     def _open_failed(self, path: Path, message: str) -> None:
         if self.store is None:
@@ -226,7 +263,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("last_file", str(self.store.path))
         # Qt appends the application display name ("… — 精准扶贫驻村帮扶台账") itself
         self.setWindowTitle(self.store.path.name)
-        self.status_label.clear()          # nothing said about the previous file still holds
+        self.status_label.clear()  # nothing said about the previous file still holds
         self.year = result["year"]
         self._fill_years(result["years"])
         self._build_work_area()
@@ -245,7 +282,8 @@ class MainWindow(QMainWindow):
         work.editing.failed.connect(lambda m: self.statusBar().showMessage(m, 8000))
         work.check_panel.focus_requested.connect(work.editor.focus_criterion)
         work.check_panel.add_measure_requested.connect(
-            lambda c: work.editor.measures.add_measure_dialog(c))
+            lambda c: work.editor.measures.add_measure_dialog(c)
+        )
         work.village_page.household_requested.connect(self.go_to_household)
         work.village_page.criterion_filter_requested.connect(self._filter_unmet_criterion)
         work.reminders_page.household_requested.connect(self.go_to_household)
@@ -272,8 +310,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.work)
         # Start the criteria first: the tree's first selection evaluates a household.
-        self.criteria.start(self.store.path, self.year,
-                            [v["id"] for v in villages])
+        self.criteria.start(self.store.path, self.year, [v["id"] for v in villages])
         self.tree.load(villages)
         self.criteria_bar.setMaximum(len(villages))
         self.criteria_bar.setValue(0)
@@ -293,19 +330,30 @@ class MainWindow(QMainWindow):
 
         def work(task: Task):
             from storage.demo import generate
+
             path.parent.mkdir(parents=True, exist_ok=True)
             store = open_store(path, create=True, role="county", operator=self.operator)
             try:
-                generate(store, villages=3, households=50,
-                         progress=lambda d, t: task.progress(d, t, self.tr("生成演示数据：{0}/{1} 个村")
-                                                             .format(d, t)))
+                generate(
+                    store,
+                    villages=3,
+                    households=50,
+                    progress=lambda d, t: task.progress(
+                        d, t, self.tr("生成演示数据：{0}/{1} 个村").format(d, t)
+                    ),
+                )
             finally:
                 store.close()
             return path
 
-        return run_with_progress(self, self.tr("演示数据"), self.tr("正在生成演示数据…"), work,
-                                 lambda p: self.open_file(p),
-                                 lambda m: warn(self, self.tr("演示数据"), m))
+        return run_with_progress(
+            self,
+            self.tr("演示数据"),
+            self.tr("正在生成演示数据…"),
+            work,
+            lambda p: self.open_file(p),
+            lambda m: warn(self, self.tr("演示数据"), m),
+        )
 
     # -- scope, table, selection ---------------------------------------------------------------
     def _scope_changed(self, scope: dict | None) -> None:
@@ -337,12 +385,12 @@ class MainWindow(QMainWindow):
             row = 0 if model.ids else None
         target = model.ids[row] if row is not None else None
         if target != self.household_id and not self._may_leave_household():
-            return          # the editor stays on the household with the refused input
+            return  # the editor stays on the household with the refused input
         if row is None:
             self._show_household(None)
             return
         sm = self.work.table.selectionModel()
-        sm.blockSignals(True)       # asked above already: _row_changed must not ask again
+        sm.blockSignals(True)  # asked above already: _row_changed must not ask again
         self.work.table.setCurrentIndex(model.index(row, 0))
         sm.blockSignals(False)
         self.work.table.viewport().update()
@@ -354,9 +402,12 @@ class MainWindow(QMainWindow):
         """True unless the editor holds refused input the user wants to keep working on."""
         pending = self.work.editor.pending_invalid() if self.work is not None else []
         return not pending or ask(
-            self, self.tr("有未保存的输入"),
-            self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到另一户吗？")
-            .format("、".join(pending)))
+            self,
+            self.tr("有未保存的输入"),
+            self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到另一户吗？").format(
+                "、".join(pending)
+            ),
+        )
 
     def _row_changed(self, current, previous) -> None:
         hid = self.work.model.household_id(current.row()) if current.isValid() else None
@@ -405,7 +456,7 @@ class MainWindow(QMainWindow):
         if hid != self.household_id:
             if not self._may_leave_household():
                 return
-            self._show_household(None)      # the refused input is given up, as agreed
+            self._show_household(None)  # the refused input is given up, as agreed
         self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
         bar = self.work.filter_bar
         for combo in (bar.status, bar.cause, bar.cadre, bar.criterion):
@@ -415,8 +466,9 @@ class MainWindow(QMainWindow):
         bar.text.blockSignals(True)
         bar.text.clear()
         bar.text.blockSignals(False)
-        if (self.scope or {}).get("village_id") != place["village_id"] or \
-                (self.scope or {}).get("kind") == "group":
+        if (self.scope or {}).get("village_id") != place["village_id"] or (self.scope or {}).get(
+            "kind"
+        ) == "group":
             self.tree.select_village(place["village_id"])
         self._reload_table()
         self._select_row(hid)
@@ -433,8 +485,7 @@ class MainWindow(QMainWindow):
         self._dirty_pages.discard(index)
         flt = scope_filter(self.scope)
         if index == PAGE_VILLAGE:
-            self.work.village_page.set_village(self.store, flt.village_id, self.year,
-                                               self.criteria)
+            self.work.village_page.set_village(self.store, flt.village_id, self.year, self.criteria)
         elif index == PAGE_REMINDERS:
             self.work.reminders_page.set_scope(self.store, flt)
         elif index == PAGE_NEEDS:
@@ -465,33 +516,44 @@ class MainWindow(QMainWindow):
 
     def _criteria_finished(self) -> None:
         self.criteria_bar.setVisible(False)
-        self.status_label.setText(self.tr("{0}年指标核查完成：{1} 户").format(
-            self.year, len(self.criteria.statuses)))
+        self.status_label.setText(
+            self.tr("{0}年指标核查完成：{1} 户").format(self.year, len(self.criteria.statuses))
+        )
         if self.work is not None and self.work.model.sort_column == 7:
             self.work.model.sort(7, self.work.model.sort_order)
         if self.work is not None and self.work.currentIndex() == PAGE_VILLAGE:
             self.work.village_page.refresh_chart()
 
     def _criteria_updated(self, _hids: list) -> None:
-        if self.work is not None and self.work.filter_bar.unmet_criterion() and \
-                not self.criteria.complete:
+        if (
+            self.work is not None
+            and self.work.filter_bar.unmet_criterion()
+            and not self.criteria.complete
+        ):
             self._criterion_filter_timer.start()
 
     # -- state ---------------------------------------------------------------------------------
     def _update_actions(self) -> None:
         scope = self.scope or {}
-        update_enabled(self.actions, store=self.store is not None,
-                       village=self.store is not None and bool(scope.get("village_id")),
-                       household=self.store is not None and self.household_id is not None)
+        update_enabled(
+            self.actions,
+            store=self.store is not None,
+            village=self.store is not None and bool(scope.get("village_id")),
+            household=self.store is not None and self.household_id is not None,
+        )
 
     def _update_operator_label(self) -> None:
         self.operator_label.setText(self.tr("操作员：{0}").format(self.operator))
 
     def closeEvent(self, event) -> None:
         if self.work is not None and self.work.editor.pending_invalid():
-            if not ask(self, self.tr("有未保存的输入"),
-                       self.tr("以下内容填写有误，尚未保存：{0}。\n仍然退出吗？")
-                       .format("、".join(self.work.editor.pending_invalid()))):
+            if not ask(
+                self,
+                self.tr("有未保存的输入"),
+                self.tr("以下内容填写有误，尚未保存：{0}。\n仍然退出吗？").format(
+                    "、".join(self.work.editor.pending_invalid())
+                ),
+            ):
                 event.ignore()
                 return
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -502,8 +564,9 @@ class MainWindow(QMainWindow):
 
     # -- action handlers (gui/actions.py) ------------------------------------------------------
     def on_file_new(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("新建数据库"), "",
-                                              self.tr("台账数据库 (*.db)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建数据库"), "", self.tr("台账数据库 (*.db)")
+        )
         if name:
             path = Path(name if name.endswith(".db") else name + ".db")
             if path.exists():
@@ -512,8 +575,9 @@ class MainWindow(QMainWindow):
             self.open_file(path, create=True)
 
     def on_file_open(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("打开数据库"), "",
-                                              self.tr("台账数据库 (*.db);;所有文件 (*)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), "", self.tr("台账数据库 (*.db);;所有文件 (*)")
+        )
         if name:
             self.open_file(Path(name))
 
@@ -523,8 +587,9 @@ class MainWindow(QMainWindow):
     def on_file_import(self) -> None:
         if self.store is None:
             return
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("导入"), "",
-                                              self.tr("fupin-register JSON (*.json)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入"), "", self.tr("fupin-register JSON (*.json)")
+        )
         if name:
             self.import_json(Path(name))
 
@@ -533,6 +598,7 @@ class MainWindow(QMainWindow):
 
         def work(task: Task):
             from storage.interchange import import_register, read_json
+
             data = read_json(source)
             writer = open_store(path, operator=operator)
             try:
@@ -541,10 +607,13 @@ class MainWindow(QMainWindow):
                 writer.close()
 
         def done(counts: dict) -> None:
-            QMessageBox.information(self, self.tr("导入完成"),
-                                    self.tr("新增 {0}，更新 {1}，未变 {2}").format(
-                                        counts["inserted"], counts["updated"],
-                                        counts["unchanged"]))
+            QMessageBox.information(
+                self,
+                self.tr("导入完成"),
+                self.tr("新增 {0}，更新 {1}，未变 {2}").format(
+                    counts["inserted"], counts["updated"], counts["unchanged"]
+                ),
+            )
             self.open_file(path)
 
         def failed(message: str) -> None:
@@ -553,16 +622,19 @@ class MainWindow(QMainWindow):
         return run_with_progress(self, self.tr("导入"), self.tr("正在导入…"), work, done, failed)
 
     def on_file_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("导出"), "",
-                                              self.tr("fupin-register JSON (*.json)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出"), "", self.tr("fupin-register JSON (*.json)")
+        )
         if not name:
             return
         path, scope = self.store.path, self.scope or {}
-        village = self.store.get("villages", scope["village_id"]) if scope.get("village_id") \
-            else None
+        village = (
+            self.store.get("villages", scope["village_id"]) if scope.get("village_id") else None
+        )
 
         def work(task: Task):
             from storage.interchange import export_register, write_json
+
             reader = browse.open_reader(path)
             try:
                 data = export_register(reader, village["code"] if village else None)
@@ -571,13 +643,20 @@ class MainWindow(QMainWindow):
             write_json(data, name)
             return len(data["households"])
 
-        run_with_progress(self, self.tr("导出"), self.tr("正在导出…"), work,
-                          lambda n: self.statusBar().showMessage(
-                              self.tr("已导出 {0} 户 → {1}").format(n, name), 10000),
-                          lambda m: warn(self, self.tr("导出失败"), m))
+        run_with_progress(
+            self,
+            self.tr("导出"),
+            self.tr("正在导出…"),
+            work,
+            lambda n: self.statusBar().showMessage(
+                self.tr("已导出 {0} 户 → {1}").format(n, name), 10000
+            ),
+            lambda m: warn(self, self.tr("导出失败"), m),
+        )
 
     def on_file_operator(self) -> None:
         from .dialogs import OperatorDialog
+
         dialog = OperatorDialog(self.settings, self)
         if dialog.exec():
             self.set_operator(dialog.operator())
@@ -610,9 +689,16 @@ class MainWindow(QMainWindow):
                 return e.problems
             return None
 
-        dialog = RecordDialog(self.tr("新建村"), VILLAGE, VILLAGE.keys, submit, self,
-                              values=defaults, columns=2,
-                              intro=self.tr("建好村以后，请添加社、帮扶干部，再录入贫困户。"))
+        dialog = RecordDialog(
+            self.tr("新建村"),
+            VILLAGE,
+            VILLAGE.keys,
+            submit,
+            self,
+            values=defaults,
+            columns=2,
+            intro=self.tr("建好村以后，请添加社、帮扶干部，再录入贫困户。"),
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._village_added(dialog.result_value))
         dialog.open()
@@ -662,11 +748,18 @@ class MainWindow(QMainWindow):
                 return e.problems
             return None
 
-        dialog = RecordDialog(self.tr("新建帮扶干部"), CADRE, ("name", "unit", "role", "phone"),
-                              submit, self, values={"role": "帮扶责任人"})
+        dialog = RecordDialog(
+            self.tr("新建帮扶干部"),
+            CADRE,
+            ("name", "unit", "role", "phone"),
+            submit,
+            self,
+            values={"role": "帮扶责任人"},
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.work.filter_bar.set_cadres(
-            browse.cadre_choices(self.store, village_id)))
+        dialog.accepted.connect(
+            lambda: self.work.filter_bar.set_cadres(browse.cadre_choices(self.store, village_id))
+        )
         dialog.open()
         return dialog
 
@@ -684,10 +777,18 @@ class MainWindow(QMainWindow):
             return None
 
         current = policy_for(store, self.year) or {"year": self.year}
-        dialog = RecordDialog(self.tr("年度政策参数"), POLICY, POLICY.keys, submit, self,
-                              values={k: current.get(k) for k in POLICY.keys},
-                              intro=self.tr("县扶贫办确认后填写；改一个年度的贫困线，该年度所有户"
-                                            "的脱贫指标会重新核查。填写新的年度即新增该年度。"))
+        dialog = RecordDialog(
+            self.tr("年度政策参数"),
+            POLICY,
+            POLICY.keys,
+            submit,
+            self,
+            values={k: current.get(k) for k in POLICY.keys},
+            intro=self.tr(
+                "县扶贫办确认后填写；改一个年度的贫困线，该年度所有户"
+                "的脱贫指标会重新核查。填写新的年度即新增该年度。"
+            ),
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.accepted.connect(self._policy_saved)
         dialog.open()
@@ -715,11 +816,13 @@ class MainWindow(QMainWindow):
 
         def save(values: dict, members: list[dict]) -> str | None:
             try:
-                hid = add_household(store, {**values, "village_id": village_id,
-                                            "status": C.STATUS_NEW}, members)
+                hid = add_household(
+                    store, {**values, "village_id": village_id, "status": C.STATUS_NEW}, members
+                )
                 # "有进有出、动态管理": the entry is kept in the status history too.
-                set_household_status(store, hid, C.STATUS_NEW, date.today(),
-                                     self.tr("精准识别纳入建档立卡"))
+                set_household_status(
+                    store, hid, C.STATUS_NEW, date.today(), self.tr("精准识别纳入建档立卡")
+                )
             except ValidationError as e:
                 return "；".join(str(p) for p in e.problems) or str(e)
             except StorageError as e:
@@ -727,10 +830,13 @@ class MainWindow(QMainWindow):
             created.append(hid)
             return None
 
-        choices = {"group_id": browse.group_choices(store, village_id),
-                   "cadre_id": browse.cadre_choices(store, village_id)}
-        dialog = NewHouseholdDialog(choices, save, self,
-                                    browse.next_household_no(store, village_id))
+        choices = {
+            "group_id": browse.group_choices(store, village_id),
+            "cadre_id": browse.cadre_choices(store, village_id),
+        }
+        dialog = NewHouseholdDialog(
+            choices, save, self, browse.next_household_no(store, village_id)
+        )
         group_id = (self.scope or {}).get("group_id")
         if group_id and group_id != browse.NO_GROUP:
             dialog.household.set_value("group_id", group_id)
@@ -759,7 +865,8 @@ class MainWindow(QMainWindow):
             self.work.setCurrentIndex(PAGE_HOUSEHOLDS)
             self.work.editor.tabs.setCurrentWidget(self.work.editor.measures)
             return self.work.editor.measures.add_measure_dialog(
-                self.work.check_panel.list.selected())
+                self.work.check_panel.list.selected()
+            )
         return None
 
     def on_work_change_status(self):
@@ -796,11 +903,20 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return None
         from .reports_dialog import ReportsDialog
-        dialog = ReportsDialog(self.store, self.settings, year=self.year,
-                               village_id=(self.scope or {}).get("village_id"), parent=self)
+
+        dialog = ReportsDialog(
+            self.store,
+            self.settings,
+            year=self.year,
+            village_id=(self.scope or {}).get("village_id"),
+            parent=self,
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.written.connect(lambda paths: self.statusBar().showMessage(
-            self.tr("已生成 {0} 个 PDF → {1}").format(len(paths), paths[0].parent), 10000))
+        dialog.written.connect(
+            lambda paths: self.statusBar().showMessage(
+                self.tr("已生成 {0} 个 PDF → {1}").format(len(paths), paths[0].parent), 10000
+            )
+        )
         dialog.open()
         return dialog
 

@@ -1,4 +1,5 @@
 """帮扶措施: a household's measures, a measure from an unmet criterion, the village needs list."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,15 +19,40 @@ from .tables import RowsModel, make_table
 
 # The category a measure closing a criterion usually falls in ("一户一策": the plan follows the
 # gap). A suggestion the cadre may change; belongs with the criteria declarations in forms/.
-SUGGESTED_CATEGORY = {1: "产业发展", 2: "危房改造", 3: "饮水安全", 4: "教育资助", 5: "技能培训",
-                      6: "产业发展", 7: "医疗救助", 8: "社会保障", 9: "基础设施", 10: "基础设施",
-                      11: "金融扶贫", 12: "产业发展"}
-MEASURE_KEYS = ("level", "criterion_no", "cause", "category", "description", "quantity", "unit",
-                "money", "fund_source", "cadre_id", "planned_date", "status", "done_date")
+SUGGESTED_CATEGORY = {
+    1: "产业发展",
+    2: "危房改造",
+    3: "饮水安全",
+    4: "教育资助",
+    5: "技能培训",
+    6: "产业发展",
+    7: "医疗救助",
+    8: "社会保障",
+    9: "基础设施",
+    10: "基础设施",
+    11: "金融扶贫",
+    12: "产业发展",
+}
+MEASURE_KEYS = (
+    "level",
+    "criterion_no",
+    "cause",
+    "category",
+    "description",
+    "quantity",
+    "unit",
+    "money",
+    "fund_source",
+    "cadre_id",
+    "planned_date",
+    "status",
+    "done_date",
+)
 
 
-def measure_dialog(parent: QWidget, editing: Editing, household: dict, criterion=None,
-                   measure: dict | None = None) -> RecordDialog:
+def measure_dialog(
+    parent: QWidget, editing: Editing, household: dict, criterion=None, measure: dict | None = None
+) -> RecordDialog:
     """The 添加帮扶措施 dialog, prefilled from the household and (if given) an unmet criterion;
     with `measure`, the 修改帮扶措施 dialog for that measure."""
     store = editing.store
@@ -34,34 +60,52 @@ def measure_dialog(parent: QWidget, editing: Editing, household: dict, criterion
     if measure is not None:
         values = {k: measure.get(k) for k in MEASURE_KEYS}
     else:
-        values = {"level": "户", "status": "计划", "cause": household.get("main_cause"),
-                  "cadre_id": household.get("cadre_id")}
+        values = {
+            "level": "户",
+            "status": "计划",
+            "cause": household.get("main_cause"),
+            "cadre_id": household.get("cadre_id"),
+        }
     if criterion is not None:
         values["criterion_no"] = criterion.no
         values["category"] = SUGGESTED_CATEGORY.get(criterion.no)
         intro = parent.tr("针对第{0}项“{1}”：{2}").format(
-            criterion.no, criterion.title, "；".join(criterion.reasons))
+            criterion.no, criterion.title, "；".join(criterion.reasons)
+        )
 
     def submit(v: dict):
         try:
             if measure is None:
-                dialog.result_value = add_measure(store, {
-                    **v, "village_id": household["village_id"], "household_id": household["id"]})
+                dialog.result_value = add_measure(
+                    store,
+                    {**v, "village_id": household["village_id"], "household_id": household["id"]},
+                )
             else:
                 # every field, a cleared one as missing: an edit may also empty a field; through
                 # the editing (one undo step, and findings of an open visit)
                 typed = dialog.section.values()
-                return editing.save_record("measure", measure["id"], household["id"], {
-                    k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS})
+                return editing.save_record(
+                    "measure",
+                    measure["id"],
+                    household["id"],
+                    {k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS},
+                )
         except ValidationError as e:
             return e.problems or str(e)
         return None
 
     title = parent.tr("添加帮扶措施") if measure is None else parent.tr("修改帮扶措施")
-    dialog = RecordDialog(title, MEASURE, MEASURE_KEYS, submit, parent,
-                          values=values, intro=intro, columns=2,
-                          choices={"cadre_id": browse.cadre_choices(store,
-                                                                   household["village_id"])})
+    dialog = RecordDialog(
+        title,
+        MEASURE,
+        MEASURE_KEYS,
+        submit,
+        parent,
+        values=values,
+        intro=intro,
+        columns=2,
+        choices={"cadre_id": browse.cadre_choices(store, household["village_id"])},
+    )
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     return dialog
 
@@ -88,14 +132,22 @@ class MeasuresTab(QWidget):
         row.addWidget(self.done_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.total = QLabel()         # under the table: the button row stays narrow on a laptop
-        self.model = RowsModel([
-            (self.tr("针对指标"), lambda r: f"第{r['criterion_no']}项" if r.get("criterion_no")
-             else ""),
-            (self.tr("措施类别"), "category"), (self.tr("措施内容"), "description"),
-            (self.tr("资金（元）"), "money"),
-            (self.tr("责任人"), lambda r: self._cadres.get(r.get("cadre_id"), "")),
-            (self.tr("计划完成"), "planned_date"), (self.tr("进度"), "status")], self)
+        self.total = QLabel()  # under the table: the button row stays narrow on a laptop
+        self.model = RowsModel(
+            [
+                (
+                    self.tr("针对指标"),
+                    lambda r: f"第{r['criterion_no']}项" if r.get("criterion_no") else "",
+                ),
+                (self.tr("措施类别"), "category"),
+                (self.tr("措施内容"), "description"),
+                (self.tr("资金（元）"), "money"),
+                (self.tr("责任人"), lambda r: self._cadres.get(r.get("cadre_id"), "")),
+                (self.tr("计划完成"), "planned_date"),
+                (self.tr("进度"), "status"),
+            ],
+            self,
+        )
         self.table = make_table(self.model, stretch_column=2)
         self.table.doubleClicked.connect(lambda _i: self.edit_measure_dialog())
         layout.addWidget(self.table, 1)
@@ -139,8 +191,12 @@ class MeasuresTab(QWidget):
         row = self.selected()
         if not row or row.get("status") == "已完成":
             return
-        self.editing.save_record("measure", row["id"], row["household_id"],
-                                 {"done_date": date.today(), "status": "已完成"})
+        self.editing.save_record(
+            "measure",
+            row["id"],
+            row["household_id"],
+            {"done_date": date.today(), "status": "已完成"},
+        )
         self.refresh()
         self.changed.emit()
 
@@ -157,15 +213,26 @@ class NeedsPage(QWidget):
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         layout.addWidget(self.summary)
-        self.model = RowsModel([
-            (self.tr("村"), "village"), (self.tr("层级"), "level"), (self.tr("户编号"), "household_no"),
-            (self.tr("户主"), "head"),
-            (self.tr("针对指标"), lambda r: f"第{r['criterion_no']}项" if r.get("criterion_no")
-             else ""),
-            (self.tr("致贫原因"), "cause"), (self.tr("措施类别"), "category"),
-            (self.tr("措施内容"), "description"), (self.tr("资金（元）"), "money"),
-            (self.tr("责任人"), "cadre"), (self.tr("计划完成"), "planned_date"),
-            (self.tr("进度"), "status")], self)
+        self.model = RowsModel(
+            [
+                (self.tr("村"), "village"),
+                (self.tr("层级"), "level"),
+                (self.tr("户编号"), "household_no"),
+                (self.tr("户主"), "head"),
+                (
+                    self.tr("针对指标"),
+                    lambda r: f"第{r['criterion_no']}项" if r.get("criterion_no") else "",
+                ),
+                (self.tr("致贫原因"), "cause"),
+                (self.tr("措施类别"), "category"),
+                (self.tr("措施内容"), "description"),
+                (self.tr("资金（元）"), "money"),
+                (self.tr("责任人"), "cadre"),
+                (self.tr("计划完成"), "planned_date"),
+                (self.tr("进度"), "status"),
+            ],
+            self,
+        )
         self.table = make_table(self.model, stretch_column=7)
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
@@ -183,8 +250,11 @@ class NeedsPage(QWidget):
         self.model.set_rows(rows)
         money = sum(r.get("money") or 0 for r in rows)
         village = sum(1 for r in rows if r["level"] == "村")
-        self.summary.setText(self.tr("未完成措施 {0} 项（村级 {1}，户级 {2}），资金合计 {3:,.0f} 元")
-                             .format(len(rows), village, len(rows) - village, money))
+        self.summary.setText(
+            self.tr("未完成措施 {0} 项（村级 {1}，户级 {2}），资金合计 {3:,.0f} 元").format(
+                len(rows), village, len(rows) - village, money
+            )
+        )
 
     def _open(self, index) -> None:
         row = index.data(Qt.UserRole)

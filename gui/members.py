@@ -1,12 +1,22 @@
 """The 家庭成员 tab: the household's members in a table, the selected one in a form."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton,
-                               QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.entities import MEMBER
-from forms.validation import validate_record, derive_member
+from forms.validation import derive_member, validate_record
 from storage.db import StorageError
 from storage.register import ValidationError, add_member, delete_member, members_of
 
@@ -14,8 +24,16 @@ from .dialogs import RecordDialog, ask, warn
 from .editing import Editing
 from .fields import FormSection, display
 
-COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "school_status", "health",
-           "labor_ability")
+COLUMNS = (
+    "name",
+    "relation",
+    "sex",
+    "birth_date",
+    "id_number",
+    "school_status",
+    "health",
+    "labor_ability",
+)
 
 
 class MembersModel(QAbstractTableModel):
@@ -35,8 +53,7 @@ class MembersModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and \
-                0 <= section < len(COLUMNS):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
             return MEMBER[COLUMNS[section]].label
         return None
 
@@ -52,7 +69,7 @@ class MembersModel(QAbstractTableModel):
 
 
 class MembersTab(QWidget):
-    changed = Signal()   # a member was added or deleted
+    changed = Signal()  # a member was added or deleted
 
     def __init__(self, editing: Editing, parent=None):
         super().__init__(parent)
@@ -115,10 +132,11 @@ class MembersTab(QWidget):
         if mid == self.member_id:
             return
         if not self.form.may_discard(self.tr("另一名成员")):
-            row = next((i for i, m in enumerate(self.model.members)
-                        if m["id"] == self.member_id), -1)
+            row = next(
+                (i for i, m in enumerate(self.model.members) if m["id"] == self.member_id), -1
+            )
             sm = self.table.selectionModel()
-            sm.blockSignals(True)         # back to the member being edited, input kept
+            sm.blockSignals(True)  # back to the member being edited, input kept
             if row >= 0:
                 self.table.selectRow(row)
                 self.table.setCurrentIndex(self.model.index(row, 0))
@@ -180,8 +198,9 @@ class MembersTab(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
 
         def added() -> None:
-            self.editing.member_joined_or_left(household_id, dialog.result_value,
-                                               dialog.values().get("name", ""), joined=True)
+            self.editing.member_joined_or_left(
+                household_id, dialog.result_value, dialog.values().get("name", ""), joined=True
+            )
             if household_id == self.household_id:
                 self.set_household(household_id, keep_member=dialog.result_value)
             self.changed.emit()
@@ -194,15 +213,19 @@ class MembersTab(QWidget):
         if not self.member_id:
             return
         record = next((m for m in self.model.members if m["id"] == self.member_id), {})
-        if not ask(self, self.tr("删除成员"),
-                   self.tr("确定删除家庭成员 {0}？删除记入修改日志。").format(record.get("name"))):
+        if not ask(
+            self,
+            self.tr("删除成员"),
+            self.tr("确定删除家庭成员 {0}？删除记入修改日志。").format(record.get("name")),
+        ):
             return
         try:
             delete_member(self.editing.store, self.member_id)
         except StorageError as e:
             warn(self, self.tr("不能删除"), str(e))
             return
-        self.editing.member_joined_or_left(self.household_id, self.member_id,
-                                           record.get("name") or "", joined=False)
+        self.editing.member_joined_or_left(
+            self.household_id, self.member_id, record.get("name") or "", joined=False
+        )
         self.set_household(self.household_id)
         self.changed.emit()

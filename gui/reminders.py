@@ -1,4 +1,5 @@
 """走访提醒: households still poor not visited within N days, per responsible cadre."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,11 +34,17 @@ class RemindersPage(QWidget):
         self.summary = QLabel()
         row.addWidget(self.summary)
         layout.addLayout(row)
-        self.model = RowsModel([
-            (self.tr("帮扶责任人"), lambda r: r.get("cadre") or self.tr("（未指定）")),
-            (self.tr("村"), "village"), (self.tr("户编号"), "household_no"), (self.tr("户主"), "head"),
-            (self.tr("最近走访"), lambda r: r.get("last_visit") or self.tr("从未走访")),
-            (self.tr("距今天数"), "days")], self)
+        self.model = RowsModel(
+            [
+                (self.tr("帮扶责任人"), lambda r: r.get("cadre") or self.tr("（未指定）")),
+                (self.tr("村"), "village"),
+                (self.tr("户编号"), "household_no"),
+                (self.tr("户主"), "head"),
+                (self.tr("最近走访"), lambda r: r.get("last_visit") or self.tr("从未走访")),
+                (self.tr("距今天数"), "days"),
+            ],
+            self,
+        )
         self.table = make_table(self.model)
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
@@ -53,7 +60,9 @@ class RemindersPage(QWidget):
         rows = browse.visit_reminders(self.store, self.filter, self.days.value(), self.today())
         self.model.set_rows(rows)
         cadres = len({r.get("cadre") for r in rows})
-        self.summary.setText(self.tr("{0} 户，涉及 {1} 名帮扶责任人（双击打开）").format(len(rows), cadres))
+        self.summary.setText(
+            self.tr("{0} 户，涉及 {1} 名帮扶责任人（双击打开）").format(len(rows), cadres)
+        )
 
     def _open(self, index) -> None:
         row = index.data(Qt.UserRole)

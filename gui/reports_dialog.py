@@ -1,5 +1,6 @@
 """报表: choose a report, a village (or all), year, paper and dates; print it to PDF off the GUI
 thread and open it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,19 +8,38 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from reports.batch import (DEFAULT_PAPER, PAPERS, TILE_PAPERS, ReportError, ReportOptions,
-                           county_reports, file_name, village_report)
+from reports.batch import (
+    DEFAULT_PAPER,
+    PAPERS,
+    TILE_PAPERS,
+    ReportError,
+    ReportOptions,
+    county_reports,
+    file_name,
+    village_report,
+)
 from storage import browse
 from storage.register import default_year, list_villages, policy_years
 
 from .dialogs import warn
 from .tasks import Task, run_with_progress
 
-ALL_VILLAGES = "*"          # the village combo's "every village, one file each" entry
+ALL_VILLAGES = "*"  # the village combo's "every village, one file each" entry
 FOLDER_KEY = "reports/folder"
 
 
@@ -35,10 +55,18 @@ class ReportsDialog(QDialog):
     """Pass the store (read on the GUI thread for the lists; the work opens its own read-only
     connection) and the settings (the last output folder)."""
 
-    written = Signal(object)      # the PDF paths written
+    written = Signal(object)  # the PDF paths written
 
-    def __init__(self, store, settings: QSettings, *, year: int | None = None,
-                 village_id: str | None = None, kind: str = "plan", parent=None):
+    def __init__(
+        self,
+        store,
+        settings: QSettings,
+        *,
+        year: int | None = None,
+        village_id: str | None = None,
+        kind: str = "plan",
+        parent=None,
+    ):
         super().__init__(parent)
         self.store_path = Path(store.path)
         self.settings = settings
@@ -134,13 +162,22 @@ class ReportsDialog(QDialog):
 
     # -- the user's words for the reports ----------------------------------------------------------
     def _kinds(self) -> dict[str, str]:
-        return {"plan": self.tr("施工图（挂图作战）"), "progress": self.tr("进度表"),
-                "notice": self.tr("公示/公告"), "needs": self.tr("需求清单"),
-                "ledger": self.tr("工作台账"), "card": self.tr("明白卡（每户一页）")}
+        return {
+            "plan": self.tr("施工图（挂图作战）"),
+            "progress": self.tr("进度表"),
+            "notice": self.tr("公示/公告"),
+            "needs": self.tr("需求清单"),
+            "ledger": self.tr("工作台账"),
+            "card": self.tr("明白卡（每户一页）"),
+        }
 
     def _notices(self) -> dict[str, str]:
-        return {"planned_exit": self.tr("拟脱贫户公示"), "exited": self.tr("脱贫户公告"),
-                "new": self.tr("新识别贫困户公示"), "returned": self.tr("返贫户公示")}
+        return {
+            "planned_exit": self.tr("拟脱贫户公示"),
+            "exited": self.tr("脱贫户公告"),
+            "new": self.tr("新识别贫困户公示"),
+            "returned": self.tr("返贫户公示"),
+        }
 
     # -- state -----------------------------------------------------------------------------
     def _date_edit(self, d: dt.date) -> QDateEdit:
@@ -158,25 +195,34 @@ class ReportsDialog(QDialog):
     def options(self) -> ReportOptions:
         kind = self.current_kind()
         return ReportOptions(
-            paper=self.paper.currentData(), landscape=self.orientation.currentData(),
+            paper=self.paper.currentData(),
+            landscape=self.orientation.currentData(),
             tile_paper=self.tile.currentData() if kind == "plan" else None,
             since=_date(self.since.date()) if kind == "progress" else None,
             start=_date(self.start.date()) if kind == "ledger" else None,
             end=_date(self.end.date()) if kind == "ledger" else None,
-            notice=self.notice.currentData())
+            notice=self.notice.currentData(),
+        )
 
     def _kind_changed(self) -> None:
         kind = self.current_kind()
         paper, landscape = DEFAULT_PAPER[kind]
         self.paper.setCurrentIndex(self.paper.findData(paper))
         self.orientation.setCurrentIndex(self.orientation.findData(landscape))
-        shown = {"notice": kind == "notice", "tile": kind == "plan",
-                 "since": kind == "progress", "start": kind == "ledger", "end": kind == "ledger"}
+        shown = {
+            "notice": kind == "notice",
+            "tile": kind == "plan",
+            "since": kind == "progress",
+            "start": kind == "ledger",
+            "end": kind == "ledger",
+        }
         for key, visible in shown.items():
             self.form.setRowVisible(self.rows[key], visible)
-        hints = {"plan": self.tr("A3 横向适合张贴；A1、A2 交打印店；村里只有 A4 打印机时选“分块”。"),
-                 "notice": self.tr("公示中的身份证号只显示前6位和后4位；张贴日期起公示7天。"),
-                 "card": self.tr("明白卡每户一页，贴在户里。")}
+        hints = {
+            "plan": self.tr("A3 横向适合张贴；A1、A2 交打印店；村里只有 A4 打印机时选“分块”。"),
+            "notice": self.tr("公示中的身份证号只显示前6位和后4位；张贴日期起公示7天。"),
+            "card": self.tr("明白卡每户一页，贴在户里。"),
+        }
         self.hint.setText(hints.get(kind, ""))
         self._name_changed()
 
@@ -212,11 +258,13 @@ class ReportsDialog(QDialog):
 
     def choose_output(self) -> None:
         if self.all_villages():
-            name = QFileDialog.getExistingDirectory(self, self.tr("保存到文件夹"),
-                                                    str(self._default_folder()))
+            name = QFileDialog.getExistingDirectory(
+                self, self.tr("保存到文件夹"), str(self._default_folder())
+            )
         else:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("保存 PDF"), self.out.text(),
-                                                  self.tr("PDF 文件 (*.pdf)"))
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("保存 PDF"), self.out.text(), self.tr("PDF 文件 (*.pdf)")
+            )
             if name and not name.lower().endswith(".pdf"):
                 name += ".pdf"
         if name:
@@ -233,10 +281,10 @@ class ReportsDialog(QDialog):
         village, everyone = self.village.currentData(), self.all_villages()
         path = self.store_path
         label = self.tr("正在生成{0}…").format(self.kind.currentText())
-        each = self.tr("正在生成：{0}（{1}/{2}）")       # formatted on the worker thread
+        each = self.tr("正在生成：{0}（{1}/{2}）")  # formatted on the worker thread
         locked = self.tr("无法写入 {0}：文件可能正在被打开，请关闭后重试。")
 
-        notes: list[str] = []        # households left off a notice: the user must know
+        notes: list[str] = []  # households left off a notice: the user must know
         self.notes = notes
 
         def work(task: Task):
@@ -244,20 +292,31 @@ class ReportsDialog(QDialog):
             try:
                 if everyone:
                     return county_reports(
-                        reader, year, kind, out, options, posting_date=posting,
+                        reader,
+                        year,
+                        kind,
+                        out,
+                        options,
+                        posting_date=posting,
                         progress=lambda d, t, name: task.progress(d, t, each.format(name, d, t)),
-                        cancelled=lambda: task.cancelled, notes=notes)
+                        cancelled=lambda: task.cancelled,
+                        notes=notes,
+                    )
                 task.progress(0, 0, label)
-                return [village_report(reader, village, year, kind, out, options,
-                                       posting_date=posting, notes=notes)]
-            except PermissionError as e:       # Windows: a viewer holds the old PDF open
+                return [
+                    village_report(
+                        reader, village, year, kind, out, options, posting_date=posting, notes=notes
+                    )
+                ]
+            except PermissionError as e:  # Windows: a viewer holds the old PDF open
                 raise ReportError(locked.format(e.filename or out)) from e
             finally:
                 reader.close()
 
         self.print_button.setEnabled(False)
-        self.task = run_with_progress(self, self.tr("打印报表"), label, work, self._done,
-                                      self._failed, cancellable=everyone)
+        self.task = run_with_progress(
+            self, self.tr("打印报表"), label, work, self._done, self._failed, cancellable=everyone
+        )
         return self.task
 
     def _done(self, paths: list) -> None:

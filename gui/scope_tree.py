@@ -1,4 +1,5 @@
 """The left tree 县 → 乡镇 → 村 → 社, with household and still-poor counts."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -24,29 +25,46 @@ class ScopeModel(QStandardItemModel):
         for v in villages:
             county = counties.get(v["county"])
             if county is None:
-                county = self._row(v["county"] or self.tr("（未填县区）"),
-                                   {"kind": "county", "county": v["county"]})
+                county = self._row(
+                    v["county"] or self.tr("（未填县区）"),
+                    {"kind": "county", "county": v["county"]},
+                )
                 self.appendRow(county)
                 counties[v["county"]] = county
                 self.items[("county", v["county"])] = county
             key = (v["county"], v["township"])
             township = townships.get(key)
             if township is None:
-                township = self._row(v["township"] or self.tr("（未填乡镇）"),
-                                     {"kind": "township", "county": v["county"],
-                                      "township": v["township"]})
+                township = self._row(
+                    v["township"] or self.tr("（未填乡镇）"),
+                    {"kind": "township", "county": v["county"], "township": v["township"]},
+                )
                 county[0].appendRow(township)
                 townships[key] = township
                 self.items[("township",) + key] = township
-            village = self._row(v["name"], {"kind": "village", "village_id": v["id"],
-                                            "county": v["county"], "township": v["township"]})
+            village = self._row(
+                v["name"],
+                {
+                    "kind": "village",
+                    "village_id": v["id"],
+                    "county": v["county"],
+                    "township": v["township"],
+                },
+            )
             village[0].setToolTip(v["code"])
             township[0].appendRow(village)
             self.items[("village", v["id"])] = village
             for g in v["groups"]:
-                group = self._row(g["name"], {"kind": "group", "village_id": v["id"],
-                                              "group_id": g["id"], "county": v["county"],
-                                              "township": v["township"]})
+                group = self._row(
+                    g["name"],
+                    {
+                        "kind": "group",
+                        "village_id": v["id"],
+                        "group_id": g["id"],
+                        "county": v["county"],
+                        "township": v["township"],
+                    },
+                )
                 village[0].appendRow(group)
                 self.items[("group", v["id"], g["id"])] = group
         self.set_counts(villages)
@@ -82,13 +100,16 @@ class ScopeModel(QStandardItemModel):
 
 def scope_filter(scope: dict | None) -> browse.HouseholdFilter:
     scope = scope or {}
-    return browse.HouseholdFilter(county=scope.get("county"), township=scope.get("township"),
-                                  village_id=scope.get("village_id"),
-                                  group_id=scope.get("group_id"))
+    return browse.HouseholdFilter(
+        county=scope.get("county"),
+        township=scope.get("township"),
+        village_id=scope.get("village_id"),
+        group_id=scope.get("group_id"),
+    )
 
 
 class ScopeTree(QTreeView):
-    scope_changed = Signal(object)   # the scope dict of the chosen node
+    scope_changed = Signal(object)  # the scope dict of the chosen node
 
     def __init__(self, parent=None):
         super().__init__(parent)

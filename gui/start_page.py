@@ -1,4 +1,5 @@
 """The first screen on an empty register: clear first steps instead of a blank window."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -17,8 +18,9 @@ class StartPage(QWidget):
         outer.addStretch(1)
         card = QFrame()
         card.setObjectName("startCard")
-        card.setStyleSheet("#startCard { background: white; border: 1px solid #ddd; "
-                           "border-radius: 8px; }")
+        card.setStyleSheet(
+            "#startCard { background: white; border: 1px solid #ddd; border-radius: 8px; }"
+        )
         card.setMaximumWidth(620)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(36, 28, 36, 28)
@@ -37,13 +39,26 @@ class StartPage(QWidget):
         layout.addWidget(intro)
         self.buttons = {}
         for key, text, hint, signal in (
-                ("new_village", self.tr("新建村"), self.tr("录入本村的行政区划代码、村名、乡镇，然后添加社、帮扶干部和贫困户"),
-                 self.new_village),
-                ("import", self.tr("导入"), self.tr("导入县扶贫办或其他电脑导出的 JSON 文件"),
-                 self.import_file),
-                ("demo", self.tr("打开演示数据"), self.tr("生成一个虚构的县（3个村、150户）来熟悉软件"),
-                 self.open_demo),
-                ("open", self.tr("打开其他数据库文件…"), "", self.open_file)):
+            (
+                "new_village",
+                self.tr("新建村"),
+                self.tr("录入本村的行政区划代码、村名、乡镇，然后添加社、帮扶干部和贫困户"),
+                self.new_village,
+            ),
+            (
+                "import",
+                self.tr("导入"),
+                self.tr("导入县扶贫办或其他电脑导出的 JSON 文件"),
+                self.import_file,
+            ),
+            (
+                "demo",
+                self.tr("打开演示数据"),
+                self.tr("生成一个虚构的县（3个村、150户）来熟悉软件"),
+                self.open_demo,
+            ),
+            ("open", self.tr("打开其他数据库文件…"), "", self.open_file),
+        ):
             button = QPushButton(text)
             button.setMinimumHeight(40)
             button.setStyleSheet("font-size: 12pt;")
@@ -65,8 +80,9 @@ class StartPage(QWidget):
         outer.addStretch(2)
 
     def set_state(self, path: str | None, has_store: bool, error: str = "") -> None:
-        self.where.setText(self.tr("数据库文件：{0}").format(path) if path else
-                           self.tr("尚未打开数据库文件"))
+        self.where.setText(
+            self.tr("数据库文件：{0}").format(path) if path else self.tr("尚未打开数据库文件")
+        )
         self.buttons["new_village"].setEnabled(has_store)
         self.buttons["import"].setEnabled(has_store)
         self.error.setText(error)

@@ -1,6 +1,8 @@
 """A small read-only table model over a list of dicts (visits, measures, history, reminders)."""
+
 from __future__ import annotations
 
+from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
@@ -29,8 +31,11 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and \
-                0 <= section < len(self.columns):
+        if (
+            role == Qt.DisplayRole
+            and orientation == Qt.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section][0]
         return None
 

@@ -1,4 +1,5 @@
 """Work off the GUI thread: a QRunnable with signals, and a progress dialog around it."""
+
 from __future__ import annotations
 
 import threading
@@ -10,17 +11,17 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
 class TaskSignals(QObject):
-    progress = Signal(int, int, str)   # done, total, what
-    chunk = Signal(object)             # a partial result (e.g. one village's criteria)
-    finished = Signal(object)          # the result
-    failed = Signal(str)               # a message for the user
+    progress = Signal(int, int, str)  # done, total, what
+    chunk = Signal(object)  # a partial result (e.g. one village's criteria)
+    finished = Signal(object)  # the result
+    failed = Signal(str)  # a message for the user
 
 
 class Task(QRunnable):
     """Runs fn(task) on the pool; fn reports with task.progress(...) / task.chunk(...) and checks
     task.cancelled. Signals arrive on the GUI thread (queued connections)."""
 
-    _alive: set["Task"] = set()   # keep Python wrappers alive until the pool is done with them
+    _alive: set["Task"] = set()  # keep Python wrappers alive until the pool is done with them
 
     def __init__(self, fn: Callable[["Task"], Any]):
         super().__init__()
@@ -61,12 +62,19 @@ class Task(QRunnable):
         return self
 
 
-def run_with_progress(parent: QWidget | None, title: str, label: str,
-                      fn: Callable[[Task], Any], on_done: Callable[[Any], None],
-                      on_failed: Callable[[str], None], cancellable: bool = False) -> Task:
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    label: str,
+    fn: Callable[[Task], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[str], None],
+    cancellable: bool = False,
+) -> Task:
     """Start fn off the GUI thread behind a modal progress dialog (shown after 300 ms)."""
-    dialog = QProgressDialog(label, QCoreApplication.translate("tasks", "取消")
-                             if cancellable else "", 0, 0, parent)
+    dialog = QProgressDialog(
+        label, QCoreApplication.translate("tasks", "取消") if cancellable else "", 0, 0, parent
+    )
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModal)
     dialog.setMinimumDuration(300)

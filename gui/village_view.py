@@ -1,10 +1,19 @@
 """The village view: its 17 criteria, a bar chart of the 12 household criteria, the 疑点 list."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QScrollArea, QSplitter,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.criteria.result import MET, NA, UNKNOWN, UNMET
 from forms.facts import VILLAGE_FACTS
@@ -16,9 +25,20 @@ from .check_panel import COLORS, CriteriaList
 from .fields import FormSection
 from .tasks import Task
 
-SHORT_TITLES = {1: "人均可支配收入", 2: "安全住房", 3: "安全饮水", 4: "义务教育", 5: "技能培训",
-                6: "增收门路", 7: "新农合", 8: "新农保", 9: "卫生厕所", 10: "通讯电视网络",
-                11: "无因病学婚借贷", 12: "人均消费支出"}
+SHORT_TITLES = {
+    1: "人均可支配收入",
+    2: "安全住房",
+    3: "安全饮水",
+    4: "义务教育",
+    5: "技能培训",
+    6: "增收门路",
+    7: "新农合",
+    8: "新农保",
+    9: "卫生厕所",
+    10: "通讯电视网络",
+    11: "无因病学婚借贷",
+    12: "人均消费支出",
+}
 
 
 class CriteriaBarChart(QWidget):
@@ -61,8 +81,11 @@ class CriteriaBarChart(QWidget):
             counts = self.tally[i] if i < len(self.tally) else {}
             total = sum(counts.values()) or 0
             p.setPen(QColor("#424242"))
-            p.drawText(QRectF(6, y, label_w - 8, row_h), Qt.AlignVCenter | Qt.AlignRight,
-                       f"{i + 1} {SHORT_TITLES[i + 1]}")
+            p.drawText(
+                QRectF(6, y, label_w - 8, row_h),
+                Qt.AlignVCenter | Qt.AlignRight,
+                f"{i + 1} {SHORT_TITLES[i + 1]}",
+            )
             x = 8 + label_w
             bar = QRectF(x, y + (row_h - bar_h) / 2, width, bar_h)
             p.fillRect(bar, QColor("#f5f5f5"))
@@ -74,8 +97,11 @@ class CriteriaBarChart(QWidget):
                         x += w
             passing = counts.get(MET, 0) + counts.get(NA, 0)
             p.setPen(QColor("#212121"))
-            p.drawText(QRectF(bar.right() + 6, y, count_w, row_h), Qt.AlignVCenter,
-                       f"{passing}/{total}" if total else "—")
+            p.drawText(
+                QRectF(bar.right() + 6, y, count_w, row_h),
+                Qt.AlignVCenter,
+                f"{passing}/{total}" if total else "—",
+            )
             self._rows.append(QRectF(0, y, self.width(), row_h))
         # legend
         y = self.height() - legend_h + 2
@@ -97,10 +123,16 @@ class CriteriaBarChart(QWidget):
 
 def _issue_fields(issue) -> tuple[str, str, str | None]:
     """(severity, message, household id) of a quality issue, whatever its exact shape."""
-    d = issue.to_dict() if hasattr(issue, "to_dict") else (
-        issue if isinstance(issue, dict) else dict(getattr(issue, "__dict__", {})))
-    return (d.get("severity", ""), d.get("message", str(issue)),
-            d.get("household_id") or d.get("record_id"))
+    d = (
+        issue.to_dict()
+        if hasattr(issue, "to_dict")
+        else (issue if isinstance(issue, dict) else dict(getattr(issue, "__dict__", {})))
+    )
+    return (
+        d.get("severity", ""),
+        d.get("message", str(issue)),
+        d.get("household_id") or d.get("record_id"),
+    )
 
 
 class VillagePage(QWidget):
@@ -131,8 +163,9 @@ class VillagePage(QWidget):
         self.issues.setWordWrap(True)
         self.issues.itemClicked.connect(self._issue_clicked)
         self.tabs.addTab(self.issues, self.tr("疑点"))
-        self.facts = FormSection(VILLAGE_FACTS, tuple(k for k in VILLAGE_FACTS.keys
-                                                     if k != "year"), columns=2)
+        self.facts = FormSection(
+            VILLAGE_FACTS, tuple(k for k in VILLAGE_FACTS.keys if k != "year"), columns=2
+        )
         self.facts.save = self._save_fact
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -158,8 +191,11 @@ class VillagePage(QWidget):
             self.facts.set_record(None)
             self.chart.set_tally([], 0)
             return
-        self.title.setText(self.tr("{0}（{1} {2}）{3}年").format(
-            v["name"], v.get("township") or "", v["code"], self.year))
+        self.title.setText(
+            self.tr("{0}（{1} {2}）{3}年").format(
+                v["name"], v.get("township") or "", v["code"], self.year
+            )
+        )
         self.facts.set_record(village_facts(self.store, v["id"], self.year) or {})
         self.refresh_chart()
         self._evaluate()
@@ -191,8 +227,9 @@ class VillagePage(QWidget):
                 except ImportError:
                     lint = None
                 if lint is not None and not task.cancelled:
-                    out["issues"] = list(lint(household_snapshots(
-                        reader, year, village_id=village["id"]), year))
+                    out["issues"] = list(
+                        lint(household_snapshots(reader, year, village_id=village["id"]), year)
+                    )
                 return out
             finally:
                 reader.close()
@@ -200,7 +237,8 @@ class VillagePage(QWidget):
         self.task = Task(work)
         self.task.signals.finished.connect(self._evaluated)
         self.task.signals.failed.connect(
-            lambda m: self.criteria.set_results([], None, self.tr("核查出错：{0}").format(m)))
+            lambda m: self.criteria.set_results([], None, self.tr("核查出错：{0}").format(m))
+        )
         self.task.start()
 
     def _evaluated(self, out: dict) -> None:
@@ -215,8 +253,9 @@ class VillagePage(QWidget):
             if passing is None:
                 passing = all(c.status in (MET, NA) for c in results)
             unmet = sum(1 for c in results if c.status == UNMET)
-            self.criteria.set_results(results, passing,
-                                      self.tr("（{0}项未达标）").format(unmet) if unmet else "")
+            self.criteria.set_results(
+                results, passing, self.tr("（{0}项未达标）").format(unmet) if unmet else ""
+            )
         self.issues.clear()
         if out["issues"] is None:
             self.issues.addItem(self.tr("数据质量检查模块尚未安装"))

@@ -1,11 +1,19 @@
 """入户走访: open a visit, record edits made during it as findings (before → after), the log."""
+
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.entities import VISIT
 from storage import browse
@@ -22,7 +30,9 @@ def _changes_html(changes: list[dict]) -> str:
         return "<p style='color:#757575'>本次走访未修改档案。</p>"
     rows = "".join(
         f"<tr><td>{c.get('label') or c.get('field')}</td><td>{c.get('old') or '（空）'}</td>"
-        f"<td>→</td><td><b>{c.get('new') or '（空）'}</b></td></tr>" for c in changes)
+        f"<td>→</td><td><b>{c.get('new') or '（空）'}</b></td></tr>"
+        for c in changes
+    )
     return f"<table cellspacing=4>{rows}</table>"
 
 
@@ -47,10 +57,16 @@ class VisitsTab(QWidget):
         layout.addLayout(row)
         cadre_name = lambda r: self._cadres.get(r.get("cadre_id"), "")  # noqa: E731
         self._cadres: dict[str, str] = {}
-        self.model = RowsModel([
-            (self.tr("走访日期"), "date"), (self.tr("走访干部"), cadre_name),
-            (self.tr("走访目的"), "purpose"), (self.tr("走访发现"), "findings"),
-            (self.tr("档案变更"), lambda r: len(r.get("changes") or []) or "")], self)
+        self.model = RowsModel(
+            [
+                (self.tr("走访日期"), "date"),
+                (self.tr("走访干部"), cadre_name),
+                (self.tr("走访目的"), "purpose"),
+                (self.tr("走访发现"), "findings"),
+                (self.tr("档案变更"), lambda r: len(r.get("changes") or []) or ""),
+            ],
+            self,
+        )
         self.table = make_table(self.model, stretch_column=3)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         split = QSplitter(Qt.Vertical)
@@ -97,8 +113,9 @@ class VisitsTab(QWidget):
         self.start_button.setEnabled(bool(self.household) and not visit)
         self.end_button.setEnabled(here)
         if here:
-            self.state.setText(self.tr("走访进行中（{0}）：此时的修改记为本次走访的发现")
-                               .format(visit["date"]))
+            self.state.setText(
+                self.tr("走访进行中（{0}）：此时的修改记为本次走访的发现").format(visit["date"])
+            )
             self.state.setStyleSheet("color:#e65100; font-weight:bold;")
         elif visit:
             self.state.setText(self.tr("另一户的走访尚未结束"))
@@ -117,15 +134,25 @@ class VisitsTab(QWidget):
                 vid = record_visit(store, household["id"], values)
             except ValidationError as e:
                 return e.problems or str(e)
-            dialog.result_value = {"id": vid, "household_id": household["id"],
-                                   "date": str(values.get("date"))}
+            dialog.result_value = {
+                "id": vid,
+                "household_id": household["id"],
+                "date": str(values.get("date")),
+            }
             return None
 
         dialog = RecordDialog(
-            self.tr("新建走访"), VISIT, ("date", "cadre_id", "purpose"), submit, self,
+            self.tr("新建走访"),
+            VISIT,
+            ("date", "cadre_id", "purpose"),
+            submit,
+            self,
             values={"date": date.today().isoformat(), "cadre_id": household.get("cadre_id")},
             choices={"cadre_id": browse.cadre_choices(store, household["village_id"])},
-            intro=self.tr("走访开始后，对本户档案的每一处修改都记为本次走访的发现（修改前 → 修改后）。"))
+            intro=self.tr(
+                "走访开始后，对本户档案的每一处修改都记为本次走访的发现（修改前 → 修改后）。"
+            ),
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
 
         def started() -> None:
@@ -151,8 +178,14 @@ class VisitsTab(QWidget):
             return None
 
         current = store.get("visits", visit["id"]) or {}
-        dialog = RecordDialog(self.tr("结束走访"), VISIT, ("findings", "note", "follow_up"),
-                              submit, self, values=current)
+        dialog = RecordDialog(
+            self.tr("结束走访"),
+            VISIT,
+            ("findings", "note", "follow_up"),
+            submit,
+            self,
+            values=current,
+        )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
 
         def ended() -> None:

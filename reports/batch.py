@@ -3,6 +3,7 @@
 The command line (`main.py report`) and the desktop app's 报表 dialog both come here, so a
 report is named, checked and written the same way wherever it is asked for.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,15 +25,27 @@ from .plan import render_plan
 from .progress import render_progress
 
 # The reports, in menu order, with the names the user sees.
-KINDS = {"plan": "施工图", "progress": "进度表", "notice": "公示/公告", "needs": "需求清单",
-         "ledger": "工作台账", "card": "明白卡"}
-NOTICES = {kind: k.title(None) for kind, k in NOTICE_KINDS.items()}   # planned_exit: 拟脱贫户公示
+KINDS = {
+    "plan": "施工图",
+    "progress": "进度表",
+    "notice": "公示/公告",
+    "needs": "需求清单",
+    "ledger": "工作台账",
+    "card": "明白卡",
+}
+NOTICES = {kind: k.title(None) for kind, k in NOTICE_KINDS.items()}  # planned_exit: 拟脱贫户公示
 PAPERS = ("A4", "A3", "A2", "A1")
 TILE_PAPERS = ("A4", "A3")
 # Paper and orientation each report is laid out for when none is chosen (the render
 # functions' own defaults, repeated here so that a dialog can show them).
-DEFAULT_PAPER = {"plan": ("A3", True), "progress": ("A3", True), "notice": ("A4", False),
-                 "needs": ("A4", True), "ledger": ("A4", True), "card": ("A4", False)}
+DEFAULT_PAPER = {
+    "plan": ("A3", True),
+    "progress": ("A3", True),
+    "notice": ("A4", False),
+    "needs": ("A4", True),
+    "ledger": ("A4", True),
+    "card": ("A4", False),
+}
 
 
 class ReportError(ValueError):
@@ -42,13 +55,14 @@ class ReportError(ValueError):
 @dataclass
 class ReportOptions:
     """What the user chose; None leaves the report's own default."""
+
     paper: str | None = None
     landscape: bool | None = None
-    tile_paper: str | None = None          # 施工图 only: cut the chart into A4/A3 sheets
-    since: dt.date | None = None           # 进度表: status changes since (default 1 January)
-    start: dt.date | None = None           # 台账: first day; 公示: first day of posting
-    end: dt.date | None = None             # 台账: last day
-    notice: str = "planned_exit"           # which 公示/公告
+    tile_paper: str | None = None  # 施工图 only: cut the chart into A4/A3 sheets
+    since: dt.date | None = None  # 进度表: status changes since (default 1 January)
+    start: dt.date | None = None  # 台账: first day; 公示: first day of posting
+    end: dt.date | None = None  # 台账: last day
+    notice: str = "planned_exit"  # which 公示/公告
     household_nos: list[str] | None = None  # 明白卡: these households only
 
     def title(self, kind: str) -> str:
@@ -127,7 +141,9 @@ def ensure_folder(folder, *, create: bool = True) -> Path:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as e:
-        raise ReportError(f"无法写入文件夹：{folder}（{e.strerror or e.__class__.__name__}）") from e
+        raise ReportError(
+            f"无法写入文件夹：{folder}（{e.strerror or e.__class__.__name__}）"
+        ) from e
     return folder
 
 
@@ -138,15 +154,26 @@ def withheld_note(kind: str, options: ReportOptions, data: VillageReportData) ->
     left = withheld_households(data, options.notice)
     if not left:
         return None
-    names = "；".join(f"{h.household_no} {h.head_name}（第{'、'.join(map(str, h.not_passing))}项）"
-                     for h in left)
-    return (f"{village_name(data)}：{len(left)} 户计划{data.year}年脱贫，但尚有指标未达标或缺数据，"
-            f"未列入拟脱贫户公示：{names}")
+    names = "；".join(
+        f"{h.household_no} {h.head_name}（第{'、'.join(map(str, h.not_passing))}项）" for h in left
+    )
+    return (
+        f"{village_name(data)}：{len(left)} 户计划{data.year}年脱贫，但尚有指标未达标或缺数据，"
+        f"未列入拟脱贫户公示：{names}"
+    )
 
 
-def village_report(store, village: str, year: int, kind: str, out,
-                   options: ReportOptions | None = None, *,
-                   posting_date: dt.date | None = None, notes: list[str] | None = None) -> Path:
+def village_report(
+    store,
+    village: str,
+    year: int,
+    kind: str,
+    out,
+    options: ReportOptions | None = None,
+    *,
+    posting_date: dt.date | None = None,
+    notes: list[str] | None = None,
+) -> Path:
     """Collect one village (by code or id) and write its report to `out`; if `out` is an
     existing folder, into it under file_name(). What the user must know about the result
     (households left off a notice) is appended to `notes`."""
@@ -166,17 +193,25 @@ def village_report(store, village: str, year: int, kind: str, out,
     return render(kind, data, out, o)
 
 
-def county_reports(store, year: int, kind: str, folder, options: ReportOptions | None = None,
-                   *, posting_date: dt.date | None = None,
-                   progress: Callable[[int, int, str], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None,
-                   notes: list[str] | None = None) -> list[Path]:
+def county_reports(
+    store,
+    year: int,
+    kind: str,
+    folder,
+    options: ReportOptions | None = None,
+    *,
+    posting_date: dt.date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    notes: list[str] | None = None,
+) -> list[Path]:
     """The report of every village of the register, one PDF each in `folder`.
 
     progress(done, total, village name) is called before each village and once at the end;
     when cancelled() turns true the villages not yet written are skipped (each file written
     is whole: write_pdf renames a finished temp file)."""
     from storage.register import list_villages
+
     o = options or ReportOptions()
     check(kind, o)
     folder = ensure_folder(folder)

@@ -5,6 +5,7 @@ finances: storage.snapshots), then the village's measures, visits, status histor
 groups in one query each. Nothing here queries per household, so a 500-household village collects in a
 fraction of a second.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,17 +22,32 @@ from storage.activity import measures_of_village
 from storage.register import find_village, list_cadres, list_groups, policy_for, policy_years
 from storage.report_queries import village_status_history, village_visits
 
-from .model import (NOT_APPLICABLE, UNKNOWN, Cadre, CriterionResult, Finance, HouseholdRow,
-                    MeasureRow, Member, StatusChange, Village, VillageCriterion,
-                    VillageReportData, Visit, to_date, to_decimal)
+from .model import (
+    NOT_APPLICABLE,
+    UNKNOWN,
+    Cadre,
+    CriterionResult,
+    Finance,
+    HouseholdRow,
+    MeasureRow,
+    Member,
+    StatusChange,
+    Village,
+    VillageCriterion,
+    VillageReportData,
+    Visit,
+    to_date,
+    to_decimal,
+)
 
 
 class CollectError(ValueError):
     """A village or year the register does not have; the message is for the user (Chinese)."""
 
 
-def village_report_data(store, village_code_or_id: str, year: int, *,
-                        posting_date: dt.date | None = None) -> VillageReportData:
+def village_report_data(
+    store, village_code_or_id: str, year: int, *, posting_date: dt.date | None = None
+) -> VillageReportData:
     """Everything the reports of one village need for `year`.
 
     Members' ages are full years on 31 August of `year` — the date the criteria use ("ages are
@@ -39,15 +55,17 @@ def village_report_data(store, village_code_or_id: str, year: int, *,
     ("张三（12岁）辍学") — not on the posting date. ID numbers are kept whole; the reports mask
     them where they are posted.
     """
-    village = find_village(store, str(village_code_or_id)) or store.get("villages",
-                                                                       str(village_code_or_id))
+    village = find_village(store, str(village_code_or_id)) or store.get(
+        "villages", str(village_code_or_id)
+    )
     if village is None:
         raise CollectError(f"没有行政区划代码为 {village_code_or_id} 的村（village not found）")
     policy = policy_for(store, year)
     if policy is None:
         known = "、".join(map(str, policy_years(store))) or "无"
-        raise CollectError(f"没有 {year} 年的政策参数（贫困线），已有年度：{known}"
-                           f"（unknown year {year}）")
+        raise CollectError(
+            f"没有 {year} 年的政策参数（贫困线），已有年度：{known}（unknown year {year}）"
+        )
     vsnap = snapshots.village_snapshot(store, village, year)
     team = list_cadres(store, village["id"])
     # names for every cadre the records point at: a 帮扶责任人 may be posted from the county
@@ -60,16 +78,21 @@ def village_report_data(store, village_code_or_id: str, year: int, *,
 
     line = to_decimal(policy.get("poverty_line"))
     on = dt.date(year, 8, 31)
-    households = [_household(s, year, on, line, cadres, groups, by_household)
-                  for s in vsnap["households"]]
+    households = [
+        _household(s, year, on, line, cadres, groups, by_household) for s in vsnap["households"]
+    ]
     by_id = {h.id: h for h in households}
 
     return VillageReportData(
         year=year,
-        village=Village(code=village.get("code") or "", name=village.get("name") or "",
-                        township=village.get("township") or "", county=village.get("county") or "",
-                        pairing_unit=village.get("pairing_unit") or "",
-                        leader_in_charge=village.get("leader_in_charge") or ""),
+        village=Village(
+            code=village.get("code") or "",
+            name=village.get("name") or "",
+            township=village.get("township") or "",
+            county=village.get("county") or "",
+            pairing_unit=village.get("pairing_unit") or "",
+            leader_in_charge=village.get("leader_in_charge") or "",
+        ),
         team=_team(team),
         posting_date=posting_date,
         village_criteria=[_village_criterion(c) for c in evaluate_village(vsnap).criteria],
@@ -77,17 +100,26 @@ def village_report_data(store, village_code_or_id: str, year: int, *,
         measures=[_measure(m, by_id, cadres) for m in measures_of_village(store, village["id"])],
         visits=[_visit(v, by_id, cadres) for v in village_visits(store, village["id"])],
         status_changes=[_change(c, by_id) for c in history],
-        poverty_line=line)
+        poverty_line=line,
+    )
 
 
 # --- team -------------------------------------------------------------------------------------
+
 
 def _team(cadres) -> list[Cadre]:
     """队长, 第一书记, 队员 first (the resident team), then the 帮扶责任人; by name within a role."""
     order = {role: i for i, role in enumerate(C.CADRE_ROLES)}
     rows = sorted(cadres, key=lambda c: (order.get(c.get("role"), len(order)), c.get("name") or ""))
-    return [Cadre(name=c.get("name") or "", unit=c.get("unit") or "", role=c.get("role") or "",
-                  phone=c.get("phone") or "") for c in rows]
+    return [
+        Cadre(
+            name=c.get("name") or "",
+            unit=c.get("unit") or "",
+            role=c.get("role") or "",
+            phone=c.get("phone") or "",
+        )
+        for c in rows
+    ]
 
 
 # --- households -------------------------------------------------------------------------------
@@ -95,27 +127,39 @@ def _team(cadres) -> list[Cadre]:
 _RELATION_ORDER = {r: i for i, r in enumerate(C.RELATIONS)}
 
 
-def _household(snap: dict, year: int, on: dt.date, line, cadres: dict, groups: dict,
-               history: dict) -> HouseholdRow:
+def _household(
+    snap: dict, year: int, on: dt.date, line, cadres: dict, groups: dict, history: dict
+) -> HouseholdRow:
     hh = snap["household"]
-    members = sorted(snap.get("members") or (),
-                     key=lambda m: (_RELATION_ORDER.get(m.get("relation"), 99),
-                                    m.get("birth_date") or ""))
+    members = sorted(
+        snap.get("members") or (),
+        key=lambda m: (_RELATION_ORDER.get(m.get("relation"), 99), m.get("birth_date") or ""),
+    )
     head = next((m for m in members if m.get("relation") == "户主"), members[0] if members else {})
     cadre = cadres.get(hh.get("cadre_id")) or {}
     evaluation = evaluate_household(snap)
     return HouseholdRow(
-        household_no=hh.get("household_no") or "", head_name=head.get("name") or "", id=hh["id"],
-        group=groups.get(hh.get("group_id"), ""), size=hh.get("household_size"),
-        status=hh.get("status") or "", status_reason=_status_reason(hh, history.get(hh["id"], [])),
+        household_no=hh.get("household_no") or "",
+        head_name=head.get("name") or "",
+        id=hh["id"],
+        group=groups.get(hh.get("group_id"), ""),
+        size=hh.get("household_size"),
+        status=hh.get("status") or "",
+        status_reason=_status_reason(hh, history.get(hh["id"], [])),
         identification_year=hh.get("identification_year"),
-        planned_exit_year=hh.get("planned_exit_year"), exit_year=hh.get("exit_year"),
-        poverty_attribute=hh.get("poverty_attribute") or "", main_cause=hh.get("main_cause") or "",
-        cadre_name=cadre.get("name") or "", cadre_phone=cadre.get("phone") or "",
-        criteria=[CriterionResult(no=c.no, status=c.status, reasons=list(c.reasons))
-                  for c in evaluation.criteria],
+        planned_exit_year=hh.get("planned_exit_year"),
+        exit_year=hh.get("exit_year"),
+        poverty_attribute=hh.get("poverty_attribute") or "",
+        main_cause=hh.get("main_cause") or "",
+        cadre_name=cadre.get("name") or "",
+        cadre_phone=cadre.get("phone") or "",
+        criteria=[
+            CriterionResult(no=c.no, status=c.status, reasons=list(c.reasons))
+            for c in evaluation.criteria
+        ],
         members=[_member(m, on) for m in members],
-        finance=_finance(snap.get("finance"), year, line))
+        finance=_finance(snap.get("finance"), year, line),
+    )
 
 
 def _status_reason(hh: dict, entries: list[dict]) -> str:
@@ -127,10 +171,16 @@ def _status_reason(hh: dict, entries: list[dict]) -> str:
 
 
 def _member(m: dict, on: dt.date) -> Member:
-    return Member(name=m.get("name") or "", relation=m.get("relation") or "",
-                  sex=m.get("sex") or "", age=_age(m, on), id_number=m.get("id_number") or "",
-                  health=m.get("health") or "", school_status=m.get("school_status") or "",
-                  labor_ability=m.get("labor_ability") or "")
+    return Member(
+        name=m.get("name") or "",
+        relation=m.get("relation") or "",
+        sex=m.get("sex") or "",
+        age=_age(m, on),
+        id_number=m.get("id_number") or "",
+        health=m.get("health") or "",
+        school_status=m.get("school_status") or "",
+        labor_ability=m.get("labor_ability") or "",
+    )
 
 
 def _age(m: dict, on: dt.date) -> int | None:
@@ -147,43 +197,72 @@ def _age(m: dict, on: dt.date) -> int | None:
 def _finance(f: dict | None, year: int, line) -> Finance | None:
     if not f:
         return Finance(year=year, poverty_line=line)
-    return Finance(year=year, poverty_line=line,
-                   **{k: to_decimal(f.get(k)) for k in (
-                       "wage_income", "operating_income", "operating_cost", "property_income",
-                       "transfer_income", "consumption_expenditure")})
+    return Finance(
+        year=year,
+        poverty_line=line,
+        **{
+            k: to_decimal(f.get(k))
+            for k in (
+                "wage_income",
+                "operating_income",
+                "operating_cost",
+                "property_income",
+                "transfer_income",
+                "consumption_expenditure",
+            )
+        },
+    )
 
 
 # --- measures, visits, status changes ---------------------------------------------------------
 
+
 def _measure(m: dict, households: dict, cadres: dict) -> MeasureRow:
     h = households.get(m.get("household_id"))
     return MeasureRow(
-        description=m.get("description") or "", household_no=h.household_no if h else None,
-        head_name=h.head_name if h else "", level=m.get("level") or ("户" if h else "村"),
-        category=m.get("category") or "", cause=m.get("cause") or "",
-        criterion_no=m.get("criterion_no"), quantity=to_decimal(m.get("quantity")),
-        unit=m.get("unit") or "", money=to_decimal(m.get("money")),
+        description=m.get("description") or "",
+        household_no=h.household_no if h else None,
+        head_name=h.head_name if h else "",
+        level=m.get("level") or ("户" if h else "村"),
+        category=m.get("category") or "",
+        cause=m.get("cause") or "",
+        criterion_no=m.get("criterion_no"),
+        quantity=to_decimal(m.get("quantity")),
+        unit=m.get("unit") or "",
+        money=to_decimal(m.get("money")),
         fund_source=m.get("fund_source") or "",
         cadre_name=(cadres.get(m.get("cadre_id")) or {}).get("name") or "",
-        planned_date=to_date(m.get("planned_date")), status=m.get("status") or "计划",
-        done_date=to_date(m.get("done_date")))
+        planned_date=to_date(m.get("planned_date")),
+        status=m.get("status") or "计划",
+        done_date=to_date(m.get("done_date")),
+    )
 
 
 def _visit(v: dict, households: dict, cadres: dict) -> Visit:
     h = households.get(v.get("household_id"))
-    note = "；".join(x for x in (v.get("note"), v.get("follow_up") and f"跟进：{v['follow_up']}")
-                    if x)
-    return Visit(date=to_date(v.get("date")), household_no=h.household_no if h else "",
-                 head_name=h.head_name if h else "",
-                 cadre_name=(cadres.get(v.get("cadre_id")) or {}).get("name") or "",
-                 purpose=v.get("purpose") or "", findings=v.get("findings") or "", note=note)
+    note = "；".join(
+        x for x in (v.get("note"), v.get("follow_up") and f"跟进：{v['follow_up']}") if x
+    )
+    return Visit(
+        date=to_date(v.get("date")),
+        household_no=h.household_no if h else "",
+        head_name=h.head_name if h else "",
+        cadre_name=(cadres.get(v.get("cadre_id")) or {}).get("name") or "",
+        purpose=v.get("purpose") or "",
+        findings=v.get("findings") or "",
+        note=note,
+    )
 
 
 def _change(c: dict, households: dict) -> StatusChange:
     h = households.get(c.get("household_id"))
-    return StatusChange(household_no=h.household_no if h else "",
-                        head_name=h.head_name if h else "", status=c.get("status") or "",
-                        date=to_date(c.get("date")), reason=c.get("reason") or "")
+    return StatusChange(
+        household_no=h.household_no if h else "",
+        head_name=h.head_name if h else "",
+        status=c.get("status") or "",
+        date=to_date(c.get("date")),
+        reason=c.get("reason") or "",
+    )
 
 
 # --- the 17 village criteria as short texts for the wall chart --------------------------------
@@ -207,16 +286,33 @@ VALUE_PARTS: dict[int, tuple[tuple[str, str, str, float | None], ...]] = {
     12: (("pension", "参保", "人", 95),),
     13: (("any_toilet", "简易厕所", "户", 80), ("sanitary_toilet", "卫生厕所", "户", 70)),
     14: (("culture_rooms", "", "个", None),),
-    15: (("phone", "通讯", "户", 95), ("central_tv_coverage_pct", "", "%", None),
-         ("local_tv_coverage_pct", "", "%", None), ("internet", "互联网", "户", 25)),
+    15: (
+        ("phone", "通讯", "户", 95),
+        ("central_tv_coverage_pct", "", "%", None),
+        ("local_tv_coverage_pct", "", "%", None),
+        ("internet", "互联网", "户", 25),
+    ),
     16: (("mutual_aid_associations", "", "个", None),),
     17: (("pct", "", "%", None),),
 }
 # The seed's targets (定发〔2015〕13号 二、(二) 2), as short as a wall-chart cell allows.
 TARGETS = {
-    2: "8%以下", 3: "各1以上", 4: "100%", 5: "100%，90%以上", 6: "通动力电", 7: "100%，90%",
-    8: "1项以上", 9: "95%以上", 10: "95%以上", 11: "各1个以上", 12: "95%以上",
-    13: "80%，70%以上", 14: "1个以上", 15: "95%，98%，50%，25%", 16: "1个以上", 17: "100%",
+    2: "8%以下",
+    3: "各1以上",
+    4: "100%",
+    5: "100%，90%以上",
+    6: "通动力电",
+    7: "100%，90%",
+    8: "1项以上",
+    9: "95%以上",
+    10: "95%以上",
+    11: "各1个以上",
+    12: "95%以上",
+    13: "80%，70%以上",
+    14: "1个以上",
+    15: "95%，98%，50%，25%",
+    16: "1个以上",
+    17: "100%",
 }
 
 
@@ -230,24 +326,44 @@ def _village_criterion(c) -> VillageCriterion:
     if c.no == 1:
         value, target = _income_texts(figures)
     else:
-        value = "，".join(x for x in (_part(figures.get(key), label, unit, threshold)
-                                     for key, label, unit, threshold in parts) if x)
+        value = "，".join(
+            x
+            for x in (
+                _part(figures.get(key), label, unit, threshold)
+                for key, label, unit, threshold in parts
+            )
+            if x
+        )
         target = TARGETS.get(c.no, "")
-    notes = [f"{label}另有{f['unknown']}{unit}数据不全" for key, label, unit, _ in parts
-             if isinstance(f := figures.get(key), dict) and f.get("unknown")]
+    notes = [
+        f"{label}另有{f['unknown']}{unit}数据不全"
+        for key, label, unit, _ in parts
+        if isinstance(f := figures.get(key), dict) and f.get("unknown")
+    ]
     if not notes and c.status in (UNKNOWN, NOT_APPLICABLE):
         notes = [r for r in c.reasons if not r.startswith(BY_REGISTER)]
-    return VillageCriterion(no=c.no, status=c.status, value=value or "—", target=target,
-                            reasons=notes)
+    return VillageCriterion(
+        no=c.no, status=c.status, value=value or "—", target=target, reasons=notes
+    )
 
 
 def _income_texts(figures: dict) -> tuple[str, str]:
     per, growth = number(figures.get("per_capita")), number(figures.get("growth_pct"))
     line, prov = number(figures.get("poverty_line")), number(figures.get("province_growth_pct"))
-    value = "，".join(x for x in (f"{per:.0f}元" if per is not None else "",
-                                 f"增{growth:.1f}%" if growth is not None else "") if x)
-    target = "，".join((f"高于{plain(line)}元" if line is not None else "高于贫困线",
-                       f"增幅高于{plain(prov)}%" if prov is not None else "增幅高于全省"))
+    value = "，".join(
+        x
+        for x in (
+            f"{per:.0f}元" if per is not None else "",
+            f"增{growth:.1f}%" if growth is not None else "",
+        )
+        if x
+    )
+    target = "，".join(
+        (
+            f"高于{plain(line)}元" if line is not None else "高于贫困线",
+            f"增幅高于{plain(prov)}%" if prov is not None else "增幅高于全省",
+        )
+    )
     return value, target
 
 

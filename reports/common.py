@@ -1,4 +1,5 @@
 """Pieces several reports share: title block, empty-data line, household and measure lookups."""
+
 from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, KeepInFrame, Spacer, Table
@@ -27,8 +28,12 @@ def furniture(data: VillageReportData, title: str) -> Furniture:
     """Running header and footer of every page of a village report."""
     made = L.date_long(data.posting_date, dash="")
     team = f"{village_name(data)}驻村帮扶工作队"
-    return Furniture(title=title, place=place(data), period=year_label(data),
-                     footer=f"制表：{team}" + (f"　制表日期：{made}" if made else ""))
+    return Furniture(
+        title=title,
+        place=place(data),
+        period=year_label(data),
+        footer=f"制表：{team}" + (f"　制表日期：{made}" if made else ""),
+    )
 
 
 def title_block(styles: Styles, title: str, subtitle: str = "") -> list:
@@ -48,10 +53,15 @@ def section(styles: Styles, text: str, room_em: float = 10) -> list:
 
 def empty_note(styles: Styles, text: str) -> Table:
     """A boxed line saying there is nothing to list, so an empty report still reads as one."""
-    return table([[styles.p(text, styles.big_name)]], [styles.width],
-                 [("BOX", (0, 0), (-1, -1), 0.8, "#444444"),
-                  ("TOPPADDING", (0, 0), (-1, -1), styles.base * 0.8),
-                  ("BOTTOMPADDING", (0, 0), (-1, -1), styles.base * 0.9)])
+    return table(
+        [[styles.p(text, styles.big_name)]],
+        [styles.width],
+        [
+            ("BOX", (0, 0), (-1, -1), 0.8, "#444444"),
+            ("TOPPADDING", (0, 0), (-1, -1), styles.base * 0.8),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), styles.base * 0.9),
+        ],
+    )
 
 
 def listed_households(data: VillageReportData) -> list[HouseholdRow]:
@@ -90,8 +100,9 @@ def is_level_village(m: MeasureRow) -> bool:
     return m.level == "村" or not m.household_no
 
 
-def inner_table(rows, widths, styles: Styles, empty_text: str = "", vlines: bool = True,
-                extra=()) -> Table:
+def inner_table(
+    rows, widths, styles: Styles, empty_text: str = "", vlines: bool = True, extra=()
+) -> Table:
     """A table nested in a spanned cell: inner lines only, so its columns continue the outer
     table's (the outer cell has no padding, see span_inner). Without `vlines` it has row
     separators only: where the outer row may be taller than the nested table (a one-member
@@ -103,14 +114,25 @@ def inner_table(rows, widths, styles: Styles, empty_text: str = "", vlines: bool
     else:
         cmds = []
     line = max(0.3, styles.base * 0.03)
-    lines = ("INNERGRID", (0, 0), (-1, -1), line, "#444444") if vlines else \
-        ("LINEBELOW", (0, 0), (-1, -2), line, "#444444")
-    return table(rows, widths, cmds + [
-        lines,
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-        *extra])
+    lines = (
+        ("INNERGRID", (0, 0), (-1, -1), line, "#444444")
+        if vlines
+        else ("LINEBELOW", (0, 0), (-1, -2), line, "#444444")
+    )
+    return table(
+        rows,
+        widths,
+        cmds
+        + [
+            lines,
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            *extra,
+        ],
+    )
 
 
 def span_inner(first_col: int, last_col: int, row: int, last_row: int | None = None) -> list:
@@ -119,8 +141,12 @@ def span_inner(first_col: int, last_col: int, row: int, last_row: int | None = N
     command is copied again each time the table splits at a page end."""
     a, b = (first_col, row), (last_col, row if last_row is None else last_row)
     spans = [("SPAN", (first_col, r), (last_col, r)) for r in range(row, b[1] + 1)]
-    return spans + [("LEFTPADDING", a, b, 0), ("RIGHTPADDING", a, b, 0),
-                    ("TOPPADDING", a, b, 0), ("BOTTOMPADDING", a, b, 0)]
+    return spans + [
+        ("LEFTPADDING", a, b, 0),
+        ("RIGHTPADDING", a, b, 0),
+        ("TOPPADDING", a, b, 0),
+        ("BOTTOMPADDING", a, b, 0),
+    ]
 
 
 class Fit(KeepInFrame):
@@ -165,7 +191,7 @@ def chunk_text(text, col_width: float, styles: Styles, fraction: float = 0.4) ->
             cut = last_break + 1 if last_break >= start + limit // 2 else i + 1
             pieces.append(s[start:cut])
             start, last_break = cut, -1
-            cost = sum(per_line if c == "\n" else 1 for c in s[start:i + 1])
+            cost = sum(per_line if c == "\n" else 1 for c in s[start : i + 1])
     if start < len(s) or not pieces:
         pieces.append(s[start:])
     return pieces
@@ -183,4 +209,3 @@ def chunk_rows(styles: Styles, row: list, long_texts: dict, style=None) -> list[
             r[c] = styles.p(parts[i] if i < len(parts) else "", style)
         out.append(r)
     return out
-

@@ -1,4 +1,5 @@
 """Register the bundled CJK TrueType font with reportlab, by an explicit call (never at import)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,8 +1,9 @@
 """Printed words and number formats: criterion titles, status marks, money, dates."""
+
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 from .model import MET, NOT_APPLICABLE, UNKNOWN, UNMET, criterion_status, to_decimal
 
@@ -22,8 +23,20 @@ HOUSEHOLD_CRITERIA = {
     12: "人均生活消费支出≥当年国家扶贫标准",
 }
 # Two-character titles for the 12 columns of the wall-chart grid.
-SHORT_TITLES = {1: "收入", 2: "住房", 3: "饮水", 4: "教育", 5: "培训", 6: "门路",
-                7: "医保", 8: "养老", 9: "厕所", 10: "通讯", 11: "借贷", 12: "消费"}
+SHORT_TITLES = {
+    1: "收入",
+    2: "住房",
+    3: "饮水",
+    4: "教育",
+    5: "培训",
+    6: "门路",
+    7: "医保",
+    8: "养老",
+    9: "厕所",
+    10: "通讯",
+    11: "借贷",
+    12: "消费",
+}
 
 # 贫困村脱贫目标(17项), shortened from the seed (二、(二) 2) for a table row.
 VILLAGE_CRITERIA = {
@@ -59,7 +72,12 @@ MEASURE_OPEN = ("计划", "实施中")
 
 # Household statuses (forms.choices).
 STATUS_NEW, STATUS_PLANNED, STATUS_EXITED, STATUS_RETURNED, STATUS_REMOVED = (
-    "新识别", "计划脱贫", "已脱贫", "返贫", "清退")
+    "新识别",
+    "计划脱贫",
+    "已脱贫",
+    "返贫",
+    "清退",
+)
 
 CIRCLED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 

@@ -6,6 +6,7 @@ quadratic and was a fifth of the render time. PagedTable measures every row once
 the frame one Table per page (the header rows repeated, the row heights given), drawn exactly
 as reportlab's own split would draw them.
 """
+
 from __future__ import annotations
 
 from reportlab.platypus import Flowable
@@ -27,7 +28,7 @@ def _restyle(cmds, nrows: int, header: int, start: int, stop: int) -> list:
     keep_body = stop - start
     for cmd in cmds:
         if isinstance(cmd[1][1], str) or isinstance(cmd[2][1], str):
-            out.append(cmd)       # reportlab's "splitfirst"/"splitlast" rows: unused here
+            out.append(cmd)  # reportlab's "splitfirst"/"splitlast" rows: unused here
             continue
         r0, r1 = _rows_of(cmd, nrows)
         parts = []
@@ -40,7 +41,7 @@ def _restyle(cmds, nrows: int, header: int, start: int, stop: int) -> list:
         if len(parts) == 2 and parts[0][1] + 1 == parts[1][0]:
             parts = [(parts[0][0], parts[1][1])]
         if cmd[0] == "SPAN" and len(parts) > 1:
-            continue          # a span cut in two is no span (none crosses the header line)
+            continue  # a span cut in two is no span (none crosses the header line)
         parts = [(a, b) for a, b in parts if keep_body or a < header]
         if cmd[0] in ("BOX", "OUTLINE") and r1 >= stop and parts:
             # A box the page end cuts keeps its top and sides but no bottom, as reportlab's
@@ -61,54 +62,80 @@ class PagedTable(Flowable):
     """rows (the first `header` of them repeated on every page), colWidths and TableStyle
     commands as for a Table; `start` is used by the pieces a split returns."""
 
-    def __init__(self, rows, widths, cmds, header: int = 1, *, hAlign: str = "CENTER",
-                 start: int | None = None, _heights: dict | None = None):
+    def __init__(
+        self,
+        rows,
+        widths,
+        cmds,
+        header: int = 1,
+        *,
+        hAlign: str = "CENTER",
+        start: int | None = None,
+        _heights: dict | None = None,
+    ):
         super().__init__()
         self.rows, self.widths, self.cmds, self.header = rows, list(widths), list(cmds), header
         self.start = header if start is None else start
         self.hAlign = hAlign
-        self._heights = _heights if _heights is not None else {}   # width -> row heights
+        self._heights = _heights if _heights is not None else {}  # width -> row heights
         self._avail_width = None
 
     def _measure(self, availWidth) -> list[float]:
         """Every row's height at this width, by one reportlab layout of the whole table."""
         heights = self._heights.get(availWidth)
         if heights is None:
-            whole = Grid(self.rows, colWidths=self.widths, style=self.cmds,
-                         repeatRows=self.header, hAlign=self.hAlign)
+            whole = Grid(
+                self.rows,
+                colWidths=self.widths,
+                style=self.cmds,
+                repeatRows=self.header,
+                hAlign=self.hAlign,
+            )
             whole._longTableOptimize = 0
             whole.wrapOn(self.canv, availWidth, 1e9)
             heights = self._heights[availWidth] = list(whole._rowHeights)
         return heights
 
     def _table(self, heights, stop: int) -> Grid:
-        rows = self.rows[:self.header] + self.rows[self.start:stop]
+        rows = self.rows[: self.header] + self.rows[self.start : stop]
         cmds = _restyle(self.cmds, len(self.rows), self.header, self.start, stop)
-        return Grid(rows, colWidths=self.widths, style=cmds, repeatRows=self.header,
-                    hAlign=self.hAlign,
-                    rowHeights=heights[:self.header] + heights[self.start:stop])
+        return Grid(
+            rows,
+            colWidths=self.widths,
+            style=cmds,
+            repeatRows=self.header,
+            hAlign=self.hAlign,
+            rowHeights=heights[: self.header] + heights[self.start : stop],
+        )
 
     def wrap(self, availWidth, availHeight):
         self._avail_width = availWidth
         heights = self._measure(availWidth)
         self.width = sum(self.widths)
-        self.height = sum(heights[:self.header]) + sum(heights[self.start:])
+        self.height = sum(heights[: self.header]) + sum(heights[self.start :])
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
         heights = self._measure(availWidth)
-        room = availHeight - sum(heights[:self.header]) + _FUZZ
+        room = availHeight - sum(heights[: self.header]) + _FUZZ
         stop = self.start
         while stop < len(self.rows) and heights[stop] <= room:
             room -= heights[stop]
             stop += 1
         if stop == self.start:
-            return []          # not even one row here: the frame tries the next page
+            return []  # not even one row here: the frame tries the next page
         first = self._table(heights, stop)
         if stop == len(self.rows):
             return [first]
-        rest = PagedTable(self.rows, self.widths, self.cmds, self.header, hAlign=self.hAlign,
-                          start=stop, _heights=self._heights)
+        rest = PagedTable(
+            self.rows,
+            self.widths,
+            self.cmds,
+            self.header,
+            hAlign=self.hAlign,
+            start=stop,
+            _heights=self._heights,
+        )
         return [first, rest]
 
     def drawOn(self, canvas, x, y, _sW=0):

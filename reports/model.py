@@ -1,4 +1,5 @@
 """The plain data every report is drawn from: dataclasses the storage layer fills, no SQL, no Qt."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,16 +13,27 @@ from typing import Any, Optional
 # Statuses of one criterion for one household or village (forms/criteria evaluates them).
 MET = "met"
 UNMET = "unmet"
-UNKNOWN = "unknown"            # data missing: never shown as met
+UNKNOWN = "unknown"  # data missing: never shown as met
 NOT_APPLICABLE = "not_applicable"
 CRITERION_STATUSES = (MET, UNMET, UNKNOWN, NOT_APPLICABLE)
 
 # Chinese spellings a caller may pass instead of the codes above.
 _STATUS_ALIASES = {
-    "达标": MET, "已达标": MET, "是": MET, True: MET,
-    "未达标": UNMET, "否": UNMET, False: UNMET,
-    "未知": UNKNOWN, "数据不全": UNKNOWN, "待核实": UNKNOWN, None: UNKNOWN, "": UNKNOWN,
-    "不适用": NOT_APPLICABLE, "na": NOT_APPLICABLE, "n/a": NOT_APPLICABLE,
+    "达标": MET,
+    "已达标": MET,
+    "是": MET,
+    True: MET,
+    "未达标": UNMET,
+    "否": UNMET,
+    False: UNMET,
+    "未知": UNKNOWN,
+    "数据不全": UNKNOWN,
+    "待核实": UNKNOWN,
+    None: UNKNOWN,
+    "": UNKNOWN,
+    "不适用": NOT_APPLICABLE,
+    "na": NOT_APPLICABLE,
+    "n/a": NOT_APPLICABLE,
 }
 
 
@@ -31,78 +43,85 @@ def criterion_status(value: Any) -> str:
         return value.strip().lower()
     try:
         return _STATUS_ALIASES.get(value.strip() if isinstance(value, str) else value, UNKNOWN)
-    except TypeError:          # unhashable junk
+    except TypeError:  # unhashable junk
         return UNKNOWN
 
 
 @dataclass
 class Village:
-    code: str = ""                 # 12-digit 行政区划代码
-    name: str = ""                 # 村名, e.g. "石门村"
-    township: str = ""             # 乡镇
-    county: str = ""               # 县区
-    pairing_unit: str = ""         # 帮扶单位 (双联单位)
-    leader_in_charge: str = ""     # 包抓领导
+    code: str = ""  # 12-digit 行政区划代码
+    name: str = ""  # 村名, e.g. "石门村"
+    township: str = ""  # 乡镇
+    county: str = ""  # 县区
+    pairing_unit: str = ""  # 帮扶单位 (双联单位)
+    leader_in_charge: str = ""  # 包抓领导
 
 
 @dataclass
 class Cadre:
-    name: str = ""                 # 姓名
-    unit: str = ""                 # 单位
-    role: str = ""                 # 队长 / 第一书记 / 队员 / 帮扶责任人
-    phone: str = ""                # 联系电话 (printed: it is the team's public contact)
+    name: str = ""  # 姓名
+    unit: str = ""  # 单位
+    role: str = ""  # 队长 / 第一书记 / 队员 / 帮扶责任人
+    phone: str = ""  # 联系电话 (printed: it is the team's public contact)
 
 
 @dataclass
 class VillageCriterion:
-    no: int = 0                    # 1..17, the seed's ⑴..⒄
-    title: str = ""                # blank -> reports.labels.VILLAGE_CRITERIA[no]
-    status: str = UNKNOWN          # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
-    value: str = ""                # the village now, as text: "6.3%", "有", "2条"
-    target: str = ""               # the target, as text: "8%以下"
-    reasons: list[str] = field(default_factory=list)   # why, naming the figure
+    no: int = 0  # 1..17, the seed's ⑴..⒄
+    title: str = ""  # blank -> reports.labels.VILLAGE_CRITERIA[no]
+    status: str = UNKNOWN  # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
+    value: str = ""  # the village now, as text: "6.3%", "有", "2条"
+    target: str = ""  # the target, as text: "8%以下"
+    reasons: list[str] = field(default_factory=list)  # why, naming the figure
 
 
 @dataclass
 class CriterionResult:
     """One of the 12 household criteria for one household."""
-    no: int = 0                    # 1..12
-    status: str = UNKNOWN          # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
-    reasons: list[str] = field(default_factory=list)   # "张三, 12岁, 辍学"
+
+    no: int = 0  # 1..12
+    status: str = UNKNOWN  # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
+    reasons: list[str] = field(default_factory=list)  # "张三, 12岁, 辍学"
 
 
 @dataclass
 class Member:
     name: str = ""
-    relation: str = ""             # 户主 / 配偶 / 子 / 女 / 父母 / 孙子女 / 其他
-    sex: str = ""                  # 男 / 女
-    age: Optional[int] = None      # full years (the caller's evaluation date)
-    id_number: str = ""            # full 18-char ID; reports mask it where posted
-    health: str = ""               # NOT public: never on a notice
-    school_status: str = ""        # 在校生状况
-    labor_ability: str = ""        # 劳动技能
+    relation: str = ""  # 户主 / 配偶 / 子 / 女 / 父母 / 孙子女 / 其他
+    sex: str = ""  # 男 / 女
+    age: Optional[int] = None  # full years (the caller's evaluation date)
+    id_number: str = ""  # full 18-char ID; reports mask it where posted
+    health: str = ""  # NOT public: never on a notice
+    school_status: str = ""  # 在校生状况
+    labor_ability: str = ""  # 劳动技能
 
 
 @dataclass
 class Finance:
     """A household's income and spending for the report year, 元 per year for the whole household."""
+
     year: Optional[int] = None
-    wage_income: Optional[Decimal] = None          # 工资性收入
-    operating_income: Optional[Decimal] = None     # 生产经营性收入
-    operating_cost: Optional[Decimal] = None       # 生产经营性支出
-    property_income: Optional[Decimal] = None      # 财产性收入
-    transfer_income: Optional[Decimal] = None      # 转移性收入
-    consumption_expenditure: Optional[Decimal] = None   # 生活消费支出
-    per_capita_income: Optional[Decimal] = None   # blank -> computed from the parts / size
-    per_capita_consumption: Optional[Decimal] = None    # blank -> consumption / size
-    poverty_line: Optional[Decimal] = None         # 当年国家扶贫标准, 元/人·年
+    wage_income: Optional[Decimal] = None  # 工资性收入
+    operating_income: Optional[Decimal] = None  # 生产经营性收入
+    operating_cost: Optional[Decimal] = None  # 生产经营性支出
+    property_income: Optional[Decimal] = None  # 财产性收入
+    transfer_income: Optional[Decimal] = None  # 转移性收入
+    consumption_expenditure: Optional[Decimal] = None  # 生活消费支出
+    per_capita_income: Optional[Decimal] = None  # blank -> computed from the parts / size
+    per_capita_consumption: Optional[Decimal] = None  # blank -> consumption / size
+    poverty_line: Optional[Decimal] = None  # 当年国家扶贫标准, 元/人·年
 
     def income_per_capita(self, size: int | None) -> Optional[Decimal]:
         """Per-capita disposable income: (wage + operating − cost + property + transfer) / size."""
         if self.per_capita_income is not None:
             return self.per_capita_income
-        parts = (self.wage_income, self.operating_income, self.operating_cost,
-                 self.property_income, self.transfer_income)
+        parts = (
+            self.wage_income,
+            self.operating_income,
+            self.operating_cost,
+            self.property_income,
+            self.transfer_income,
+        )
         if not size or any(p is None for p in parts):
             return None
         wage, op_in, op_cost, prop, transfer = parts
@@ -118,21 +137,21 @@ class Finance:
 
 @dataclass
 class HouseholdRow:
-    household_no: str = ""         # 户编号
-    head_name: str = ""            # 户主姓名
-    id: Optional[int] = None       # storage id (not printed)
-    group: str = ""                # 社 / 村民小组, e.g. "三社"
-    size: Optional[int] = None     # 家庭人口数; None -> len(members)
-    status: str = ""               # 新识别 / 计划脱贫 / 已脱贫 / 返贫 / 清退 (forms.choices)
-    status_reason: str = ""        # reason of the latest status change (printed on notices)
-    identification_year: Optional[int] = None      # 识别年度
-    planned_exit_year: Optional[int] = None        # 计划脱贫年度
-    exit_year: Optional[int] = None                # 脱贫年度
-    poverty_attribute: str = ""    # 一般贫困户 / 低保贫困户 / 特困供养(五保)贫困户
-    main_cause: str = ""           # 主要致贫原因
-    cadre_name: str = ""           # 帮扶责任人
-    cadre_phone: str = ""          # 帮扶责任人电话
-    criteria: list[CriterionResult] = field(default_factory=list)   # the 12; missing = unknown
+    household_no: str = ""  # 户编号
+    head_name: str = ""  # 户主姓名
+    id: Optional[int] = None  # storage id (not printed)
+    group: str = ""  # 社 / 村民小组, e.g. "三社"
+    size: Optional[int] = None  # 家庭人口数; None -> len(members)
+    status: str = ""  # 新识别 / 计划脱贫 / 已脱贫 / 返贫 / 清退 (forms.choices)
+    status_reason: str = ""  # reason of the latest status change (printed on notices)
+    identification_year: Optional[int] = None  # 识别年度
+    planned_exit_year: Optional[int] = None  # 计划脱贫年度
+    exit_year: Optional[int] = None  # 脱贫年度
+    poverty_attribute: str = ""  # 一般贫困户 / 低保贫困户 / 特困供养(五保)贫困户
+    main_cause: str = ""  # 主要致贫原因
+    cadre_name: str = ""  # 帮扶责任人
+    cadre_phone: str = ""  # 帮扶责任人电话
+    criteria: list[CriterionResult] = field(default_factory=list)  # the 12; missing = unknown
     members: list[Member] = field(default_factory=list)
     finance: Optional[Finance] = None
 
@@ -163,21 +182,21 @@ class HouseholdRow:
 
 @dataclass
 class MeasureRow:
-    description: str = ""          # 措施内容
-    household_no: Optional[str] = None   # None for a village-level measure
-    head_name: str = ""            # 户主 (blank -> looked up by household_no)
-    level: str = "户"              # 村 / 户
-    category: str = ""             # 措施类别 (产业发展 …)
-    cause: str = ""                # 针对致贫原因
-    criterion_no: Optional[int] = None   # which criterion it closes: 户 1..12, 村 1..17
+    description: str = ""  # 措施内容
+    household_no: Optional[str] = None  # None for a village-level measure
+    head_name: str = ""  # 户主 (blank -> looked up by household_no)
+    level: str = "户"  # 村 / 户
+    category: str = ""  # 措施类别 (产业发展 …)
+    cause: str = ""  # 针对致贫原因
+    criterion_no: Optional[int] = None  # which criterion it closes: 户 1..12, 村 1..17
     quantity: Optional[Decimal] = None
-    unit: str = ""                 # 只, 亩, 人 …
-    money: Optional[Decimal] = None      # 资金, 元
-    fund_source: str = ""          # 资金来源
-    cadre_name: str = ""           # 责任人
-    planned_date: Optional[dt.date] = None   # 计划完成日期
-    status: str = "计划"           # 计划 / 实施中 / 已完成 / 已取消 (forms.choices.MEASURE_STATUSES)
-    done_date: Optional[dt.date] = None      # 完成日期
+    unit: str = ""  # 只, 亩, 人 …
+    money: Optional[Decimal] = None  # 资金, 元
+    fund_source: str = ""  # 资金来源
+    cadre_name: str = ""  # 责任人
+    planned_date: Optional[dt.date] = None  # 计划完成日期
+    status: str = "计划"  # 计划 / 实施中 / 已完成 / 已取消 (forms.choices.MEASURE_STATUSES)
+    done_date: Optional[dt.date] = None  # 完成日期
 
 
 @dataclass
@@ -186,16 +205,16 @@ class Visit:
     household_no: str = ""
     head_name: str = ""
     cadre_name: str = ""
-    purpose: str = ""              # 走访目的
-    findings: str = ""             # 走访发现
-    note: str = ""                 # 备注
+    purpose: str = ""  # 走访目的
+    findings: str = ""  # 走访发现
+    note: str = ""  # 备注
 
 
 @dataclass
 class StatusChange:
     household_no: str = ""
     head_name: str = ""
-    status: str = ""               # the new status
+    status: str = ""  # the new status
     date: Optional[dt.date] = None
     reason: str = ""
 
@@ -208,16 +227,17 @@ class VillageReportData:
     household-level row naming its household by `household_no`; the reports pick a household's
     rows from there, so nothing is stored twice.
     """
+
     year: int = 0
     village: Village = field(default_factory=Village)
-    team: list[Cadre] = field(default_factory=list)        # 驻村工作队, in print order
-    posting_date: Optional[dt.date] = None                  # 张贴日期 / 制表日期
-    village_criteria: list[VillageCriterion] = field(default_factory=list)   # the 17
-    households: list[HouseholdRow] = field(default_factory=list)             # in print order
+    team: list[Cadre] = field(default_factory=list)  # 驻村工作队, in print order
+    posting_date: Optional[dt.date] = None  # 张贴日期 / 制表日期
+    village_criteria: list[VillageCriterion] = field(default_factory=list)  # the 17
+    households: list[HouseholdRow] = field(default_factory=list)  # in print order
     measures: list[MeasureRow] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     status_changes: list[StatusChange] = field(default_factory=list)
-    poverty_line: Optional[Decimal] = None                  # 当年国家扶贫标准, 元/人·年
+    poverty_line: Optional[Decimal] = None  # 当年国家扶贫标准, 元/人·年
 
     def household(self, household_no: str | None) -> Optional[HouseholdRow]:
         for h in self.households:
@@ -240,6 +260,7 @@ class VillageReportData:
 
 # --- building from plain dicts -------------------------------------------------------------
 
+
 def _build(cls, data):
     if isinstance(data, cls):
         return data
@@ -251,9 +272,11 @@ def _build(cls, data):
         if f.name not in data:
             continue
         value = data[f.name]
-        if f.name == "criteria" and isinstance(value, dict):   # {1: "met", 2: {...}}
-            value = [dict(v, no=int(k)) if isinstance(v, dict) else {"no": int(k), "status": v}
-                     for k, v in value.items()]
+        if f.name == "criteria" and isinstance(value, dict):  # {1: "met", 2: {...}}
+            value = [
+                dict(v, no=int(k)) if isinstance(v, dict) else {"no": int(k), "status": v}
+                for k, v in value.items()
+            ]
         kwargs[f.name] = _coerce(hints[f.name], value)
     return cls(**kwargs)
 

@@ -1,4 +1,5 @@
 """公示/公告: households planned to exit, exited, newly identified or returned, posted in public."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import KeepTogether, Spacer, Table
 
 from . import labels as L
-from .common import (empty_note, fit, furniture, inner_table, span_inner, title_block,
-                     village_name)
+from .common import empty_note, fit, furniture, inner_table, span_inner, title_block, village_name
 from .model import Cadre, HouseholdRow, VillageReportData
 from .pages import render_story
 from .privacy import mask_id, public_member_fields, scrub_ids
@@ -28,10 +28,10 @@ MEMBER_WIDTHS = {"name": 4.6, "relation": 3.0, "sex": 2.4, "id_number": 10.6}
 
 @dataclass(frozen=True)
 class NoticeKind:
-    noun: str             # who is listed: 拟脱贫户
-    word: str             # 公示 (objections invited) or 公告 (announced)
-    status: str           # household status listed
-    intro: str            # {name} {year} {n} {people} are filled in
+    noun: str  # who is listed: 拟脱贫户
+    word: str  # 公示 (objections invited) or 公告 (announced)
+    status: str  # household status listed
+    intro: str  # {name} {year} {n} {people} are filled in
     reason_head: str
 
     def title(self, year) -> str:
@@ -42,21 +42,37 @@ class NoticeKind:
 # 切实做到有进有出、动态管理。"
 KINDS = {
     "planned_exit": NoticeKind(
-        "拟脱贫户", "公示", L.STATUS_PLANNED,
+        "拟脱贫户",
+        "公示",
+        L.STATUS_PLANNED,
         "按照“农户申请、村民代表评议、驻村工作队和村委会核实”的程序，经核查，{name}{year}年"
-        "拟脱贫户共{n}户{people}人，现予以公示。", "拟脱贫情况"),
+        "拟脱贫户共{n}户{people}人，现予以公示。",
+        "拟脱贫情况",
+    ),
     "exited": NoticeKind(
-        "脱贫户", "公告", L.STATUS_EXITED,
+        "脱贫户",
+        "公告",
+        L.STATUS_EXITED,
         "经农户认可、村民代表评议、驻村工作队和村委会核实、乡镇审核，{name}以下{n}户{people}人"
-        "已达到脱贫标准，于{year}年实现脱贫，现予以公告。", "脱贫情况"),
+        "已达到脱贫标准，于{year}年实现脱贫，现予以公告。",
+        "脱贫情况",
+    ),
     "new": NoticeKind(
-        "新识别贫困户", "公示", L.STATUS_NEW,
+        "新识别贫困户",
+        "公示",
+        L.STATUS_NEW,
         "按照精准识别程序，经农户申请、村民代表评议、驻村工作队和村委会核实，{name}拟将以下"
-        "{n}户{people}人新识别为建档立卡贫困户，现予以公示。", "致贫原因"),
+        "{n}户{people}人新识别为建档立卡贫困户，现予以公示。",
+        "致贫原因",
+    ),
     "returned": NoticeKind(
-        "返贫户", "公示", L.STATUS_RETURNED,
+        "返贫户",
+        "公示",
+        L.STATUS_RETURNED,
         "经入户核实、村民代表评议，{name}以下{n}户{people}人返贫，拟重新纳入建档立卡贫困户，"
-        "现予以公示。", "返贫原因"),
+        "现予以公示。",
+        "返贫原因",
+    ),
 }
 
 
@@ -71,8 +87,9 @@ def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     for h in data.households:
         if h.status != k.status:
             continue
-        if kind == "planned_exit" and (h.planned_exit_year not in (None, data.year)
-                                       or h.not_passing):
+        if kind == "planned_exit" and (
+            h.planned_exit_year not in (None, data.year) or h.not_passing
+        ):
             continue
         if kind == "exited" and h.exit_year not in (None, data.year):
             continue
@@ -87,14 +104,26 @@ def withheld_households(data: VillageReportData, kind: str) -> list[HouseholdRow
     or cannot be judged (data missing)."""
     if kind != "planned_exit":
         return []
-    return [h for h in data.households if h.status == KINDS[kind].status
-            and h.planned_exit_year in (None, data.year) and h.not_passing]
+    return [
+        h
+        for h in data.households
+        if h.status == KINDS[kind].status
+        and h.planned_exit_year in (None, data.year)
+        and h.not_passing
+    ]
 
 
-def build_notice_story(data: VillageReportData, styles: Styles, kind: str = "planned_exit",
-                       *, households: list[HouseholdRow] | None = None,
-                       start: dt.date | None = None, days: int = POSTING_DAYS,
-                       contact: Cadre | None = None, supervision_phone: str = "") -> list:
+def build_notice_story(
+    data: VillageReportData,
+    styles: Styles,
+    kind: str = "planned_exit",
+    *,
+    households: list[HouseholdRow] | None = None,
+    start: dt.date | None = None,
+    days: int = POSTING_DAYS,
+    contact: Cadre | None = None,
+    supervision_phone: str = "",
+) -> list:
     """`households` overrides the selection by status; `start` defaults to the posting date;
     `contact` (whom to tell an objection) defaults to the team leader (队长)."""
     k = KINDS[kind]
@@ -103,10 +132,14 @@ def build_notice_story(data: VillageReportData, styles: Styles, kind: str = "pla
     people = sum(h.people for h in rows)
     start = start if start is not None else data.posting_date
     end = start + dt.timedelta(days=days - 1) if isinstance(start, dt.date) else None
-    story = title_block(styles, f"{name}{k.title(data.year)}",
-                        f"{data.village.county}{data.village.township}{name}")
-    story.append(styles.p(k.intro.format(name=name, year=data.year or "", n=len(rows),
-                                         people=people), styles.body))
+    story = title_block(
+        styles, f"{name}{k.title(data.year)}", f"{data.village.county}{data.village.township}{name}"
+    )
+    story.append(
+        styles.p(
+            k.intro.format(name=name, year=data.year or "", n=len(rows), people=people), styles.body
+        )
+    )
     if rows:
         story.append(_table(data, rows, kind, styles))
     else:
@@ -116,20 +149,42 @@ def build_notice_story(data: VillageReportData, styles: Styles, kind: str = "pla
     return story
 
 
-def render_notice(data: VillageReportData, out_path, kind: str = "planned_exit",
-                  paper: str = "A4", landscape: bool = False, *,
-                  households: list[HouseholdRow] | None = None, start: dt.date | None = None,
-                  days: int = POSTING_DAYS, contact: Cadre | None = None,
-                  supervision_phone: str = "", base_size: float | None = None) -> Path:
+def render_notice(
+    data: VillageReportData,
+    out_path,
+    kind: str = "planned_exit",
+    paper: str = "A4",
+    landscape: bool = False,
+    *,
+    households: list[HouseholdRow] | None = None,
+    start: dt.date | None = None,
+    days: int = POSTING_DAYS,
+    contact: Cadre | None = None,
+    supervision_phone: str = "",
+    base_size: float | None = None,
+) -> Path:
     """Write a notice of `kind` ("planned_exit", "exited", "new", "returned") to out_path."""
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}; one of {', '.join(KINDS)}")
     title = f"{village_name(data)}{KINDS[kind].title(data.year)}"
     return render_story(
-        out_path, lambda s: build_notice_story(data, s, kind, households=households, start=start,
-                                               days=days, contact=contact,
-                                               supervision_phone=supervision_phone),
-        furniture(data, title), paper=paper, landscape=landscape, ems=EMS, base_size=base_size)
+        out_path,
+        lambda s: build_notice_story(
+            data,
+            s,
+            kind,
+            households=households,
+            start=start,
+            days=days,
+            contact=contact,
+            supervision_phone=supervision_phone,
+        ),
+        furniture(data, title),
+        paper=paper,
+        landscape=landscape,
+        ems=EMS,
+        base_size=base_size,
+    )
 
 
 def _reason(data: VillageReportData, h: HouseholdRow, kind: str) -> str:
@@ -152,29 +207,44 @@ def _table(data, rows, kind, styles: Styles) -> Table:
     widths = [em(x) for x in lead] + mw
     widths.append(styles.width - sum(widths))
     first_m, last_m = len(lead), len(lead) + len(mw) - 1
-    head0 = [p(x, styles.head) for x in ("序号", "户主", "人口")] \
-        + [p("家庭成员", styles.head)] + [""] * (len(mw) - 1) \
+    head0 = (
+        [p(x, styles.head) for x in ("序号", "户主", "人口")]
+        + [p("家庭成员", styles.head)]
+        + [""] * (len(mw) - 1)
         + [p(KINDS[kind].reason_head, styles.head)]
+    )
     head1 = [""] * len(lead) + [p(MEMBER_HEADS[c], styles.head) for c in MEMBER_COLUMNS] + [""]
     table = [head0, head1]
     extra = [("SPAN", (c, 0), (c, 1)) for c in range(len(lead))]
     extra += [("SPAN", (first_m, 0), (last_m, 0)), ("SPAN", (len(widths) - 1, 0), (-1, 1))]
     for i, h in enumerate(rows, 1):
         r = len(table)
-        members = [[p(_member_value(m, c), styles.cell_center if c != "name" else styles.cell)
-                    for c in MEMBER_COLUMNS] for m in h.members]
-        group = f"<br/><font size={styles.base * 0.8:.1f}>{escape(h.group)}</font>" \
-            if h.group else ""
-        table.append([p(str(i), styles.cell_center),
-                      Para(escape(scrub_ids(h.head_name) or "—") + group, styles.big_name),
-                      p(str(h.people), styles.cell_center),
-                      fit(inner_table(members, mw, styles, "（未登记家庭成员）", vlines=False),
-                          styles)]
-                     + [""] * (len(mw) - 1) + [p(_reason(data, h, kind))])
+        members = [
+            [
+                p(_member_value(m, c), styles.cell_center if c != "name" else styles.cell)
+                for c in MEMBER_COLUMNS
+            ]
+            for m in h.members
+        ]
+        group = (
+            f"<br/><font size={styles.base * 0.8:.1f}>{escape(h.group)}</font>" if h.group else ""
+        )
+        table.append(
+            [
+                p(str(i), styles.cell_center),
+                Para(escape(scrub_ids(h.head_name) or "—") + group, styles.big_name),
+                p(str(h.people), styles.cell_center),
+                fit(inner_table(members, mw, styles, "（未登记家庭成员）", vlines=False), styles),
+            ]
+            + [""] * (len(mw) - 1)
+            + [p(_reason(data, h, kind))]
+        )
         extra += span_inner(first_m, last_m, r)
     r = len(table)
-    table.append([p(f"合计 {len(rows)} 户 {sum(h.people for h in rows)} 人", styles.cell_center)]
-                 + [""] * (len(widths) - 1))
+    table.append(
+        [p(f"合计 {len(rows)} 户 {sum(h.people for h in rows)} 人", styles.cell_center)]
+        + [""] * (len(widths) - 1)
+    )
     extra += [("SPAN", (0, r), (-1, r))]
     return grid_table(table, widths, styles, header_rows=2, zebra=False, extra=extra)
 
@@ -185,27 +255,54 @@ def _member_value(m, key: str) -> str:
     return scrub_ids(getattr(m, key, "")) or "—"
 
 
-def _closing(data, k: NoticeKind, start, end, days, contact, supervision_phone,
-             styles: Styles) -> list:
+def _closing(
+    data, k: NoticeKind, start, end, days, contact, supervision_phone, styles: Styles
+) -> list:
     p = styles.p
-    period = (f"{k.word}期：{L.date_long(start)}至{L.date_long(end)}（共{days}天）。"
-              if isinstance(start, dt.date) else f"{k.word}期：{days}天，自张贴之日起计算。")
-    contact = contact or next((c for c in data.team if c.role == "队长"), None) \
+    period = (
+        f"{k.word}期：{L.date_long(start)}至{L.date_long(end)}（共{days}天）。"
+        if isinstance(start, dt.date)
+        else f"{k.word}期：{days}天，自张贴之日起计算。"
+    )
+    contact = (
+        contact
+        or next((c for c in data.team if c.role == "队长"), None)
         or (data.team[0] if data.team else None)
-    who = (f"联系人：{contact.name}（{contact.role or '驻村工作队'}）　联系电话：{L.text(contact.phone)}"
-           if contact else "联系人：驻村工作队")
-    out = [p(period + f"{k.word}期内如有异议，请以书面或口头形式向村委会、驻村帮扶工作队反映。",
-             styles.body),
-           p(who + (f"　县扶贫办监督电话：{supervision_phone}" if supervision_phone else ""),
-             styles.body),
-           Spacer(1, styles.base * 1.5)]
+    )
+    who = (
+        f"联系人：{contact.name}（{contact.role or '驻村工作队'}）　联系电话：{L.text(contact.phone)}"
+        if contact
+        else "联系人：驻村工作队"
+    )
+    out = [
+        p(
+            period + f"{k.word}期内如有异议，请以书面或口头形式向村委会、驻村帮扶工作队反映。",
+            styles.body,
+        ),
+        p(
+            who + (f"　县扶贫办监督电话：{supervision_phone}" if supervision_phone else ""),
+            styles.body,
+        ),
+        Spacer(1, styles.base * 1.5),
+    ]
     half = styles.width / 2
-    sign = table([[p("村委会（盖章）", styles.big_name), p("驻村帮扶工作队（盖章）", styles.big_name)],
-                  [p("负责人签字：__________", styles.cell_center),
-                   p("队长签字：__________", styles.cell_center)],
-                  [p("日期：" + L.date_long(start), styles.cell_center),
-                   p("日期：" + L.date_long(start), styles.cell_center)]],
-                 [half, half], [("TOPPADDING", (0, 0), (-1, -1), styles.base * 0.6),
-                                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.base * 0.6)])
+    sign = table(
+        [
+            [p("村委会（盖章）", styles.big_name), p("驻村帮扶工作队（盖章）", styles.big_name)],
+            [
+                p("负责人签字：__________", styles.cell_center),
+                p("队长签字：__________", styles.cell_center),
+            ],
+            [
+                p("日期：" + L.date_long(start), styles.cell_center),
+                p("日期：" + L.date_long(start), styles.cell_center),
+            ],
+        ],
+        [half, half],
+        [
+            ("TOPPADDING", (0, 0), (-1, -1), styles.base * 0.6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), styles.base * 0.6),
+        ],
+    )
     out.append(KeepTogether([sign]))
     return out

@@ -1,4 +1,5 @@
 """What may be shown on a posted notice: masked ID numbers, no non-public member fields."""
+
 from __future__ import annotations
 
 import re
@@ -15,20 +16,20 @@ def _mask_local(id_number: str) -> str:
     n = len(s)
     head = min(6, max(0, n - 8))
     tail = min(4, max(0, n - 8 - head))
-    return s[:head] + "*" * (n - head - tail) + (s[n - tail:] if tail else "")
+    return s[:head] + "*" * (n - head - tail) + (s[n - tail :] if tail else "")
 
 
 def mask_id(id_number) -> str:
     """Masked ID for anything posted in public (DOMAIN: "ID numbers are masked")."""
     if not id_number:
         return ""
-    try:   # the register's own masking, once forms/idnumber.py provides it
+    try:  # the register's own masking, once forms/idnumber.py provides it
         from forms.idnumber import mask_id_number
     except ImportError:
         return _mask_local(id_number)
     try:
         masked = mask_id_number(str(id_number))
-    except Exception:       # its validation may refuse a malformed number: still mask it
+    except Exception:  # its validation may refuse a malformed number: still mask it
         return _mask_local(id_number)
     # Never trust a mask that leaves a whole ID readable.
     return masked if masked and not ID_PATTERN.search(masked) else _mask_local(id_number)

@@ -1,4 +1,5 @@
 """进度表: measures planned/done by month, completion by criterion and household, status changes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,17 @@ from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer
 
 from . import labels as L
-from .common import (active, empty_note, furniture, is_done, is_level_village, listed_households,
-                     section, title_block, village_name)
+from .common import (
+    active,
+    empty_note,
+    furniture,
+    is_done,
+    is_level_village,
+    listed_households,
+    section,
+    title_block,
+    village_name,
+)
 from .fonts import FAMILY
 from .model import MET, NOT_APPLICABLE, UNKNOWN, UNMET, VillageReportData
 from .pages import render_story
@@ -24,8 +34,12 @@ BAR_MET = colors.HexColor("#2f6f4f")
 BAR_UNMET = colors.HexColor("#e08a7e")
 
 
-def build_progress_story(data: VillageReportData, styles: Styles, since: dt.date | None = None,
-                         as_of: dt.date | None = None) -> list:
+def build_progress_story(
+    data: VillageReportData,
+    styles: Styles,
+    since: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> list:
     """`since`: list households whose status changed on or after it (default 1 January of the
     year); `as_of`: the date the table is made (default the posting date)."""
     year = data.year
@@ -35,10 +49,14 @@ def build_progress_story(data: VillageReportData, styles: Styles, since: dt.date
     done = sum(map(is_done, measures))
     sub = f"统计截至{L.date_long(as_of)}" if as_of else ""
     story = title_block(styles, f"{village_name(data)}{year or ''}年精准扶贫进度表", sub)
-    story.append(styles.p(
-        f"本村共有帮扶措施{len(measures)}项（不含已取消），已完成{done}项，完成率"
-        f"{L.percent(done, len(measures))}；其中村级{sum(map(is_level_village, measures))}项，"
-        f"户级{sum(not is_level_village(m) for m in measures)}项。", styles.body))
+    story.append(
+        styles.p(
+            f"本村共有帮扶措施{len(measures)}项（不含已取消），已完成{done}项，完成率"
+            f"{L.percent(done, len(measures))}；其中村级{sum(map(is_level_village, measures))}项，"
+            f"户级{sum(not is_level_village(m) for m in measures)}项。",
+            styles.body,
+        )
+    )
     story += section(styles, "一、帮扶措施按月进度（项）")
     if measures:
         story.append(_by_month(measures, year, styles))
@@ -53,22 +71,42 @@ def build_progress_story(data: VillageReportData, styles: Styles, since: dt.date
         story.append(empty_note(styles, "本村暂无贫困户"))
     story += section(styles, "三、各户帮扶措施完成情况")
     story.append(_by_household(data, households, styles))
-    changes = [c for c in data.status_changes
-               if since is None or (isinstance(c.date, dt.date) and c.date >= since)]
-    head = f"四、{L.date_long(since)}以来户状态变化（{len(changes)}户次）" if since \
+    changes = [
+        c
+        for c in data.status_changes
+        if since is None or (isinstance(c.date, dt.date) and c.date >= since)
+    ]
+    head = (
+        f"四、{L.date_long(since)}以来户状态变化（{len(changes)}户次）"
+        if since
         else f"四、户状态变化（{len(changes)}户次）"
+    )
     story += section(styles, head)
     story.append(_changes(changes, styles) if changes else empty_note(styles, "期间无户状态变化"))
     return story
 
 
-def render_progress(data: VillageReportData, out_path, paper: str = "A3", landscape: bool = True,
-                    *, since: dt.date | None = None, as_of: dt.date | None = None,
-                    base_size: float | None = None) -> Path:
+def render_progress(
+    data: VillageReportData,
+    out_path,
+    paper: str = "A3",
+    landscape: bool = True,
+    *,
+    since: dt.date | None = None,
+    as_of: dt.date | None = None,
+    base_size: float | None = None,
+) -> Path:
     title = f"{village_name(data)}精准扶贫进度表"
-    return render_story(out_path, lambda s: build_progress_story(data, s, since, as_of),
-                        furniture(data, title), paper=paper, landscape=landscape, ems=EMS,
-                        base_size=base_size, max_base=MAX_BASE)
+    return render_story(
+        out_path,
+        lambda s: build_progress_story(data, s, since, as_of),
+        furniture(data, title),
+        paper=paper,
+        landscape=landscape,
+        ems=EMS,
+        base_size=base_size,
+        max_base=MAX_BASE,
+    )
 
 
 def _month(value, year) -> int | None:
@@ -78,30 +116,46 @@ def _month(value, year) -> int | None:
 
 def _by_month(measures, year, styles: Styles):
     p = styles.p
-    planned, finished = [0] * 13, [0] * 13            # index 0 = 其他 (no date / other year)
+    planned, finished = [0] * 13, [0] * 13  # index 0 = 其他 (no date / other year)
     for m in measures:
         planned[_month(m.planned_date, year) or 0] += 1
         if is_done(m):
             finished[_month(m.done_date, year) or 0] += 1
-    head = [p("项目", styles.head)] + [p(f"{n}月", styles.head) for n in range(1, 13)] \
+    head = (
+        [p("项目", styles.head)]
+        + [p(f"{n}月", styles.head) for n in range(1, 13)]
         + [p("其他日期", styles.head), p("全年", styles.head)]
+    )
     cum_p = cum_d = 0
-    rows = [head, [p("计划完成")], [p("实际完成")], [p("累计计划")], [p("累计完成")],
-            [p("累计完成率")]]
+    rows = [
+        head,
+        [p("计划完成")],
+        [p("实际完成")],
+        [p("累计计划")],
+        [p("累计完成")],
+        [p("累计完成率")],
+    ]
     for n in range(1, 13):
         cum_p += planned[n]
         cum_d += finished[n]
-        for r, v in zip(rows[1:], (planned[n], finished[n], cum_p, cum_d,
-                                   L.percent(cum_d, cum_p))):
+        for r, v in zip(rows[1:], (planned[n], finished[n], cum_p, cum_d, L.percent(cum_d, cum_p))):
             r.append(p(str(v), styles.cell_center))
-    for r, v, total in zip(rows[1:], (planned[0], finished[0], "", "", ""),
-                           (sum(planned), sum(finished), "", "",
-                            L.percent(sum(finished), sum(planned)))):
+    for r, v, total in zip(
+        rows[1:],
+        (planned[0], finished[0], "", "", ""),
+        (sum(planned), sum(finished), "", "", L.percent(sum(finished), sum(planned))),
+    ):
         r += [p(str(v), styles.cell_center), p(str(total), styles.cell_center)]
     widths = [styles.em(7)] + [(styles.width - styles.em(7)) / 14] * 14
-    return grid_table(rows, widths, styles,
-                      extra=[("BACKGROUND", (0, 1), (0, -1), HEAD_BG),
-                             ("BACKGROUND", (-1, 1), (-1, -1), TOTAL_BG)])
+    return grid_table(
+        rows,
+        widths,
+        styles,
+        extra=[
+            ("BACKGROUND", (0, 1), (0, -1), HEAD_BG),
+            ("BACKGROUND", (-1, 1), (-1, -1), TOTAL_BG),
+        ],
+    )
 
 
 def _criterion_counts(households):
@@ -117,7 +171,7 @@ def _chart(data, households, styles: Styles) -> Drawing:
     em = styles.em
     counts = _criterion_counts(households)
     w, h = styles.width, em(15)
-    d = Drawing(w, h, initialFontName=FAMILY)      # else the renderer names Helvetica
+    d = Drawing(w, h, initialFontName=FAMILY)  # else the renderer names Helvetica
     bc = VerticalBarChart()
     bc.x, bc.y, bc.width, bc.height = em(3.5), em(2.2), w - em(16), h - em(3.5)
     bc.data = [[counts[n][MET] for n in range(1, 13)], [counts[n][UNMET] for n in range(1, 13)]]
@@ -144,8 +198,11 @@ def _chart(data, households, styles: Styles) -> Drawing:
     legend.dx = legend.dy = styles.base * 0.8
     legend.colorNamePairs = [(BAR_MET, "达标户数"), (BAR_UNMET, "未达标户数")]
     d.add(legend)
-    d.add(String(w - em(11.5), h - em(6), f"共 {total} 户", fontName=FAMILY,
-                 fontSize=styles.base * 0.9))
+    d.add(
+        String(
+            w - em(11.5), h - em(6), f"共 {total} 户", fontName=FAMILY, fontSize=styles.base * 0.9
+        )
+    )
     return d
 
 
@@ -154,16 +211,34 @@ def _by_criterion(data, households, styles: Styles):
     counts = _criterion_counts(households)
     hh_nos = {h.household_no for h in households}
     measures = [m for m in active(data.measures) if m.household_no in hh_nos]
-    rows = [[p(x, styles.head) for x in ("序号", "指标", "达标", "未达标", "数据不全", "不适用",
-                                          "针对措施", "已完成", "措施完成率")]]
+    rows = [
+        [
+            p(x, styles.head)
+            for x in (
+                "序号",
+                "指标",
+                "达标",
+                "未达标",
+                "数据不全",
+                "不适用",
+                "针对措施",
+                "已完成",
+                "措施完成率",
+            )
+        ]
+    ]
     for n in range(1, 13):
         ms = [m for m in measures if m.criterion_no == n]
         fin = sum(map(is_done, ms))
         c = counts[n]
-        rows.append([p(str(n), styles.cell_center), p(L.HOUSEHOLD_CRITERIA[n])]
-                    + [p(str(v), styles.cell_center) for v in
-                       (c[MET], c[UNMET], c[UNKNOWN], c[NOT_APPLICABLE], len(ms), fin)]
-                    + [p(L.percent(fin, len(ms)), styles.cell_center)])
+        rows.append(
+            [p(str(n), styles.cell_center), p(L.HOUSEHOLD_CRITERIA[n])]
+            + [
+                p(str(v), styles.cell_center)
+                for v in (c[MET], c[UNMET], c[UNKNOWN], c[NOT_APPLICABLE], len(ms), fin)
+            ]
+            + [p(L.percent(fin, len(ms)), styles.cell_center)]
+        )
     fixed = [2.6, 0, 5, 5, 5.4, 5, 5.4, 5, 6.4]
     widths = [styles.em(x) for x in fixed]
     widths[1] = styles.width - sum(widths)
@@ -185,21 +260,50 @@ def _by_household(data, households, styles: Styles):
     fixed = [2.6, 0, 4, 5.4, 4.4, 4.4, 4.4, 4.4, 5.4, 14]
     widths = [em(x) for x in fixed]
     widths[1] = styles.width - sum(widths)
-    rows = [[p(x, styles.head) for x in ("序号", "户主", "社", "帮扶责任人", "措施数", "已完成",
-                                          "实施中", "计划", "完成率", "进度")]]
+    rows = [
+        [
+            p(x, styles.head)
+            for x in (
+                "序号",
+                "户主",
+                "社",
+                "帮扶责任人",
+                "措施数",
+                "已完成",
+                "实施中",
+                "计划",
+                "完成率",
+                "进度",
+            )
+        ]
+    ]
     village = [m for m in active(data.measures) if is_level_village(m)]
     groups = [("村级措施", "", "", village)] if village else []
-    groups += [(h.head_name or h.household_no, h.group, h.cadre_name,
-                active(data.measures_of(h.household_no))) for h in households]
+    groups += [
+        (
+            h.head_name or h.household_no,
+            h.group,
+            h.cadre_name,
+            active(data.measures_of(h.household_no)),
+        )
+        for h in households
+    ]
     for i, (name, group, cadre, ms) in enumerate(groups, 1):
         fin = sum(map(is_done, ms))
         doing = sum(m.status == "实施中" for m in ms)
-        rows.append([p(str(i), styles.cell_center), p(name), p(L.text(group), styles.cell_center),
-                     p(L.text(cadre), styles.cell_center)]
-                    + [p(str(v), styles.cell_center) for v in (len(ms), fin, doing,
-                                                                 len(ms) - fin - doing)]
-                    + [p(L.percent(fin, len(ms)), styles.cell_center),
-                       _bar(fin / len(ms) if ms else None, styles, widths[-1] - em(0.6))])
+        rows.append(
+            [
+                p(str(i), styles.cell_center),
+                p(name),
+                p(L.text(group), styles.cell_center),
+                p(L.text(cadre), styles.cell_center),
+            ]
+            + [p(str(v), styles.cell_center) for v in (len(ms), fin, doing, len(ms) - fin - doing)]
+            + [
+                p(L.percent(fin, len(ms)), styles.cell_center),
+                _bar(fin / len(ms) if ms else None, styles, widths[-1] - em(0.6)),
+            ]
+        )
     if len(rows) == 1:
         rows.append([p("本村暂无贫困户和帮扶措施", styles.cell_center)] + [""] * 9)
         return grid_table(rows, widths, styles, extra=[("SPAN", (0, 1), (-1, 1))])
@@ -210,9 +314,16 @@ def _changes(changes, styles: Styles):
     p = styles.p
     rows = [[p(x, styles.head) for x in ("序号", "户主", "户编号", "新状态", "变更日期", "原因")]]
     for i, c in enumerate(sorted(changes, key=lambda c: str(c.date)), 1):
-        rows.append([p(str(i), styles.cell_center), p(c.head_name), p(c.household_no),
-                     p(c.status, styles.cell_center), p(L.date_short(c.date), styles.cell_center),
-                     p(L.clip(c.reason, 200))])
+        rows.append(
+            [
+                p(str(i), styles.cell_center),
+                p(c.head_name),
+                p(c.household_no),
+                p(c.status, styles.cell_center),
+                p(L.date_short(c.date), styles.cell_center),
+                p(L.clip(c.reason, 200)),
+            ]
+        )
     fixed = [2.6, 6, 11, 5, 7, 0]
     widths = [styles.em(x) for x in fixed]
     widths[-1] = styles.width - sum(widths)

@@ -1,22 +1,23 @@
 """Paragraph and table styles for Chinese reports, all sized from one base font size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from .fonts import FAMILY
 
 INK = colors.black
 GRID = colors.HexColor("#444444")
-HEAD_BG = colors.HexColor("#d9e2ec")      # light blue-grey: still visibly grey on a B/W printer
+HEAD_BG = colors.HexColor("#d9e2ec")  # light blue-grey: still visibly grey on a B/W printer
 ZEBRA_BG = colors.HexColor("#f3f5f7")
-UNMET_BG = colors.HexColor("#f6c9c4")     # prints as a mid grey
+UNMET_BG = colors.HexColor("#f6c9c4")  # prints as a mid grey
 UNKNOWN_BG = colors.HexColor("#fbeeb8")
 TOTAL_BG = colors.HexColor("#e8e8e8")
 MUTED = colors.HexColor("#555555")
@@ -30,6 +31,7 @@ def install_cjk_line_rules() -> None:
     """Add NO_LINE_START to reportlab's no-line-start set (idempotent, called by make_styles)."""
     import reportlab.lib.textsplit as textsplit
     import reportlab.platypus.paragraph as paragraph
+
     missing = "".join(ch for ch in NO_LINE_START if ch not in textsplit.ALL_CANNOT_START)
     if missing:
         textsplit.ALL_CANNOT_START += missing
@@ -53,7 +55,7 @@ class Para(Paragraph):
             self.width, self.height, self._wrapWidths, self.blPara = hit
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
-        if availWidth >= 1e-6:      # (reportlab's "cannot fit" answer sets no lines)
+        if availWidth >= 1e-6:  # (reportlab's "cannot fit" answer sets no lines)
             cache[availWidth] = (self.width, self.height, self._wrapWidths, self.blPara)
         return size
 
@@ -66,7 +68,7 @@ class StrokedParagraph(Para):
         canv.saveState()
         canv.setStrokeColor(self.style.textColor)
         canv.setLineWidth(self.style.fontSize * 0.04)
-        canv.addLiteral("2 Tr")            # text render mode: fill, then stroke
+        canv.addLiteral("2 Tr")  # text render mode: fill, then stroke
         super().draw()
         canv.restoreState()
 
@@ -74,6 +76,7 @@ class StrokedParagraph(Para):
 @dataclass
 class Styles:
     """The styles of one report, for one base size (pt) and one frame (width, height in pt)."""
+
     base: float
     width: float
     height: float
@@ -116,8 +119,12 @@ class Styles:
 def string_cells(first, last, style: ParagraphStyle) -> list:
     """Table commands that draw the plain-string cells first..last like `style` would."""
     align = {TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}.get(style.alignment, "LEFT")
-    return [("FONTSIZE", first, last, style.fontSize), ("LEADING", first, last, style.leading),
-            ("ALIGN", first, last, align), ("TEXTCOLOR", first, last, style.textColor)]
+    return [
+        ("FONTSIZE", first, last, style.fontSize),
+        ("LEADING", first, last, style.leading),
+        ("ALIGN", first, last, align),
+        ("TEXTCOLOR", first, last, style.textColor),
+    ]
 
 
 def make_styles(base: float, width: float, height: float = 10_000, font: str = FAMILY) -> Styles:
@@ -125,11 +132,21 @@ def make_styles(base: float, width: float, height: float = 10_000, font: str = F
     install_cjk_line_rules()
 
     def style(name, size, leading=1.3, align=TA_LEFT, color=INK, **kw):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * leading,
-                              alignment=align, textColor=color, wordWrap="CJK", **kw)
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=size,
+            leading=size * leading,
+            alignment=align,
+            textColor=color,
+            wordWrap="CJK",
+            **kw,
+        )
 
     return Styles(
-        base=base, width=width, height=height,
+        base=base,
+        width=width,
+        height=height,
         title=style("title", base * 2.2, 1.25, TA_CENTER, spaceAfter=base * 0.3),
         subtitle=style("subtitle", base * 1.15, 1.3, TA_CENTER, spaceAfter=base * 0.6),
         h1=style("h1", base * 1.35, 1.3, spaceBefore=base * 0.9, spaceAfter=base * 0.45),
@@ -166,12 +183,17 @@ class Grid(Table):
 def table(rows, widths, cmds=(), font: str = FAMILY, **kw) -> Table:
     """A Table whose empty cells also use the CJK font (reportlab's default cell font is
     Helvetica, which would be named, unembedded, on every page)."""
-    return Grid(rows, colWidths=widths, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
-                                                          *cmds]), **kw)
+    return Grid(
+        rows,
+        colWidths=widths,
+        style=TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *cmds]),
+        **kw,
+    )
 
 
-def grid_table(rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra=(),
-               paged: bool = False):
+def grid_table(
+    rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra=(), paged: bool = False
+):
     """A bordered table whose first `header_rows` rows are shaded and repeat on every page."""
     cmds = [
         ("GRID", (0, 0), (-1, -1), max(0.4, styles.base * 0.045), GRID),
@@ -191,8 +213,10 @@ def grid_table(rows, widths, styles: Styles, *, header_rows=1, zebra=True, extra
     # Rows never split (reportlab's splitInRow garbles repeated headers and middle-aligned
     # cells); a text that could outgrow a page is cut into continuation rows instead
     # (common.chunk_rows) and nested tables are held to a page by common.fit.
-    if paged:     # a long table: measured once, a Table per page (reports.longtable)
+    if paged:  # a long table: measured once, a Table per page (reports.longtable)
         from .longtable import PagedTable
-        return PagedTable(rows, widths, [("FONTNAME", (0, 0), (-1, -1), FAMILY), *cmds],
-                          header_rows)
+
+        return PagedTable(
+            rows, widths, [("FONTNAME", (0, 0), (-1, -1), FAMILY), *cmds], header_rows
+        )
     return table(rows, widths, cmds, repeatRows=header_rows, hAlign="CENTER")

@@ -1,4 +1,5 @@
 """Cut large chart pages into overlapping A4/A3 tiles with crop marks and row/column labels."""
+
 from __future__ import annotations
 
 import math
@@ -12,14 +13,15 @@ from .fonts import FAMILY
 from .pages import Furniture, NumberedCanvas, page_size, render_story
 from .styles import GRID, HEAD_BG, MUTED
 
-TILE_MARGIN = 12 * mm      # printers cannot print the outer ~5 mm; marks and labels live here
+TILE_MARGIN = 12 * mm  # printers cannot print the outer ~5 mm; marks and labels live here
 
 
 @dataclass(frozen=True)
 class Tile:
     """The part of a big page one sheet shows, in big-page points (PDF y axis points up)."""
-    row: int               # 1 = top row of the chart
-    col: int               # 1 = left column
+
+    row: int  # 1 = top row of the chart
+    col: int  # 1 = left column
     x0: float
     y0: float
     x1: float
@@ -28,7 +30,7 @@ class Tile:
 
 @dataclass(frozen=True)
 class TilePlan:
-    sheet: tuple[float, float]     # the tile paper, in the orientation chosen
+    sheet: tuple[float, float]  # the tile paper, in the orientation chosen
     margin: float
     overlap: float
     rows: int
@@ -55,15 +57,20 @@ def _grid(big_w, big_h, area_w, area_h, overlap) -> tuple[int, int, tuple[Tile, 
     return rows, cols, tuple(tiles)
 
 
-def plan_tiles(big: tuple[float, float], tile_paper: str = "A4", overlap: float = 10 * mm,
-               margin: float = TILE_MARGIN) -> TilePlan:
+def plan_tiles(
+    big: tuple[float, float],
+    tile_paper: str = "A4",
+    overlap: float = 10 * mm,
+    margin: float = TILE_MARGIN,
+) -> TilePlan:
     """Tiles for one big page: the tile orientation that needs fewer sheets (ties: the big
     page's orientation). Neighbours share an `overlap`-wide strip so sheets can be glued."""
     best = None
     for landscape in (big[0] > big[1], big[0] <= big[1]):
         sheet = page_size(tile_paper, landscape)
-        rows, cols, tiles = _grid(big[0], big[1], sheet[0] - 2 * margin,
-                                  sheet[1] - 2 * margin, overlap)
+        rows, cols, tiles = _grid(
+            big[0], big[1], sheet[0] - 2 * margin, sheet[1] - 2 * margin, overlap
+        )
         if best is None or rows * cols < best.rows * best.cols:
             best = TilePlan(sheet, margin, overlap, rows, cols, tiles)
     return best
@@ -92,8 +99,14 @@ class TilingCanvas(NumberedCanvas):
     """A canvas that turns each finished big page into one form XObject and places it on every
     tile sheet with clipPath + translate + doForm (the page is stored once, not once per tile)."""
 
-    def __init__(self, *args, tile_paper: str = "A4", overlap: float = 10 * mm,
-                 tile_title: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        tile_paper: str = "A4",
+        overlap: float = 10 * mm,
+        tile_title: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self._tile_paper = tile_paper
         self._overlap = overlap
@@ -130,16 +143,20 @@ class TilingCanvas(NumberedCanvas):
         self.setStrokeColor(GRID)
         self.setLineWidth(0.4)
         gap, length = 1.5 * mm, m - 4 * mm
-        for x, y, dx, dy in ((m, m, -1, -1), (m + aw, m, 1, -1), (m, m + ah, -1, 1),
-                             (m + aw, m + ah, 1, 1)):        # crop marks at the four corners
+        for x, y, dx, dy in (
+            (m, m, -1, -1),
+            (m + aw, m, 1, -1),
+            (m, m + ah, -1, 1),
+            (m + aw, m + ah, 1, 1),
+        ):  # crop marks at the four corners
             self.line(x + dx * gap, y, x + dx * (gap + length), y)
             self.line(x, y + dy * gap, x, y + dy * (gap + length))
         self.setDash(2, 2)
-        if t.col < plan.cols:       # where the right-hand neighbour's cut edge lands
+        if t.col < plan.cols:  # where the right-hand neighbour's cut edge lands
             x = m + aw - ov
             self.line(x, m - gap, x, m - gap - length)
             self.line(x, m + ah + gap, x, m + ah + gap + length)
-        if t.row < plan.rows:       # where the neighbour below lands
+        if t.row < plan.rows:  # where the neighbour below lands
             y = m + ov
             self.line(m - gap, y, m - gap - length, y)
             self.line(m + aw + gap, y, m + aw + gap + length, y)
@@ -149,11 +166,17 @@ class TilingCanvas(NumberedCanvas):
         self.setFont(FAMILY, size)
         self.setFillColor(MUTED)
         base_y = m - gap - size
-        self.drawString(m + length, base_y,
-                        f"{self._tile_title}　第{t.row}行 / 第{t.col}列"
-                        f"（共{plan.rows}行×{plan.cols}列）　大图第{n}/{total}页")
-        self.drawString(m + length, m + ah + gap + 1 * mm,
-                        f"相邻图块重叠{ov / mm:.0f}毫米：剪去左、上白边，对准虚线拼贴")
+        self.drawString(
+            m + length,
+            base_y,
+            f"{self._tile_title}　第{t.row}行 / 第{t.col}列"
+            f"（共{plan.rows}行×{plan.cols}列）　大图第{n}/{total}页",
+        )
+        self.drawString(
+            m + length,
+            m + ah + gap + 1 * mm,
+            f"相邻图块重叠{ov / mm:.0f}毫米：剪去左、上白边，对准虚线拼贴",
+        )
         self._draw_minimap(plan, t, m + aw - length, m + ah + gap + 1 * mm)
 
     def _draw_minimap(self, plan: TilePlan, t: Tile, right: float, bottom: float) -> None:
@@ -167,17 +190,41 @@ class TilingCanvas(NumberedCanvas):
             for c in range(plan.cols):
                 here = (r + 1, c + 1) == (t.row, t.col)
                 self.setFillColor(GRID if here else HEAD_BG)
-                self.rect(left + c * cell, bottom + (plan.rows - 1 - r) * cell, cell, cell,
-                          stroke=1, fill=1)
+                self.rect(
+                    left + c * cell,
+                    bottom + (plan.rows - 1 - r) * cell,
+                    cell,
+                    cell,
+                    stroke=1,
+                    fill=1,
+                )
         self.restoreState()
 
 
-def tile_story(story_fn, out_path, furniture: Furniture, *, paper: str = "A1",
-               landscape: bool = True, tile_paper: str = "A4", overlap_mm: float = 10.0,
-               ems: float = 80.0, base_size: float | None = None,
-               max_base: float | None = None) -> Path:
+def tile_story(
+    story_fn,
+    out_path,
+    furniture: Furniture,
+    *,
+    paper: str = "A1",
+    landscape: bool = True,
+    tile_paper: str = "A4",
+    overlap_mm: float = 10.0,
+    ems: float = 80.0,
+    base_size: float | None = None,
+    max_base: float | None = None,
+) -> Path:
     """Lay a story out on one large sheet (`paper`) and print each page as tiles of
     `tile_paper`; see render_story. The big sheet itself: call render_story without tiles."""
-    return render_story(out_path, story_fn, furniture, paper=paper, landscape=landscape,
-                        ems=ems, base_size=base_size, max_base=max_base, tile_paper=tile_paper,
-                        overlap_mm=overlap_mm)
+    return render_story(
+        out_path,
+        story_fn,
+        furniture,
+        paper=paper,
+        landscape=landscape,
+        ems=ems,
+        base_size=base_size,
+        max_base=max_base,
+        tile_paper=tile_paper,
+        overlap_mm=overlap_mm,
+    )

@@ -1,4 +1,5 @@
 """Write a PDF atomically: build into a temp file beside the target, then os.replace."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,9 @@ def write_pdf(path, build_fn: Callable[[Path], None]) -> Path:
     the old file open; the caller tells the user to close it.)
     """
     target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".pdf.part",
-                                    dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=".pdf.part", dir=target.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:

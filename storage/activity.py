@@ -1,4 +1,5 @@
 """Named operations on the team's work: visits, measures (needs), household status changes."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,12 @@ from forms import choices as C
 from forms.entities import MEASURE, STATUS_CHANGE, VISIT
 
 from .db import StorageError, Store
-from .register import ValidationError, clean, _require
+from .register import ValidationError, _require, clean
 
 
-def record_visit(store: Store, household_id: str, values: dict,
-                 changes: list[dict] | None = None) -> str:
+def record_visit(
+    store: Store, household_id: str, values: dict, changes: list[dict] | None = None
+) -> str:
     """A household visit (入户走访). `changes` are the edits made during the visit, each
     {entity, record_id, field, label, old, new}: the visit's findings before → after."""
     _require(store, "households", household_id, "贫困户")
@@ -25,8 +27,11 @@ def add_visit_changes(store: Store, visit_id: str, changes: list[dict]) -> None:
     """Append edits made while the visit is open to its before → after list."""
     visit = _require(store, "visits", visit_id, "走访记录")
     current = json.loads(visit.get("changes") or "[]")
-    store.update("visits", visit_id, {
-        "changes": json.dumps(current + changes, ensure_ascii=False, default=str)})
+    store.update(
+        "visits",
+        visit_id,
+        {"changes": json.dumps(current + changes, ensure_ascii=False, default=str)},
+    )
 
 
 def visits_of(store: Store, household_id: str) -> list[dict]:
@@ -46,28 +51,52 @@ def add_measure(store: Store, values: dict) -> str:
 
 
 # A household's measures leave the lists with the household (its tombstone hides them too).
-_LIVE_HOUSEHOLD = ("(household_id is null or household_id in "
-                   "(select id from households where deleted = 0))")
+_LIVE_HOUSEHOLD = (
+    "(household_id is null or household_id in (select id from households where deleted = 0))"
+)
 
 
 def measures_of_village(store: Store, village_id: str) -> list[dict]:
-    return store.find("measures", f"village_id = ? and {_LIVE_HOUSEHOLD}", [village_id],
-                      order_by="planned_date is null, planned_date")
+    return store.find(
+        "measures",
+        f"village_id = ? and {_LIVE_HOUSEHOLD}",
+        [village_id],
+        order_by="planned_date is null, planned_date",
+    )
 
 
 def measures_of(store: Store, household_id: str) -> list[dict]:
-    return store.find("measures", "household_id = ?", [household_id],
-                      order_by="planned_date is null, planned_date")
+    return store.find(
+        "measures",
+        "household_id = ?",
+        [household_id],
+        order_by="planned_date is null, planned_date",
+    )
 
 
-def set_household_status(store: Store, household_id: str, status: str, when: date | str,
-                         reason: str = "", *, year: int | None = None,
-                         confirmed_unmet: bool = False) -> str:
+def set_household_status(
+    store: Store,
+    household_id: str,
+    status: str,
+    when: date | str,
+    reason: str = "",
+    *,
+    year: int | None = None,
+    confirmed_unmet: bool = False,
+) -> str:
     """Move a household through 新识别 / 计划脱贫 / 已脱贫 / 返贫 / 清退, keeping the history."""
     household = _require(store, "households", household_id, "贫困户")
-    entry = clean(STATUS_CHANGE, {"household_id": household_id, "status": status,
-                                  "date": when, "year": year, "reason": reason,
-                                  "confirmed_unmet": confirmed_unmet})
+    entry = clean(
+        STATUS_CHANGE,
+        {
+            "household_id": household_id,
+            "status": status,
+            "date": when,
+            "year": year,
+            "reason": reason,
+            "confirmed_unmet": confirmed_unmet,
+        },
+    )
     if status == C.STATUS_REMOVED and not (reason or "").strip():
         raise ValidationError([], "清退必须填写原因")
     the_year = entry.get("year") or int(str(entry["date"])[:4])
@@ -88,11 +117,13 @@ def status_history(store: Store, household_id: str) -> list[dict]:
     return store.find("status_history", "household_id = ?", [household_id], order_by="date")
 
 
-def status_changes_between(store: Store, village_id: str | None, start: str, end: str
-                           ) -> list[dict]:
+def status_changes_between(
+    store: Store, village_id: str | None, start: str, end: str
+) -> list[dict]:
     """Who entered and left in a period: the county must be able to list it."""
-    where = ("date >= ? and date <= ? and household_id in "
-             "(select id from households where deleted = 0)")
+    where = (
+        "date >= ? and date <= ? and household_id in (select id from households where deleted = 0)"
+    )
     args: list = [start, end]
     if village_id:
         where += " and household_id in (select id from households where village_id = ?)"

@@ -1,4 +1,5 @@
 """Opening the register file safely, and the one write path that stamps and logs every change."""
+
 from __future__ import annotations
 
 import functools
@@ -25,7 +26,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # They follow their source on every insert and update and are not written to the change log.
 DERIVED = {"members": {"name_initials": ("name", name_initials)}}
 ROLES = ("village", "county")
-FACT_TABLES = ("village_facts", "county_facts")   # facts stored as one JSON object per year
+FACT_TABLES = ("village_facts", "county_facts")  # facts stored as one JSON object per year
 
 
 class StorageError(Exception):
@@ -76,14 +77,20 @@ def _check_file(path: Path) -> int | None:
     if version > LATEST:
         raise NewerSchema(
             f"该数据库由更新版本的软件创建（数据库版本 {version}，本软件支持到 {LATEST}），"
-            f"请先升级软件：{path}（database schema is newer than this program）")
+            f"请先升级软件：{path}（database schema is newer than this program）"
+        )
     if version == 0 and tables:
         raise NotADatabase(f"该 SQLite 文件不是扶贫台账数据库：{path}（not a fupin register）")
     return version
 
 
-def open_store(path: str | os.PathLike, *, create: bool = False, role: str = "village",
-               operator: str | None = None) -> "Store":
+def open_store(
+    path: str | os.PathLike,
+    *,
+    create: bool = False,
+    role: str = "village",
+    operator: str | None = None,
+) -> "Store":
     """Open (and upgrade) a register file; with create=True make it if it is missing.
 
     Nothing is written to a file that is refused: the checks run on a read-only connection."""
@@ -91,9 +98,11 @@ def open_store(path: str | os.PathLike, *, create: bool = False, role: str = "vi
     version = _check_file(path)
     if (version is None or version == 0) and not create:
         # an empty file is not a register yet: a read command must not turn it into one
-        raise DatabaseMissing(f"找不到数据库文件：{path}（database file not found）"
-                              if version is None else
-                              f"数据库文件是空的：{path}（empty file, not a register）")
+        raise DatabaseMissing(
+            f"找不到数据库文件：{path}（database file not found）"
+            if version is None
+            else f"数据库文件是空的：{path}（empty file, not a register）"
+        )
     if role not in ROLES:
         raise StorageError(f"角色应为 village 或 county，而不是 {role}（unknown role）")
     if version is None:
@@ -171,7 +180,8 @@ class Store:
             if "device_id" not in meta:
                 meta = {"device_id": uuid.uuid4().hex[:12], "role": role, "created_at": _now()}
                 self.db["meta"].insert_all(
-                    [{"key": k, "value": v} for k, v in meta.items()], replace=True)
+                    [{"key": k, "value": v} for k, v in meta.items()], replace=True
+                )
         self.device_id = meta["device_id"]
         self.role = meta.get("role", "village")
         self.clock = Clock(self.device_id, meta.get("hlc_last"))
@@ -215,11 +225,29 @@ class Store:
     def _stamp(self) -> tuple[str, str]:
         return self.clock.tick(), _now()
 
-    def _log(self, hlc: str, at: str, table: str, record_id: str, op: str,
-             field: str | None = None, old: Any = None, new: Any = None) -> dict:
-        return {"hlc": hlc, "device_id": self.device_id, "operator": self.operator, "at": at,
-                "table_name": table, "record_id": record_id, "op": op, "field": field,
-                "old": _json(old), "new": _json(new)}
+    def _log(
+        self,
+        hlc: str,
+        at: str,
+        table: str,
+        record_id: str,
+        op: str,
+        field: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> dict:
+        return {
+            "hlc": hlc,
+            "device_id": self.device_id,
+            "operator": self.operator,
+            "at": at,
+            "table_name": table,
+            "record_id": record_id,
+            "op": op,
+            "field": field,
+            "old": _json(old),
+            "new": _json(new),
+        }
 
     def insert(self, table: str, values: dict, *, record_id: str | None = None) -> str:
         return self.insert_many(table, [values], ids=[record_id])[0]
@@ -233,10 +261,18 @@ class Store:
             hlc, at = self._stamp()
             rid = rid or str(uuid.uuid4())
             clean = {k: v for k, v in values.items() if k != "id"}
-            records.append({**self._to_row(table, clean), **_derived(table, clean),
-                            "id": rid, "created_at": at,
-                            "updated_at": at, "hlc": hlc, "device_id": self.device_id,
-                            "deleted": 0})
+            records.append(
+                {
+                    **self._to_row(table, clean),
+                    **_derived(table, clean),
+                    "id": rid,
+                    "created_at": at,
+                    "updated_at": at,
+                    "hlc": hlc,
+                    "device_id": self.device_id,
+                    "deleted": 0,
+                }
+            )
             # The record row itself holds the inserted values and their stamp; the log row
             # records who made it and when (copying every value here doubled the file).
             log.append(self._log(hlc, at, table, rid, "insert"))
@@ -251,19 +287,26 @@ class Store:
         current = self.get(table, record_id, include_deleted=True)
         if current is None:
             raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
-        diff = {k: (current.get(k), v) for k, v in changes.items()
-                if k not in ("id",) and _differs(current.get(k), v)}
+        diff = {
+            k: (current.get(k), v)
+            for k, v in changes.items()
+            if k not in ("id",) and _differs(current.get(k), v)
+        }
         if not diff:
             return {}
         hlc, at = self._stamp()
         changed = {k: new for k, (_, new) in diff.items()}
         row = {**self._to_row(table, changed), **_derived(table, changed)}
         with self.db.atomic():
-            self.db[table].update(record_id, {**row, "updated_at": at, "hlc": hlc,
-                                              "device_id": self.device_id})
+            self.db[table].update(
+                record_id, {**row, "updated_at": at, "hlc": hlc, "device_id": self.device_id}
+            )
             self.db["change_log"].insert_all(
-                [self._log(hlc, at, table, record_id, "update", k, old, new)
-                 for k, (old, new) in diff.items()])
+                [
+                    self._log(hlc, at, table, record_id, "update", k, old, new)
+                    for k, (old, new) in diff.items()
+                ]
+            )
             self._save_clock()
         return diff
 
@@ -282,11 +325,27 @@ class Store:
             return False
         hlc, at = self._stamp()
         with self.db.atomic():
-            self.db[table].update(record_id, {"deleted": int(deleted), "updated_at": at,
-                                              "hlc": hlc, "device_id": self.device_id})
-            self.db["change_log"].insert(self._log(
-                hlc, at, table, record_id, "delete" if deleted else "restore", "deleted",
-                not deleted, deleted))
+            self.db[table].update(
+                record_id,
+                {
+                    "deleted": int(deleted),
+                    "updated_at": at,
+                    "hlc": hlc,
+                    "device_id": self.device_id,
+                },
+            )
+            self.db["change_log"].insert(
+                self._log(
+                    hlc,
+                    at,
+                    table,
+                    record_id,
+                    "delete" if deleted else "restore",
+                    "deleted",
+                    not deleted,
+                    deleted,
+                )
+            )
             self._save_clock()
         return True
 
@@ -295,13 +354,21 @@ class Store:
 
     # -- reads ----------------------------------------------------------------------------
     def get(self, table: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
-        sql = f"select * from [{table}] where id = ?" + ("" if include_deleted else
-                                                         " and deleted = 0")
+        sql = f"select * from [{table}] where id = ?" + (
+            "" if include_deleted else " and deleted = 0"
+        )
         rows = list(self.db.query(sql, [record_id]))
         return self.from_row(table, rows[0]) if rows else None
 
-    def find(self, table: str, where: str = "", args: Iterable = (), order_by: str = "",
-             include_deleted: bool = False, limit: int | None = None) -> list[dict]:
+    def find(
+        self,
+        table: str,
+        where: str = "",
+        args: Iterable = (),
+        order_by: str = "",
+        include_deleted: bool = False,
+        limit: int | None = None,
+    ) -> list[dict]:
         clauses = [] if include_deleted else ["deleted = 0"]
         if where:
             clauses.append(f"({where})")
@@ -316,7 +383,7 @@ class Store:
         columns = [d[0] for d in cursor.description]
         decoders = _decoders(table)
         rows = []
-        for values in cursor:      # hot path: a county snapshot reads ~600,000 rows
+        for values in cursor:  # hot path: a county snapshot reads ~600,000 rows
             row = dict(zip(columns, values))
             for key, decode in decoders:
                 value = row[key]
@@ -343,8 +410,11 @@ class Store:
 
 
 def _derived(table: str, values: dict) -> dict:
-    return {column: derive(values[source])
-            for column, (source, derive) in DERIVED.get(table, {}).items() if source in values}
+    return {
+        column: derive(values[source])
+        for column, (source, derive) in DERIVED.get(table, {}).items()
+        if source in values
+    }
 
 
 @functools.lru_cache(maxsize=None)
@@ -363,8 +433,11 @@ def _decoders(table: str) -> tuple:
     0/1, multi-choice lists and yearly facts are JSON text. Everything else reads as stored."""
     if table in FACT_TABLES:
         return (("data", _decode_json_object),)
-    return tuple((k, bool if kind == BOOL else json.loads) for k, kind in _kinds(table).items()
-                 if kind in (BOOL, MULTI))
+    return tuple(
+        (k, bool if kind == BOOL else json.loads)
+        for k, kind in _kinds(table).items()
+        if kind in (BOOL, MULTI)
+    )
 
 
 def _differs(old: Any, new: Any) -> bool:

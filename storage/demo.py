@@ -1,4 +1,5 @@
 """A realistic synthetic county for newcomers, tests and benchmarks; deterministic for a seed."""
+
 from __future__ import annotations
 
 import random
@@ -7,7 +8,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from forms import choices as C
-from forms.fields import BOOL, INT, NUMBER, PERCENT, MONEY
+from forms.fields import BOOL, INT, MONEY, NUMBER, PERCENT
 from forms.idnumber import make_id_number
 
 from .db import Store
@@ -15,27 +16,86 @@ from .register import seed_default_policy
 
 COUNTY = "安定区"
 COUNTY_CODE = "621102"
-TOWNSHIPS = ["凤翔镇", "内官营镇", "香泉镇", "称钩驿镇", "巉口镇", "鲁家沟镇", "西巩驿镇", "宁远镇",
-             "李家堡镇", "团结镇", "葛家岔镇", "石泉乡", "杏园乡", "白碌乡", "高峰乡", "石峡湾乡",
-             "新集乡", "青岚山乡", "符家川镇"]
+TOWNSHIPS = [
+    "凤翔镇",
+    "内官营镇",
+    "香泉镇",
+    "称钩驿镇",
+    "巉口镇",
+    "鲁家沟镇",
+    "西巩驿镇",
+    "宁远镇",
+    "李家堡镇",
+    "团结镇",
+    "葛家岔镇",
+    "石泉乡",
+    "杏园乡",
+    "白碌乡",
+    "高峰乡",
+    "石峡湾乡",
+    "新集乡",
+    "青岚山乡",
+    "符家川镇",
+]
 PLACE = "青石红岭杨柳马莲高岔双泉大坪小沟李家王家张湾新庄南川北山东岘西坡龙泉石门团庄寨子中堡"
 SURNAMES = "王李张刘陈杨赵黄周吴马牛魏汪何郭罗董谢苏包令狐"
 GIVEN = "建国海军红梅小红志强丽娟玉兰永福有才金花文斌春燕宝山桂英国庆秀兰明亮晓东佳怡子涵浩然雨轩"
-UNITS = ["定西市财政局", "定西市教育局", "安定区卫计局", "安定区农牧局", "甘肃银行定西分行",
-         "定西市住建局", "安定区水务局", "定西市人社局"]
-PURPOSES = ["了解家庭收入变化", "核实住房安全情况", "落实产业扶持措施", "宣讲扶贫政策", "核对家庭成员信息",
-            "跟进务工就业情况", "慰问走访"]
-NOTES = ["户主在家，家中羊圈已扩建", "子女外出务工，收入稳定", "老人身体不好，需跟进医疗救助",
-         "希望发展养殖业，需要贷款", "房屋墙体有裂缝，需鉴定", "已申请低保，待审核"]
+UNITS = [
+    "定西市财政局",
+    "定西市教育局",
+    "安定区卫计局",
+    "安定区农牧局",
+    "甘肃银行定西分行",
+    "定西市住建局",
+    "安定区水务局",
+    "定西市人社局",
+]
+PURPOSES = [
+    "了解家庭收入变化",
+    "核实住房安全情况",
+    "落实产业扶持措施",
+    "宣讲扶贫政策",
+    "核对家庭成员信息",
+    "跟进务工就业情况",
+    "慰问走访",
+]
+NOTES = [
+    "户主在家，家中羊圈已扩建",
+    "子女外出务工，收入稳定",
+    "老人身体不好，需跟进医疗救助",
+    "希望发展养殖业，需要贷款",
+    "房屋墙体有裂缝，需鉴定",
+    "已申请低保，待审核",
+]
 
-CRITERION_CATEGORY = {1: "产业发展", 2: "危房改造", 3: "饮水安全", 4: "教育资助", 5: "技能培训",
-                      6: "转移就业", 7: "医疗救助", 8: "社会保障", 9: "基础设施", 10: "基础设施",
-                      11: "金融扶贫", 12: "产业发展"}
-MEASURE_TEXT = {1: "发放基础母羊5只，发展养殖增收", 2: "实施危房改造，新建砖混住房", 3: "接通自来水入户",
-                4: "落实雨露计划教育资助，动员返校", 5: "参加劳动技能培训（挖掘机/电焊）",
-                6: "推荐到县工业园区务工", 7: "代缴新农合个人缴费", 8: "代缴新农保个人缴费",
-                9: "改建卫生厕所", 10: "安装有线电视并接通宽带", 11: "发放精准扶贫专项贷款偿还借贷",
-                12: "落实产业奖补，提高生活水平"}
+CRITERION_CATEGORY = {
+    1: "产业发展",
+    2: "危房改造",
+    3: "饮水安全",
+    4: "教育资助",
+    5: "技能培训",
+    6: "转移就业",
+    7: "医疗救助",
+    8: "社会保障",
+    9: "基础设施",
+    10: "基础设施",
+    11: "金融扶贫",
+    12: "产业发展",
+}
+MEASURE_TEXT = {
+    1: "发放基础母羊5只，发展养殖增收",
+    2: "实施危房改造，新建砖混住房",
+    3: "接通自来水入户",
+    4: "落实雨露计划教育资助，动员返校",
+    5: "参加劳动技能培训（挖掘机/电焊）",
+    6: "推荐到县工业园区务工",
+    7: "代缴新农合个人缴费",
+    8: "代缴新农保个人缴费",
+    9: "改建卫生厕所",
+    10: "安装有线电视并接通宽带",
+    11: "发放精准扶贫专项贷款偿还借贷",
+    12: "落实产业奖补，提高生活水平",
+}
 
 
 class _Ids:
@@ -49,14 +109,38 @@ class _Ids:
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
-    surname = surname or rng.choice(["王", "李", "张", "刘", "陈", "杨", "赵", "马", "牛", "魏", "汪",
-                                     "何", "郭", "罗", "董", "令狐"])
-    pairs = [GIVEN[i:i + 2] for i in range(0, len(GIVEN) - 1, 2)]
+    surname = surname or rng.choice(
+        [
+            "王",
+            "李",
+            "张",
+            "刘",
+            "陈",
+            "杨",
+            "赵",
+            "马",
+            "牛",
+            "魏",
+            "汪",
+            "何",
+            "郭",
+            "罗",
+            "董",
+            "令狐",
+        ]
+    )
+    pairs = [GIVEN[i : i + 2] for i in range(0, len(GIVEN) - 1, 2)]
     return surname + (rng.choice(pairs) if rng.random() < 0.8 else rng.choice(GIVEN))
 
 
-def generate(store: Store, *, villages: int = 3, households: int = 50, seed: int = 1,
-             progress: Callable[[int, int], None] | None = None) -> dict:
+def generate(
+    store: Store,
+    *,
+    villages: int = 3,
+    households: int = 50,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Fill an empty register with a synthetic county; returns counts."""
     rng = random.Random(seed)
     new_id = _Ids(rng)
@@ -75,22 +159,25 @@ def generate(store: Store, *, villages: int = 3, households: int = 50, seed: int
             progress(vi + 1, villages)
     with store.atomic():
         from .register import set_county_facts
+
         for year in (2015, 2016, 2017):
-            set_county_facts(store, COUNTY, year, _facts(rng, "county_facts", year,
-                                                         villages * households * 4))
+            set_county_facts(
+                store, COUNTY, year, _facts(rng, "county_facts", year, villages * households * 4)
+            )
     return counts
 
 
 def _facts(rng: random.Random, which: str, year: int, people: int) -> dict:
     """Plausible yearly facts for every declared fact field, read from forms/facts.py."""
     from forms.facts import COUNTY_FACTS, VILLAGE_FACTS
+
     form = VILLAGE_FACTS if which == "village_facts" else COUNTY_FACTS
     out = {}
     for f in form.fields:
         if f.key == "year":
             continue
         if f.key == "rural_population":
-            out[f.key] = int(people * rng.uniform(3.0, 6.0))     # the register holds the poor only
+            out[f.key] = int(people * rng.uniform(3.0, 6.0))  # the register holds the poor only
         elif f.key == "rural_households":
             out[f.key] = int(people * rng.uniform(3.0, 6.0) / 3.8)
         elif f.kind == BOOL:
@@ -110,29 +197,52 @@ def _facts(rng: random.Random, which: str, year: int, people: int) -> dict:
 
 def _village(store, rng, new_id, code, name, township, n_households, counts):
     vid = new_id()
-    store.insert("villages", {
-        "code": code, "name": name, "township": township, "county": COUNTY,
-        "is_poor_village": True, "planned_exit_year": rng.choice([2016, 2017, 2018]),
-        "pairing_unit": rng.choice(UNITS), "leader_in_charge": _name(rng) + "（副区长）"},
-        record_id=vid)
+    store.insert(
+        "villages",
+        {
+            "code": code,
+            "name": name,
+            "township": township,
+            "county": COUNTY,
+            "is_poor_village": True,
+            "planned_exit_year": rng.choice([2016, 2017, 2018]),
+            "pairing_unit": rng.choice(UNITS),
+            "leader_in_charge": _name(rng) + "（副区长）",
+        },
+        record_id=vid,
+    )
     group_ids = [new_id() for _ in range(rng.randint(3, 8))]
-    store.insert_many("groups", [{"village_id": vid, "name": f"{'一二三四五六七八'[i]}社"}
-                                 for i in range(len(group_ids))], ids=group_ids)
+    store.insert_many(
+        "groups",
+        [{"village_id": vid, "name": f"{'一二三四五六七八'[i]}社"} for i in range(len(group_ids))],
+        ids=group_ids,
+    )
     unit = rng.choice(UNITS)
     team = [("队长", unit), ("第一书记", unit), ("队员", unit), ("队员", rng.choice(UNITS))]
     team += [("帮扶责任人", rng.choice(UNITS)) for _ in range(max(2, n_households // 25))]
     cadre_ids = [new_id() for _ in team]
-    store.insert_many("cadres", [{
-        "name": _name(rng), "unit": u, "role": role, "village_id": vid,
-        "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"} for role, u in team],
-        ids=cadre_ids)
+    store.insert_many(
+        "cadres",
+        [
+            {
+                "name": _name(rng),
+                "unit": u,
+                "role": role,
+                "village_id": vid,
+                "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            }
+            for role, u in team
+        ],
+        ids=cadre_ids,
+    )
     for year in (2015, 2016, 2017):
         from .register import set_village_facts
-        set_village_facts(store, vid, year, _facts(rng, "village_facts", year,
-                                                      n_households * 4))
 
-    rows: dict[str, list] = {t: [] for t in ("households", "members", "finances", "visits",
-                                             "measures", "status_history")}
+        set_village_facts(store, vid, year, _facts(rng, "village_facts", year, n_households * 4))
+
+    rows: dict[str, list] = {
+        t: [] for t in ("households", "members", "finances", "visits", "measures", "status_history")
+    }
     ids: dict[str, list] = {t: [] for t in rows}
 
     def add(table, values):
@@ -143,15 +253,28 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
 
     for hi in range(n_households):
         _household(rng, add, vid, hi, group_ids, cadre_ids, code)
-    for _ in range(rng.randint(2, 5)):    # village-level measures (道路、饮水、产业)
-        add("measures", {
-            "village_id": vid, "level": "村", "category": rng.choice(["基础设施", "产业发展",
-                                                                    "饮水安全"]),
-            "description": rng.choice(["硬化通社道路3公里", "建设村级光伏电站", "新建标准化村卫生室",
-                                       "成立马铃薯种植合作社", "安装太阳能路灯50盏"]),
-            "money": float(rng.randrange(50_000, 1_500_000, 1000)),
-            "fund_source": rng.choice(C.FUND_SOURCES[:4]), "cadre_id": cadre_ids[0],
-            **_progress(rng, date(2017, rng.randint(3, 11), rng.randint(1, 28)))})
+    for _ in range(rng.randint(2, 5)):  # village-level measures (道路、饮水、产业)
+        add(
+            "measures",
+            {
+                "village_id": vid,
+                "level": "村",
+                "category": rng.choice(["基础设施", "产业发展", "饮水安全"]),
+                "description": rng.choice(
+                    [
+                        "硬化通社道路3公里",
+                        "建设村级光伏电站",
+                        "新建标准化村卫生室",
+                        "成立马铃薯种植合作社",
+                        "安装太阳能路灯50盏",
+                    ]
+                ),
+                "money": float(rng.randrange(50_000, 1_500_000, 1000)),
+                "fund_source": rng.choice(C.FUND_SOURCES[:4]),
+                "cadre_id": cadre_ids[0],
+                **_progress(rng, date(2017, rng.randint(3, 11), rng.randint(1, 28))),
+            },
+        )
     for table in ("households", "members", "finances", "status_history", "visits", "measures"):
         store.insert_many(table, rows[table], ids=ids[table])
     counts["households"] += len(rows["households"])
@@ -162,98 +285,196 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
     size = min(8, max(1, int(rng.gauss(4, 1.6))))
     surname = rng.choice(["王", "李", "张", "刘", "陈", "杨", "赵", "马", "牛", "魏", "汪", "何"])
     roll = rng.random()
-    status = (C.STATUS_EXITED if roll < 0.3 else C.STATUS_PLANNED if roll < 0.65
-              else C.STATUS_NEW if roll < 0.9 else C.STATUS_RETURNED if roll < 0.97
-              else C.STATUS_REMOVED)
+    status = (
+        C.STATUS_EXITED
+        if roll < 0.3
+        else C.STATUS_PLANNED
+        if roll < 0.65
+        else C.STATUS_NEW
+        if roll < 0.9
+        else C.STATUS_RETURNED
+        if roll < 0.97
+        else C.STATUS_REMOVED
+    )
     ident = rng.choice([2014, 2014, 2015]) if status != C.STATUS_NEW else rng.choice([2016, 2017])
     exit_year = rng.choice([2015, 2016]) if status == C.STATUS_EXITED else None
     # Still poor in 2017 (the demo's last year): planned to exit in 2017 or later.
-    planned = exit_year or (rng.choice([2017, 2017, 2018]) if status != C.STATUS_REMOVED
-                            else None)
+    planned = exit_year or (rng.choice([2017, 2017, 2018]) if status != C.STATUS_REMOVED else None)
     attribute = rng.choices(C.POVERTY_ATTRIBUTES, [70, 25, 5])[0]
-    dibao = {"一般贫困户": "无", "低保贫困户": rng.choice(["一类", "二类"]),
-             "特困供养(五保)贫困户": "无"}[attribute]
+    dibao = {
+        "一般贫困户": "无",
+        "低保贫困户": rng.choice(["一类", "二类"]),
+        "特困供养(五保)贫困户": "无",
+    }[attribute]
     cadre = rng.choice(cadre_ids[4:] or cadre_ids)
-    good = status == C.STATUS_EXITED or rng.random() < 0.55   # fails fewer criteria
-    fail = (lambda p: rng.random() < (p / 4 if good else p))
+    good = status == C.STATUS_EXITED or rng.random() < 0.55  # fails fewer criteria
+
+    def fail(p: float) -> bool:
+        return rng.random() < (p / 4 if good else p)
+
     people, working = _members(rng, size, surname, fail)
     cause = _cause(rng, people)
-    water_safe = not fail(0.08)      # tap water counts as safe water; a well may or may not be
-    hid = add("households", {
-        "village_id": vid, "group_id": rng.choice(group_ids), "household_no": f"{hi + 1:04d}",
-        "status": status, "identification_year": ident, "planned_exit_year": planned,
-        "exit_year": exit_year, "poverty_attribute": attribute, "dibao_class": dibao,
-        "main_cause": cause, "other_causes": [c for c in rng.sample(
-            ("缺技术", "缺资金", "缺劳力", "缺土地", "缺水", "因灾"), rng.randint(0, 2)) if c != cause],
-        "cadre_id": cadre, "household_size": size if rng.random() > 0.02 else size + 1,
-        "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
-        "address": f"{code[-3:]}号附近",
-        "housing_safe": not fail(0.15), "housing_area_m2": float(
-            round(size * rng.uniform(22, 45))) if rng.random() > 0.03 else None,
-        "water_safe": water_safe, "tap_water": water_safe and not fail(0.25),
-        "toilet": "无" if fail(0.12) else rng.choice(["简易卫生厕所", "卫生厕所"]),
-        "has_phone": not fail(0.03), "has_cable_tv": not fail(0.1),
-        "has_internet": not fail(0.2),
-        "income_channels": [] if fail(0.08) else rng.sample(C.INCOME_CHANNELS[:6],
-                                                            rng.randint(1, 3)),
-        "borrow_illness": fail(0.08), "borrow_school": fail(0.04), "borrow_marriage": fail(0.03),
-        "farmland_mu": float(rng.randint(3, 25)), "irrigated_mu": float(rng.randint(0, 3)),
-        "road_distance_km": round(rng.uniform(0.1, 6), 1),
-        "road_type": rng.choice(C.ROAD_TYPES), "fuel_type": rng.choice(C.FUEL_TYPES[:3]),
-        "in_cooperative": rng.random() < 0.4, "has_bank_account": rng.random() < 0.95})
+    water_safe = not fail(0.08)  # tap water counts as safe water; a well may or may not be
+    hid = add(
+        "households",
+        {
+            "village_id": vid,
+            "group_id": rng.choice(group_ids),
+            "household_no": f"{hi + 1:04d}",
+            "status": status,
+            "identification_year": ident,
+            "planned_exit_year": planned,
+            "exit_year": exit_year,
+            "poverty_attribute": attribute,
+            "dibao_class": dibao,
+            "main_cause": cause,
+            "other_causes": [
+                c
+                for c in rng.sample(
+                    ("缺技术", "缺资金", "缺劳力", "缺土地", "缺水", "因灾"), rng.randint(0, 2)
+                )
+                if c != cause
+            ],
+            "cadre_id": cadre,
+            "household_size": size if rng.random() > 0.02 else size + 1,
+            "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            "address": f"{code[-3:]}号附近",
+            "housing_safe": not fail(0.15),
+            "housing_area_m2": float(round(size * rng.uniform(22, 45)))
+            if rng.random() > 0.03
+            else None,
+            "water_safe": water_safe,
+            "tap_water": water_safe and not fail(0.25),
+            "toilet": "无" if fail(0.12) else rng.choice(["简易卫生厕所", "卫生厕所"]),
+            "has_phone": not fail(0.03),
+            "has_cable_tv": not fail(0.1),
+            "has_internet": not fail(0.2),
+            "income_channels": []
+            if fail(0.08)
+            else rng.sample(C.INCOME_CHANNELS[:6], rng.randint(1, 3)),
+            "borrow_illness": fail(0.08),
+            "borrow_school": fail(0.04),
+            "borrow_marriage": fail(0.03),
+            "farmland_mu": float(rng.randint(3, 25)),
+            "irrigated_mu": float(rng.randint(0, 3)),
+            "road_distance_km": round(rng.uniform(0.1, 6), 1),
+            "road_type": rng.choice(C.ROAD_TYPES),
+            "fuel_type": rng.choice(C.FUEL_TYPES[:3]),
+            "in_cooperative": rng.random() < 0.4,
+            "has_bank_account": rng.random() < 0.95,
+        },
+    )
     for person in people:
         add("members", {"household_id": hid, **person})
     base = rng.uniform(2300, 4200) if good else rng.uniform(1700, 3300)
     for k, year in enumerate((2015, 2016, 2017)):
-        per_capita = base * (1.1 ** k)
+        per_capita = base * (1.1**k)
         total = per_capita * size
         wage = round(total * (0.45 if working else 0.0) * rng.uniform(0.7, 1.2), -1)
         operating = round(total * rng.uniform(0.25, 0.45), -1)
         cost = round(operating * rng.uniform(0.2, 0.5), -1)
         transfer = round(max(0.0, total - wage - operating + cost) * rng.uniform(0.8, 1.1), -1)
-        add("finances", {
-            "household_id": hid, "year": year, "wage_income": wage,
-            "operating_income": operating, "operating_cost": cost,
-            "property_income": float(rng.choice([0, 0, 0, 300, 600])),
-            "transfer_income": transfer,
-            "consumption_expenditure": round(total * rng.uniform(0.75, 1.05), -1)})
-    add("status_history", {"household_id": hid, "status": C.STATUS_NEW,
-                           "date": f"{ident}-0{rng.randint(3, 9)}-15", "year": ident,
-                           "reason": "精准识别纳入建档立卡"})
+        add(
+            "finances",
+            {
+                "household_id": hid,
+                "year": year,
+                "wage_income": wage,
+                "operating_income": operating,
+                "operating_cost": cost,
+                "property_income": float(rng.choice([0, 0, 0, 300, 600])),
+                "transfer_income": transfer,
+                "consumption_expenditure": round(total * rng.uniform(0.75, 1.05), -1),
+            },
+        )
+    add(
+        "status_history",
+        {
+            "household_id": hid,
+            "status": C.STATUS_NEW,
+            "date": f"{ident}-0{rng.randint(3, 9)}-15",
+            "year": ident,
+            "reason": "精准识别纳入建档立卡",
+        },
+    )
     if status in (C.STATUS_EXITED, C.STATUS_RETURNED):
         y = exit_year or 2015
-        add("status_history", {"household_id": hid, "status": C.STATUS_EXITED,
-                               "date": f"{y}-11-30", "year": y, "reason": "达到脱贫标准，经公示无异议"})
+        add(
+            "status_history",
+            {
+                "household_id": hid,
+                "status": C.STATUS_EXITED,
+                "date": f"{y}-11-30",
+                "year": y,
+                "reason": "达到脱贫标准，经公示无异议",
+            },
+        )
     if status == C.STATUS_RETURNED:
-        add("status_history", {"household_id": hid, "status": C.STATUS_RETURNED,
-                               "date": "2017-04-20", "year": 2017, "reason": "因病返贫"})
+        add(
+            "status_history",
+            {
+                "household_id": hid,
+                "status": C.STATUS_RETURNED,
+                "date": "2017-04-20",
+                "year": 2017,
+                "reason": "因病返贫",
+            },
+        )
     if status == C.STATUS_REMOVED:
-        add("status_history", {"household_id": hid, "status": C.STATUS_REMOVED,
-                               "date": "2016-06-10", "year": 2016,
-                               "reason": "家庭有财政供养人员，不符合识别标准"})
+        add(
+            "status_history",
+            {
+                "household_id": hid,
+                "status": C.STATUS_REMOVED,
+                "date": "2016-06-10",
+                "year": 2016,
+                "reason": "家庭有财政供养人员，不符合识别标准",
+            },
+        )
     start = date(2015, 3, 1)
     for _ in range(rng.randint(0, 3)):
         when = start + timedelta(days=rng.randint(0, 1000))
-        add("visits", {"household_id": hid, "cadre_id": cadre, "date": when.isoformat(),
-                       "purpose": rng.choice(PURPOSES), "findings": rng.choice(NOTES),
-                       "changes": "[]"})
+        add(
+            "visits",
+            {
+                "household_id": hid,
+                "cadre_id": cadre,
+                "date": when.isoformat(),
+                "purpose": rng.choice(PURPOSES),
+                "findings": rng.choice(NOTES),
+                "changes": "[]",
+            },
+        )
     for no in rng.sample(range(1, 13), rng.randint(0, 3)):
         planned_date = date(2017, rng.randint(1, 12), rng.randint(1, 28))
-        add("measures", {
-            "village_id": vid, "household_id": hid, "level": "户",
-            "category": CRITERION_CATEGORY[no], "cause": cause, "criterion_no": no,
-            "description": MEASURE_TEXT[no], "money": float(rng.randrange(500, 40000, 100)),
-            "fund_source": rng.choice(C.FUND_SOURCES[:5]), "cadre_id": cadre,
-            **_progress(rng, planned_date)})
+        add(
+            "measures",
+            {
+                "village_id": vid,
+                "household_id": hid,
+                "level": "户",
+                "category": CRITERION_CATEGORY[no],
+                "cause": cause,
+                "criterion_no": no,
+                "description": MEASURE_TEXT[no],
+                "money": float(rng.randrange(500, 40000, 100)),
+                "fund_source": rng.choice(C.FUND_SOURCES[:5]),
+                "cadre_id": cadre,
+                **_progress(rng, planned_date),
+            },
+        )
 
 
 def _progress(rng, planned_date: date) -> dict:
     """Planned date, status and (when done) the done date of a measure."""
     done = rng.random() < 0.4
-    return {"planned_date": planned_date.isoformat(),
-            "status": "已完成" if done else rng.choice(["计划", "实施中"]),
-            "done_date": (planned_date - timedelta(days=rng.randint(0, 40))).isoformat()
-            if done else None}
+    return {
+        "planned_date": planned_date.isoformat(),
+        "status": "已完成" if done else rng.choice(["计划", "实施中"]),
+        "done_date": (planned_date - timedelta(days=rng.randint(0, 40))).isoformat()
+        if done
+        else None,
+    }
 
 
 def _cause(rng, people: list[dict]) -> str:
@@ -264,8 +485,17 @@ def _cause(rng, people: list[dict]) -> str:
     studying = any(p["school_status"] in ("高中", "中职", "初中") for p in people)
     if rng.random() < 0.03:
         return rng.choice(["因病", "因学"])
-    options = [("缺技术", 18), ("缺资金", 15), ("缺劳力", 8), ("缺土地", 6), ("缺水", 5),
-               ("因灾", 4), ("交通条件落后", 3), ("自身发展动力不足", 3), ("其他", 2)]
+    options = [
+        ("缺技术", 18),
+        ("缺资金", 15),
+        ("缺劳力", 8),
+        ("缺土地", 6),
+        ("缺水", 5),
+        ("因灾", 4),
+        ("交通条件落后", 3),
+        ("自身发展动力不足", 3),
+        ("其他", 2),
+    ]
     if ill:
         options.append(("因病", 60))
     if disabled:
@@ -282,7 +512,9 @@ def _members(rng, size, surname, fail) -> tuple[list[dict], bool]:
     head_age = rng.randint(28, 72)
     people = [("户主", head_age, "男" if rng.random() < 0.85 else "女")]
     if size > 1:
-        people.append(("配偶", head_age + rng.randint(-4, 3), "女" if people[0][2] == "男" else "男"))
+        people.append(
+            ("配偶", head_age + rng.randint(-4, 3), "女" if people[0][2] == "男" else "男")
+        )
     while len(people) < size:
         if head_age > 55 and rng.random() < 0.3:
             people.append(("孙子女", rng.randint(1, 16), rng.choice("男女")))
@@ -290,31 +522,52 @@ def _members(rng, size, surname, fail) -> tuple[list[dict], bool]:
             people.append(("父母", head_age + rng.randint(22, 30), rng.choice("男女")))
         else:
             sex = rng.choice("男女")
-            people.append(("子" if sex == "男" else "女", max(0, head_age - rng.randint(20, 32)),
-                           sex))
+            people.append(
+                ("子" if sex == "男" else "女", max(0, head_age - rng.randint(20, 32)), sex)
+            )
     working = False
-    for i, (relation, age, sex) in enumerate(people):
+    for relation, age, sex in people:
         age = min(age, 98)
         birth = date(2017 - age, rng.randint(1, 12), rng.randint(1, 28))
-        labour = ("无劳动力" if age < 16 else "丧失劳动力" if age > 70 else
-                  "弱劳动力或半劳动力" if age > 60 else
-                  rng.choices(C.LABOR_ABILITIES[:3], [70, 15, 15])[0])
-        school = ("学龄前" if age < 6 else
-                  ("辍学" if fail(0.05) else "小学" if age < 12 else "初中") if age <= 15 else
-                  rng.choice(["高中", "中职", "非在校", "非在校"]) if age <= 18 else "非在校")
+        labour = (
+            "无劳动力"
+            if age < 16
+            else "丧失劳动力"
+            if age > 70
+            else "弱劳动力或半劳动力"
+            if age > 60
+            else rng.choices(C.LABOR_ABILITIES[:3], [70, 15, 15])[0]
+        )
+        school = (
+            "学龄前"
+            if age < 6
+            else ("辍学" if fail(0.05) else "小学" if age < 12 else "初中")
+            if age <= 15
+            else rng.choice(["高中", "中职", "非在校", "非在校"])
+            if age <= 18
+            else "非在校"
+        )
         migrant = "无"
         if 16 <= age <= 55 and labour in C.LABOR_ABILITIES[:2] and rng.random() < 0.5:
             migrant = rng.choice(["县内", "省内", "省外"])
             working = True
-        rows.append({
-            "name": _name(rng, surname if relation in (
-                "户主", "子", "女", "孙子女") else None), "relation": relation,
-            "id_number": make_id_number(COUNTY_CODE, birth, rng.randint(1, 999), sex),
-            "sex": sex, "birth_date": birth.isoformat(), "ethnicity": rng.choices(
-                ["汉族", "回族"], [95, 5])[0],
-            "education": rng.choice(C.EDUCATION[:4]), "school_status": school,
-            "health": rng.choices(C.HEALTH, [75, 13, 6, 6])[0], "labor_ability": labour,
-            "skills_trained": (not fail(0.2)) if labour in C.LABOR_ABILITIES[:2] else False,
-            "migrant_work": migrant, "migrant_months": rng.randint(3, 10) if migrant != "无" else 0,
-            "ncms": not fail(0.03), "pension_insured": (not fail(0.08)) if age >= 16 else False})
+        rows.append(
+            {
+                "name": _name(rng, surname if relation in ("户主", "子", "女", "孙子女") else None),
+                "relation": relation,
+                "id_number": make_id_number(COUNTY_CODE, birth, rng.randint(1, 999), sex),
+                "sex": sex,
+                "birth_date": birth.isoformat(),
+                "ethnicity": rng.choices(["汉族", "回族"], [95, 5])[0],
+                "education": rng.choice(C.EDUCATION[:4]),
+                "school_status": school,
+                "health": rng.choices(C.HEALTH, [75, 13, 6, 6])[0],
+                "labor_ability": labour,
+                "skills_trained": (not fail(0.2)) if labour in C.LABOR_ABILITIES[:2] else False,
+                "migrant_work": migrant,
+                "migrant_months": rng.randint(3, 10) if migrant != "无" else 0,
+                "ncms": not fail(0.03),
+                "pension_insured": (not fail(0.08)) if age >= 16 else False,
+            }
+        )
     return rows, working

@@ -1,4 +1,5 @@
 """Hybrid logical clock: stamps that order every change across laptops without a network."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The JSON interchange format fupin-register/1: export, and all-or-nothing import."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,18 @@ import tempfile
 from pathlib import Path
 
 from forms import choices as C
-from forms.entities import (CADRE, FINANCE, GROUP, HOUSEHOLD, MEASURE, MEMBER, POLICY,
-                            STATUS_CHANGE, VILLAGE, VISIT)
+from forms.entities import (
+    CADRE,
+    FINANCE,
+    GROUP,
+    HOUSEHOLD,
+    MEASURE,
+    MEMBER,
+    POLICY,
+    STATUS_CHANGE,
+    VILLAGE,
+    VISIT,
+)
 from forms.facts import VILLAGE_FACTS
 from forms.validation import derive_member, validate_household_members
 
@@ -21,8 +32,14 @@ _RELATION_ORDER = {r: i for i, r in enumerate(C.RELATIONS)}
 # Keys that are references inside the database and names or codes in the file.
 _HOUSEHOLD_REFS = ("village_id", "group_id")
 # Stamps and derived search keys (db.DERIVED) stay in the file; the interchange holds data.
-_DROP = {"created_at", "updated_at", "hlc", "device_id", "deleted",
-         *(column for derived in DERIVED.values() for column in derived)}
+_DROP = {
+    "created_at",
+    "updated_at",
+    "hlc",
+    "device_id",
+    "deleted",
+    *(column for derived in DERIVED.values() for column in derived),
+}
 
 
 class InterchangeError(StorageError):
@@ -35,8 +52,7 @@ class InterchangeError(StorageError):
 
 # -- export ------------------------------------------------------------------------------------
 def _plain(record: dict, drop=()) -> dict:
-    return {k: v for k, v in record.items()
-            if v is not None and k not in _DROP and k not in drop}
+    return {k: v for k, v in record.items() if v is not None and k not in _DROP and k not in drop}
 
 
 def export_register(store: Store, village_code: str | None = None) -> dict:
@@ -47,8 +63,11 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
             raise InterchangeError(f"数据库中没有行政区划代码为 {village_code} 的村")
     code_of = {v["id"]: v["code"] for v in villages}
     groups = {g["id"]: g for g in store.find("groups") if g["village_id"] in code_of}
-    households = [h for h in store.find("households", order_by="household_no, id")
-                  if h["village_id"] in code_of]
+    households = [
+        h
+        for h in store.find("households", order_by="household_no, id")
+        if h["village_id"] in code_of
+    ]
     members = _by(store.find("members"), "household_id")
     finances = _by(store.find("finances", order_by="year"), "household_id")
     history = _by(store.find("status_history", order_by="date, id"), "household_id")
@@ -56,44 +75,78 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
     measures = store.find("measures", order_by="planned_date, id")
     facts = _by(store.find("village_facts", order_by="year"), "village_id")
     cadres = store.find("cadres", order_by="name, id", include_deleted=True)
-    used_cadres = ({h.get("cadre_id") for h in households}
-                   | {m.get("cadre_id") for m in measures if m["village_id"] in code_of}
-                   | {v.get("cadre_id") for h in households for v in visits.get(h["id"], [])})
+    used_cadres = (
+        {h.get("cadre_id") for h in households}
+        | {m.get("cadre_id") for m in measures if m["village_id"] in code_of}
+        | {v.get("cadre_id") for h in households for v in visits.get(h["id"], [])}
+    )
     # a cadre the records point at goes with them, even one deleted since
-    cadres = [c for c in cadres if (c.get("village_id") in code_of and not c["deleted"])
-              or c["id"] in used_cadres]
+    cadres = [
+        c
+        for c in cadres
+        if (c.get("village_id") in code_of and not c["deleted"]) or c["id"] in used_cadres
+    ]
 
     def household_out(h: dict) -> dict:
         out = {"id": h["id"], "village_code": code_of[h["village_id"]]}
         if h.get("group_id") in groups:
             out["group"] = groups[h["group_id"]]["name"]
         out.update(_plain(h, ("id",) + _HOUSEHOLD_REFS))
-        out["members"] = [_plain(m, ("household_id",)) for m in sorted(
-            members.get(h["id"], []),
-            key=lambda m: (_RELATION_ORDER.get(m["relation"], 99), m.get("birth_date") or "",
-                           m["name"], m["id"]))]
+        out["members"] = [
+            _plain(m, ("household_id",))
+            for m in sorted(
+                members.get(h["id"], []),
+                key=lambda m: (
+                    _RELATION_ORDER.get(m["relation"], 99),
+                    m.get("birth_date") or "",
+                    m["name"],
+                    m["id"],
+                ),
+            )
+        ]
         out["finances"] = [_plain(f, ("id", "household_id")) for f in finances.get(h["id"], [])]
         out["status_history"] = [_plain(s, ("household_id",)) for s in history.get(h["id"], [])]
-        out["visits"] = [{**_plain(v, ("household_id", "changes")),
-                          "changes": json.loads(v.get("changes") or "[]")}
-                         for v in visits.get(h["id"], [])]
-        out["measures"] = [_plain(m, ("village_id", "household_id")) for m in measures
-                           if m.get("household_id") == h["id"]]
+        out["visits"] = [
+            {
+                **_plain(v, ("household_id", "changes")),
+                "changes": json.loads(v.get("changes") or "[]"),
+            }
+            for v in visits.get(h["id"], [])
+        ]
+        out["measures"] = [
+            _plain(m, ("village_id", "household_id"))
+            for m in measures
+            if m.get("household_id") == h["id"]
+        ]
         return out
 
     return {
         "format": FORMAT,
         "policy_values": [_plain(p, ("id",)) for p in store.find("policy_values", order_by="year")],
-        "villages": [{
-            **_plain(v, ("id",)),
-            "groups": sorted(g["name"] for g in groups.values() if g["village_id"] == v["id"]),
-            "facts": [{"year": f["year"], **f["data"]} for f in facts.get(v["id"], [])],
-            "measures": [_plain(m, ("village_id", "household_id")) for m in measures
-                         if m["village_id"] == v["id"] and not m.get("household_id")],
-        } for v in villages],
-        "cadres": [{**_plain(c, ("village_id",)),
-                    **({"village_code": code_of[c["village_id"]]}
-                       if c.get("village_id") in code_of else {})} for c in cadres],
+        "villages": [
+            {
+                **_plain(v, ("id",)),
+                "groups": sorted(g["name"] for g in groups.values() if g["village_id"] == v["id"]),
+                "facts": [{"year": f["year"], **f["data"]} for f in facts.get(v["id"], [])],
+                "measures": [
+                    _plain(m, ("village_id", "household_id"))
+                    for m in measures
+                    if m["village_id"] == v["id"] and not m.get("household_id")
+                ],
+            }
+            for v in villages
+        ],
+        "cadres": [
+            {
+                **_plain(c, ("village_id",)),
+                **(
+                    {"village_code": code_of[c["village_id"]]}
+                    if c.get("village_id") in code_of
+                    else {}
+                ),
+            }
+            for c in cadres
+        ],
         "households": [household_out(h) for h in households],
     }
 
@@ -128,11 +181,12 @@ def read_json(path: str | os.PathLike) -> dict:
         raise InterchangeError(f"找不到文件：{path}（file not found）")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InterchangeError(f"文件不是 UTF-8 编码的 JSON：{path}（not UTF-8 JSON）")
+    except UnicodeDecodeError as e:
+        raise InterchangeError(f"文件不是 UTF-8 编码的 JSON：{path}（not UTF-8 JSON）") from e
     except json.JSONDecodeError as e:
-        raise InterchangeError(f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{e.msg}"
-                               f"（malformed JSON）")
+        raise InterchangeError(
+            f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{e.msg}（malformed JSON）"
+        ) from e
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise InterchangeError(f"不是 {FORMAT} 格式的文件（format: {found!r}）")
@@ -147,14 +201,20 @@ class _Plan:
         self.store = store
         self.problems: list[str] = []
         self.counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        self.seen: dict[tuple, str] = {}               # key → where it first stood in the file
+        self.seen: dict[tuple, str] = {}  # key → where it first stood in the file
         self.cadre_ids = {c["id"] for c in store.find("cadres", include_deleted=True)}
         # ID number → household, for the people already in the register
-        self.registered_ids = {r["id_number"]: r["household_id"] for r in store.find(
-            "members", "id_number is not null and household_id in "
-            "(select id from households where deleted = 0)")}
-        self.tombstones = {r["id"] for r in store.find("households", "deleted = 1",
-                                                        include_deleted=True)}
+        self.registered_ids = {
+            r["id_number"]: r["household_id"]
+            for r in store.find(
+                "members",
+                "id_number is not null and household_id in "
+                "(select id from households where deleted = 0)",
+            )
+        }
+        self.tombstones = {
+            r["id"] for r in store.find("households", "deleted = 1", include_deleted=True)
+        }
 
     def nested(self, where: str, value, key: str) -> list[dict]:
         """A list of objects inside a record (members, finances …); anything else is a problem."""
@@ -203,7 +263,7 @@ def import_register(store: Store, data: dict) -> dict:
     """Import a fupin-register/1 object in one transaction. Any invalid record: nothing changes
     and InterchangeError lists every problem with its record and field. Returns counts."""
     plan = _Plan(store)
-    writes: list[tuple[str, str | None, dict]] = []   # (table, existing id or None, values)
+    writes: list[tuple[str, str | None, dict]] = []  # (table, existing id or None, values)
     village_ids: dict[str, str] = {}
     group_ids: dict[tuple[str, str], str] = {}
     existing_groups = {(g["village_id"], g["name"]): g["id"] for g in store.find("groups")}
@@ -230,13 +290,17 @@ def import_register(store: Store, data: dict) -> dict:
             plan.problems.append(f"{where}, groups: 应为社名的列表")
             groups = []
         for j, name in enumerate(groups, 1):
-            checked = plan.check(f"{where}, groups {j}", GROUP, {"village_id": vid,
-                                                                  "name": name})
+            checked = plan.check(f"{where}, groups {j}", GROUP, {"village_id": vid, "name": name})
             key = (vid, checked["name"]) if checked else None
             if key and key not in existing_groups and key not in group_ids:
                 group_ids[key] = _new_id()
-                writes.append(("groups", None, {"id": group_ids[key], "village_id": vid,
-                                                "name": checked["name"]}))
+                writes.append(
+                    (
+                        "groups",
+                        None,
+                        {"id": group_ids[key], "village_id": vid, "name": checked["name"]},
+                    )
+                )
         for j, f in enumerate(plan.nested(where, v.get("facts"), "facts"), 1):
             fv = plan.check(f"{where}, facts {j}", VILLAGE_FACTS, f)
             if fv and plan.once(("facts", vid, fv["year"]), f"{where}, facts {j}"):
@@ -276,8 +340,9 @@ def import_register(store: Store, data: dict) -> dict:
         _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups, seen_ids)
 
     if plan.problems:
-        raise InterchangeError(f"导入失败：发现 {len(plan.problems)} 处问题，数据库未作任何改动",
-                               plan.problems)
+        raise InterchangeError(
+            f"导入失败：发现 {len(plan.problems)} 处问题，数据库未作任何改动", plan.problems
+        )
     with store.atomic():
         _apply(store, writes, plan)
     return plan.counts
@@ -285,6 +350,7 @@ def import_register(store: Store, data: dict) -> dict:
 
 def _new_id() -> str:
     import uuid
+
     return str(uuid.uuid4())
 
 
@@ -292,9 +358,15 @@ def _plan_measure(plan, writes, where, m, village_id, household_id):
     if village_id is None:
         return
     core = {k: x for k, x in m.items() if k != "id"}
-    values = plan.check(where, MEASURE, {**core, "village_id": village_id,
-                                         **({"household_id": household_id} if household_id
-                                            else {})})
+    values = plan.check(
+        where,
+        MEASURE,
+        {
+            **core,
+            "village_id": village_id,
+            **({"household_id": household_id} if household_id else {}),
+        },
+    )
     plan.known_cadre(where, values)
     if values:
         writes.append(("measures", m.get("id"), values))
@@ -302,10 +374,16 @@ def _plan_measure(plan, writes, where, m, village_id, household_id):
 
 def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups, seen_ids):
     raw_members = h.get("members")
-    head = head_of([m for m in raw_members if isinstance(m, dict)]) \
-        if isinstance(raw_members, list) else None
-    where = f"household {i} (户主 {head['name']})" if head and head.get("name") else (
-        f"household {i} ({h.get('household_no', '')})")
+    head = (
+        head_of([m for m in raw_members if isinstance(m, dict)])
+        if isinstance(raw_members, list)
+        else None
+    )
+    where = (
+        f"household {i} (户主 {head['name']})"
+        if head and head.get("name")
+        else (f"household {i} ({h.get('household_no', '')})")
+    )
     members = plan.nested(where, raw_members, "members")
     if h.get("id") in plan.tombstones:
         # deleted here: an import does not bring it back, nor add to it
@@ -318,9 +396,21 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups,
         plan.problems.append(f"{where}, village_code: 没有代码为 {code} 的村")
         return
     vid = village_ids[code]
-    core = {k: x for k, x in h.items() if k not in (
-        "members", "finances", "status_history", "visits", "measures", "village_code", "group",
-        "id")}
+    core = {
+        k: x
+        for k, x in h.items()
+        if k
+        not in (
+            "members",
+            "finances",
+            "status_history",
+            "visits",
+            "measures",
+            "village_code",
+            "group",
+            "id",
+        )
+    }
     core["village_id"] = vid
     if h.get("group") is not None and not isinstance(h["group"], str):
         plan.problems.append(f"{where}, group: 应为社名")
@@ -337,32 +427,39 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups,
         writes.append(("households", hid, values))
     checked_members = []
     for j, m in enumerate(members, 1):
-        mv = plan.check(f"{where}, member {j}", MEMBER,
-                        derive_member({k: x for k, x in m.items() if k != "id"} |
-                                      {"household_id": hid}))
+        mv = plan.check(
+            f"{where}, member {j}",
+            MEMBER,
+            derive_member({k: x for k, x in m.items() if k != "id"} | {"household_id": hid}),
+        )
         if mv:
             checked_members.append(mv)
             writes.append(("members", m.get("id"), mv))
             number = mv.get("id_number")
             if number:
                 if number in seen_ids and seen_ids[number] != where:
-                    plan.problems.append(f"{where}, member {j}, id_number: 身份证号与 "
-                                         f"{seen_ids[number]} 重复")
+                    plan.problems.append(
+                        f"{where}, member {j}, id_number: 身份证号与 {seen_ids[number]} 重复"
+                    )
                 elif plan.registered_ids.get(number, hid) != hid:
-                    plan.problems.append(f"{where}, member {j}, id_number: 身份证号已登记在"
-                                         f"数据库中的另一户")
+                    plan.problems.append(
+                        f"{where}, member {j}, id_number: 身份证号已登记在数据库中的另一户"
+                    )
                 seen_ids.setdefault(number, where)
-    if len(checked_members) == len(members) and members and \
-            len(members) == len(raw_members or []):
-        plan.problems += [f"{where}, {p.field}: {p.message}"
-                          for p in validate_household_members(checked_members)]
+    if len(checked_members) == len(members) and members and len(members) == len(raw_members or []):
+        plan.problems += [
+            f"{where}, {p.field}: {p.message}" for p in validate_household_members(checked_members)
+        ]
     for j, f in enumerate(plan.nested(where, h.get("finances"), "finances"), 1):
         fv = plan.check(f"{where}, finances {j}", FINANCE, {**f, "household_id": hid})
         if fv and plan.once(("finance", hid, fv["year"]), f"{where}, finances {j}"):
             writes.append(("finances*", hid, fv))
     for j, s in enumerate(plan.nested(where, h.get("status_history"), "status_history"), 1):
-        sv = plan.check(f"{where}, status_history {j}", STATUS_CHANGE,
-                        {**{k: x for k, x in s.items() if k != "id"}, "household_id": hid})
+        sv = plan.check(
+            f"{where}, status_history {j}",
+            STATUS_CHANGE,
+            {**{k: x for k, x in s.items() if k != "id"}, "household_id": hid},
+        )
         if sv:
             writes.append(("status_history", s.get("id"), sv))
     for j, v in enumerate(plan.nested(where, h.get("visits"), "visits"), 1):
@@ -380,21 +477,24 @@ def _apply(store: Store, writes: list, plan: _Plan) -> None:
     """Write the plan: updates field by field through the change log, inserts in batches."""
     pending: dict[str, tuple[list, list]] = {}
     for table, rid, values in writes:
-        if table.endswith("*"):      # keyed by (owner, year) rather than by id
+        if table.endswith("*"):  # keyed by (owner, year) rather than by id
             table = table[:-1]
             owner = "village_id" if table == "village_facts" else "household_id"
             year = values["year"]
             found = store.find(table, f"{owner} = ? and year = ?", [rid, year])
             if table == "village_facts":
-                values = {"village_id": rid, "year": year,
-                          "data": {k: x for k, x in values.items() if k != "year"}}
+                values = {
+                    "village_id": rid,
+                    "year": year,
+                    "data": {k: x for k, x in values.items() if k != "year"},
+                }
             rid = found[0]["id"] if found else None
         else:
             rid = rid or values.pop("id", None)
             values.pop("id", None)
         existing = store.get(table, rid, include_deleted=True) if rid else None
         if existing is not None and existing["deleted"]:
-            plan.counts["skipped"] += 1         # deleted here: an import does not revive it
+            plan.counts["skipped"] += 1  # deleted here: an import does not revive it
             continue
         if existing is not None:
             changed = store.update(table, rid, values)
@@ -405,13 +505,24 @@ def _apply(store: Store, writes: list, plan: _Plan) -> None:
             rows.append(values)
             plan.counts["inserted"] += 1
         if table == "villages" or table == "groups" or table == "cadres":
-            _flush(store, pending)      # households and measures refer to these
+            _flush(store, pending)  # households and measures refer to these
     _flush(store, pending)
 
 
 def _flush(store: Store, pending: dict) -> None:
-    order = ["policy_values", "villages", "groups", "village_facts", "cadres", "households",
-             "members", "finances", "status_history", "visits", "measures"]
+    order = [
+        "policy_values",
+        "villages",
+        "groups",
+        "village_facts",
+        "cadres",
+        "households",
+        "members",
+        "finances",
+        "status_history",
+        "visits",
+        "measures",
+    ]
     for table in order:
         if table in pending:
             ids, rows = pending.pop(table)

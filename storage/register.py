@@ -1,4 +1,5 @@
 """Named operations on the register: villages, groups, cadres, households, members, finances."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -8,8 +9,14 @@ from typing import Iterable
 from forms import choices as C
 from forms.entities import CADRE, FINANCE, FORMS, GROUP, HOUSEHOLD, MEMBER, POLICY, VILLAGE
 from forms.fields import Form, blank
-from forms.validation import (Problem, check_value, clean_record, cross_problems, derive_member,
-                              parse_value)
+from forms.validation import (
+    Problem,
+    check_value,
+    clean_record,
+    cross_problems,
+    derive_member,
+    parse_value,
+)
 
 from .db import StorageError, Store
 
@@ -54,8 +61,9 @@ def _require(store: Store, table: str, record_id: str, what: str) -> dict:
 def add_village(store: Store, values: dict, *, record_id: str | None = None) -> str:
     values = clean(VILLAGE, values)
     if find_village(store, values["code"]):
-        raise ValidationError([Problem("code", VILLAGE["code"].label,
-                                       f"行政区划代码 {values['code']} 已存在")])
+        raise ValidationError(
+            [Problem("code", VILLAGE["code"].label, f"行政区划代码 {values['code']} 已存在")]
+        )
     return store.insert("villages", values, record_id=record_id)
 
 
@@ -74,6 +82,7 @@ def update_record(store: Store, entity: str, record_id: str, changes: dict) -> d
     """Edit fields of any entity's record after validating them (each field, the rules between
     fields the edit touches, unique codes and ID numbers); returns {field: (old, new)}."""
     from .schema import TABLES
+
     form = FORMS[entity]
     values = clean(form, changes, partial=True)
     table = TABLES[entity]
@@ -85,34 +94,46 @@ def update_record(store: Store, entity: str, record_id: str, changes: dict) -> d
             if key not in values and derived.get(key) is not None:
                 values[key] = derived[key]
     merged = {k: v for k, v in {**current, **values}.items() if k in form}
-    problems = [Problem(f.key, f.label, "必填") for f in form.fields
-                if f.required and blank(merged.get(f.key))]
+    problems = [
+        Problem(f.key, f.label, "必填")
+        for f in form.fields
+        if f.required and blank(merged.get(f.key))
+    ]
     problems += cross_problems(form, clean(form, merged, partial=True), values)
     if entity == "village" and values.get("code"):
         other = find_village(store, values["code"])
         if other and other["id"] != record_id:
-            problems.append(Problem("code", VILLAGE["code"].label,
-                                    f"行政区划代码 {values['code']} 已存在"))
+            problems.append(
+                Problem("code", VILLAGE["code"].label, f"行政区划代码 {values['code']} 已存在")
+            )
     if entity == "member" and values.get("id_number"):
-        problems += _id_number_taken(store, values["id_number"], current["household_id"],
-                                     record_id)
+        problems += _id_number_taken(store, values["id_number"], current["household_id"], record_id)
     if problems:
         raise ValidationError(problems)
     return store.update(table, record_id, values)
 
 
-def _id_number_taken(store: Store, id_number: str, household_id: str,
-                     member_id: str | None = None) -> list[Problem]:
+def _id_number_taken(
+    store: Store, id_number: str, household_id: str, member_id: str | None = None
+) -> list[Problem]:
     """The same person may not stand in two households of the register."""
     for other in store.find("members", "id_number = ?", [id_number]):
         if other["id"] != member_id:
             household = store.get("households", other["household_id"])
             if household is None:
                 continue
-            where = "本户" if other["household_id"] == household_id else \
-                f"{household['household_no']}号户"
-            return [Problem("id_number", MEMBER["id_number"].label,
-                            f"身份证号已登记在{where}（{other['name']}）")]
+            where = (
+                "本户"
+                if other["household_id"] == household_id
+                else f"{household['household_no']}号户"
+            )
+            return [
+                Problem(
+                    "id_number",
+                    MEMBER["id_number"].label,
+                    f"身份证号已登记在{where}（{other['name']}）",
+                )
+            ]
     return []
 
 
@@ -136,8 +157,9 @@ def list_cadres(store: Store, village_id: str | None = None) -> list[dict]:
 
 
 # -- households and members -------------------------------------------------------------------
-def add_household(store: Store, values: dict, members: Iterable[dict] = (), *,
-                  record_id: str | None = None) -> str:
+def add_household(
+    store: Store, values: dict, members: Iterable[dict] = (), *, record_id: str | None = None
+) -> str:
     """A household with its members, in one transaction."""
     values = clean(HOUSEHOLD, values)
     _require(store, "villages", values["village_id"], "村")
@@ -148,8 +170,9 @@ def add_household(store: Store, values: dict, members: Iterable[dict] = (), *,
     return hid
 
 
-def add_member(store: Store, household_id: str, values: dict, *,
-               record_id: str | None = None) -> str:
+def add_member(
+    store: Store, household_id: str, values: dict, *, record_id: str | None = None
+) -> str:
     values = clean(MEMBER, derive_member({**values, "household_id": household_id}))
     if values.get("id_number"):
         problems = _id_number_taken(store, values["id_number"], household_id)
@@ -217,6 +240,7 @@ def policy_years(store: Store) -> list[int]:
 def seed_default_policy(store: Store) -> None:
     """Reference values (DOMAIN.md), editable; the county confirms and sends them out."""
     from forms.criteria.policy import DEFAULT_POLICY
+
     with store.atomic():
         for year, values in sorted(DEFAULT_POLICY.items()):
             if policy_for(store, year) is None:
@@ -225,6 +249,7 @@ def seed_default_policy(store: Store) -> None:
 
 def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> str:
     from forms.facts import VILLAGE_FACTS
+
     data = clean(VILLAGE_FACTS, {**data, "year": year})
     data.pop("year", None)
     existing = store.find("village_facts", "village_id = ? and year = ?", [village_id, year])
@@ -242,11 +267,14 @@ def village_facts(store: Store, village_id: str, year: int) -> dict | None:
 
 def set_county_facts(store: Store, county: str, year: int, data: dict) -> str:
     from forms.facts import COUNTY_FACTS
+
     data = clean(COUNTY_FACTS, {**data, "year": year})
     data.pop("year", None)
     existing = store.find("county_facts", "county = ? and year = ?", [county, year])
     if existing:
-        store.update("county_facts", existing[0]["id"], {"data": {**(existing[0]["data"] or {}), **data}})
+        store.update(
+            "county_facts", existing[0]["id"], {"data": {**(existing[0]["data"] or {}), **data}}
+        )
         return existing[0]["id"]
     return store.insert("county_facts", {"county": county, "year": year, "data": data})
 
@@ -258,8 +286,12 @@ def county_facts(store: Store, county: str, year: int) -> dict | None:
 
 def finance_years(store: Store) -> list[int]:
     """Years for which some household has income and expenditure recorded."""
-    return [r["year"] for r in store.db.query(
-        "select distinct year from finances where deleted = 0 order by year")]
+    return [
+        r["year"]
+        for r in store.db.query(
+            "select distinct year from finances where deleted = 0 order by year"
+        )
+    ]
 
 
 def default_year(store: Store, today: date | None = None) -> int:

@@ -1,5 +1,6 @@
 """Bulk reads the printed reports need that no other view does: a village's visits and status
 history in one query each (never one query per household)."""
+
 from __future__ import annotations
 
 from .db import Store

@@ -1,4 +1,5 @@
 """The schema as an ordered list of named migrations; a file made by any older version upgrades."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -9,83 +10,234 @@ import sqlite_utils
 # (field-level stamps live in change_log); `deleted` makes deletes soft so that a tombstone can
 # travel to the county by USB and win over an older edit there.
 RECORD_COLUMNS = {
-    "id": str, "created_at": str, "updated_at": str, "hlc": str, "device_id": str, "deleted": int,
+    "id": str,
+    "created_at": str,
+    "updated_at": str,
+    "hlc": str,
+    "device_id": str,
+    "deleted": int,
 }
 
 # Entity (forms/entities.py) -> table.
 TABLES = {
-    "village": "villages", "group": "groups", "cadre": "cadres", "household": "households",
-    "member": "members", "finance": "finances", "visit": "visits", "measure": "measures",
-    "status_change": "status_history", "policy": "policy_values",
-    "village_facts": "village_facts", "county_facts": "county_facts",
+    "village": "villages",
+    "group": "groups",
+    "cadre": "cadres",
+    "household": "households",
+    "member": "members",
+    "finance": "finances",
+    "visit": "visits",
+    "measure": "measures",
+    "status_change": "status_history",
+    "policy": "policy_values",
+    "village_facts": "village_facts",
+    "county_facts": "county_facts",
 }
 ENTITIES = {table: entity for entity, table in TABLES.items()}
 
 
 def _record_table(db: sqlite_utils.Database, name: str, columns: dict, fks=()) -> None:
-    db[name].create({**RECORD_COLUMNS, **columns}, pk="id", foreign_keys=list(fks),
-                    defaults={"deleted": 0}, not_null={"created_at", "updated_at", "hlc"})
+    db[name].create(
+        {**RECORD_COLUMNS, **columns},
+        pk="id",
+        foreign_keys=list(fks),
+        defaults={"deleted": 0},
+        not_null={"created_at", "updated_at", "hlc"},
+    )
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
     """The first schema. Frozen: later changes go in later migrations, never here."""
     db["meta"].create({"key": str, "value": str}, pk="key")
-    _record_table(db, "villages", {
-        "code": str, "name": str, "township": str, "county": str, "is_poor_village": int,
-        "planned_exit_year": int, "exit_year": int, "pairing_unit": str,
-        "leader_in_charge": str})
-    _record_table(db, "groups", {"village_id": str, "name": str},
-                  [("village_id", "villages", "id")])
-    _record_table(db, "cadres", {"name": str, "unit": str, "role": str, "phone": str,
-                                 "village_id": str}, [("village_id", "villages", "id")])
-    _record_table(db, "households", {
-        "village_id": str, "group_id": str, "household_no": str, "status": str,
-        "identification_year": int, "planned_exit_year": int, "exit_year": int,
-        "poverty_attribute": str, "dibao_class": str, "main_cause": str, "other_causes": str,
-        "cadre_id": str, "household_size": int, "phone": str,
-        "housing_safe": int, "housing_area_m2": float, "water_safe": int, "tap_water": int,
-        "toilet": str, "has_phone": int, "has_cable_tv": int, "has_internet": int,
-        "income_channels": str, "borrow_illness": int, "borrow_school": int,
-        "borrow_marriage": int, "farmland_mu": float, "irrigated_mu": float,
-        "road_distance_km": float, "road_type": str, "fuel_type": str,
-        "in_cooperative": int, "has_bank_account": int},
-        [("village_id", "villages", "id"), ("group_id", "groups", "id"),
-         ("cadre_id", "cadres", "id")])
-    _record_table(db, "members", {
-        "household_id": str, "name": str, "id_number": str, "relation": str, "sex": str,
-        "birth_date": str, "ethnicity": str, "education": str, "school_status": str,
-        "health": str, "labor_ability": str, "skills_trained": int, "skills_year": int,
-        "migrant_work": str, "migrant_months": int, "ncms": int, "pension_insured": int},
-        [("household_id", "households", "id")])
-    _record_table(db, "finances", {
-        "household_id": str, "year": int, "wage_income": float, "operating_income": float,
-        "operating_cost": float, "property_income": float, "transfer_income": float,
-        "consumption_expenditure": float}, [("household_id", "households", "id")])
-    _record_table(db, "visits", {
-        "household_id": str, "cadre_id": str, "date": str, "purpose": str, "findings": str,
-        "note": str, "follow_up": str, "changes": str},
-        [("household_id", "households", "id"), ("cadre_id", "cadres", "id")])
-    _record_table(db, "measures", {
-        "village_id": str, "household_id": str, "level": str, "category": str, "cause": str,
-        "criterion_no": int, "description": str, "quantity": float, "unit": str,
-        "money": float, "fund_source": str, "cadre_id": str, "planned_date": str,
-        "status": str, "done_date": str},
-        [("village_id", "villages", "id"), ("household_id", "households", "id"),
-         ("cadre_id", "cadres", "id")])
-    _record_table(db, "status_history", {
-        "household_id": str, "status": str, "date": str, "year": int, "reason": str},
-        [("household_id", "households", "id")])
-    _record_table(db, "policy_values", {
-        "year": int, "poverty_line": float, "province_avg_income": float,
-        "province_income_growth_pct": float, "dibao_class1_amount": float,
-        "dibao_class2_amount": float})
-    _record_table(db, "village_facts", {"village_id": str, "year": int, "data": str},
-                  [("village_id", "villages", "id")])
+    _record_table(
+        db,
+        "villages",
+        {
+            "code": str,
+            "name": str,
+            "township": str,
+            "county": str,
+            "is_poor_village": int,
+            "planned_exit_year": int,
+            "exit_year": int,
+            "pairing_unit": str,
+            "leader_in_charge": str,
+        },
+    )
+    _record_table(
+        db, "groups", {"village_id": str, "name": str}, [("village_id", "villages", "id")]
+    )
+    _record_table(
+        db,
+        "cadres",
+        {"name": str, "unit": str, "role": str, "phone": str, "village_id": str},
+        [("village_id", "villages", "id")],
+    )
+    _record_table(
+        db,
+        "households",
+        {
+            "village_id": str,
+            "group_id": str,
+            "household_no": str,
+            "status": str,
+            "identification_year": int,
+            "planned_exit_year": int,
+            "exit_year": int,
+            "poverty_attribute": str,
+            "dibao_class": str,
+            "main_cause": str,
+            "other_causes": str,
+            "cadre_id": str,
+            "household_size": int,
+            "phone": str,
+            "housing_safe": int,
+            "housing_area_m2": float,
+            "water_safe": int,
+            "tap_water": int,
+            "toilet": str,
+            "has_phone": int,
+            "has_cable_tv": int,
+            "has_internet": int,
+            "income_channels": str,
+            "borrow_illness": int,
+            "borrow_school": int,
+            "borrow_marriage": int,
+            "farmland_mu": float,
+            "irrigated_mu": float,
+            "road_distance_km": float,
+            "road_type": str,
+            "fuel_type": str,
+            "in_cooperative": int,
+            "has_bank_account": int,
+        },
+        [
+            ("village_id", "villages", "id"),
+            ("group_id", "groups", "id"),
+            ("cadre_id", "cadres", "id"),
+        ],
+    )
+    _record_table(
+        db,
+        "members",
+        {
+            "household_id": str,
+            "name": str,
+            "id_number": str,
+            "relation": str,
+            "sex": str,
+            "birth_date": str,
+            "ethnicity": str,
+            "education": str,
+            "school_status": str,
+            "health": str,
+            "labor_ability": str,
+            "skills_trained": int,
+            "skills_year": int,
+            "migrant_work": str,
+            "migrant_months": int,
+            "ncms": int,
+            "pension_insured": int,
+        },
+        [("household_id", "households", "id")],
+    )
+    _record_table(
+        db,
+        "finances",
+        {
+            "household_id": str,
+            "year": int,
+            "wage_income": float,
+            "operating_income": float,
+            "operating_cost": float,
+            "property_income": float,
+            "transfer_income": float,
+            "consumption_expenditure": float,
+        },
+        [("household_id", "households", "id")],
+    )
+    _record_table(
+        db,
+        "visits",
+        {
+            "household_id": str,
+            "cadre_id": str,
+            "date": str,
+            "purpose": str,
+            "findings": str,
+            "note": str,
+            "follow_up": str,
+            "changes": str,
+        },
+        [("household_id", "households", "id"), ("cadre_id", "cadres", "id")],
+    )
+    _record_table(
+        db,
+        "measures",
+        {
+            "village_id": str,
+            "household_id": str,
+            "level": str,
+            "category": str,
+            "cause": str,
+            "criterion_no": int,
+            "description": str,
+            "quantity": float,
+            "unit": str,
+            "money": float,
+            "fund_source": str,
+            "cadre_id": str,
+            "planned_date": str,
+            "status": str,
+            "done_date": str,
+        },
+        [
+            ("village_id", "villages", "id"),
+            ("household_id", "households", "id"),
+            ("cadre_id", "cadres", "id"),
+        ],
+    )
+    _record_table(
+        db,
+        "status_history",
+        {"household_id": str, "status": str, "date": str, "year": int, "reason": str},
+        [("household_id", "households", "id")],
+    )
+    _record_table(
+        db,
+        "policy_values",
+        {
+            "year": int,
+            "poverty_line": float,
+            "province_avg_income": float,
+            "province_income_growth_pct": float,
+            "dibao_class1_amount": float,
+            "dibao_class2_amount": float,
+        },
+    )
+    _record_table(
+        db,
+        "village_facts",
+        {"village_id": str, "year": int, "data": str},
+        [("village_id", "villages", "id")],
+    )
     _record_table(db, "county_facts", {"county": str, "year": int, "data": str})
-    db["change_log"].create({
-        "seq": int, "hlc": str, "device_id": str, "operator": str, "at": str,
-        "table_name": str, "record_id": str, "op": str, "field": str, "old": str,
-        "new": str}, pk="seq")
+    db["change_log"].create(
+        {
+            "seq": int,
+            "hlc": str,
+            "device_id": str,
+            "operator": str,
+            "at": str,
+            "table_name": str,
+            "record_id": str,
+            "op": str,
+            "field": str,
+            "old": str,
+            "new": str,
+        },
+        pk="seq",
+    )
     db["change_log"].create_index(["table_name", "record_id"])
     db["villages"].create_index(["code"])
     db["households"].create_index(["village_id"])
@@ -112,10 +264,13 @@ def m003_name_initials(db: sqlite_utils.Database) -> None:
     """Members' pinyin initials ("lxh" for 李小红), a search key kept by the write path
     (db.DERIVED); filled in here for the members already in the file."""
     from forms.search import name_initials
+
     db["members"].add_column("name_initials", str)
     rows = db.execute("select id, name from members").fetchall()
-    db.conn.executemany("update members set name_initials = ? where id = ?",
-                        [(name_initials(name), rid) for rid, name in rows])
+    db.conn.executemany(
+        "update members set name_initials = ? where id = ?",
+        [(name_initials(name), rid) for rid, name in rows],
+    )
     db["members"].create_index(["name_initials"])
 
 

@@ -1,4 +1,5 @@
 """Plain-dict snapshots of households, villages and a county for the criteria (bulk-loaded)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,9 +17,14 @@ def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
     return out
 
 
-def household_snapshots(store: Store, year: int, *, village_id: str | None = None,
-                        household_ids: list[str] | None = None,
-                        with_measures: bool = True) -> list[dict]:
+def household_snapshots(
+    store: Store,
+    year: int,
+    *,
+    village_id: str | None = None,
+    household_ids: list[str] | None = None,
+    with_measures: bool = True,
+) -> list[dict]:
     """Snapshots for every household of a village (or the given ones, or the whole file), with
     four queries in all rather than four per household. The criteria need no measures; the
     data-quality checks do."""
@@ -36,18 +42,27 @@ def _household_snapshots(store, year, village_id, household_ids, with_measures) 
         scope, args = "", []
     households = store.find("households", scope, args, order_by="household_no")
     sub = "household_id in (select id from households where deleted = 0" + (
-        f" and {scope})" if scope else ")")
+        f" and {scope})" if scope else ")"
+    )
     members = _group(store.find("members", sub, args), "household_id")
     finances = store.find("finances", f"{sub} and year in (?, ?)", [*args, year, year - 1])
     this_year = {f["household_id"]: f for f in finances if f["year"] == year}
     last_year = {f["household_id"]: f for f in finances if f["year"] == year - 1}
     measures = _group(store.find("measures", sub, args), "household_id") if with_measures else {}
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
-    return [{
-        "year": year, "household": h, "members": members.get(h["id"], []),
-        "finance": this_year.get(h["id"]), "finance_prev": last_year.get(h["id"]),
-        "policy": policy, "policy_prev": policy_prev, "measures": measures.get(h["id"], []),
-    } for h in households]
+    return [
+        {
+            "year": year,
+            "household": h,
+            "members": members.get(h["id"], []),
+            "finance": this_year.get(h["id"]),
+            "finance_prev": last_year.get(h["id"]),
+            "policy": policy,
+            "policy_prev": policy_prev,
+            "measures": measures.get(h["id"], []),
+        }
+        for h in households
+    ]
 
 
 def household_snapshot(store: Store, household_id: str, year: int) -> dict | None:
@@ -57,12 +72,15 @@ def household_snapshot(store: Store, household_id: str, year: int) -> dict | Non
 
 def village_snapshot(store: Store, village: dict, year: int) -> dict:
     return {
-        "year": year, "village": village,
+        "year": year,
+        "village": village,
         "facts": village_facts(store, village["id"], year),
         "facts_prev": village_facts(store, village["id"], year - 1),
-        "households": household_snapshots(store, year, village_id=village["id"],
-                                          with_measures=False),
-        "policy": policy_for(store, year), "policy_prev": policy_for(store, year - 1),
+        "households": household_snapshots(
+            store, year, village_id=village["id"], with_measures=False
+        ),
+        "policy": policy_for(store, year),
+        "policy_prev": policy_for(store, year - 1),
     }
 
 
@@ -74,13 +92,20 @@ def county_snapshot(store: Store, county: str, year: int) -> dict:
         by_village[snap["household"]["village_id"]].append(snap)
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
     return {
-        "year": year, "county": county,
+        "year": year,
+        "county": county,
         "facts": county_facts(store, county, year),
         "facts_prev": county_facts(store, county, year - 1),
-        "villages": [{
-            "year": year, "village": v, "facts": village_facts(store, v["id"], year),
-            "facts_prev": village_facts(store, v["id"], year - 1),
-            "households": by_village.get(v["id"], []),
-            "policy": policy, "policy_prev": policy_prev,
-        } for v in villages],
+        "villages": [
+            {
+                "year": year,
+                "village": v,
+                "facts": village_facts(store, v["id"], year),
+                "facts_prev": village_facts(store, v["id"], year - 1),
+                "households": by_village.get(v["id"], []),
+                "policy": policy,
+                "policy_prev": policy_prev,
+            }
+            for v in villages
+        ],
     }

@@ -1,12 +1,13 @@
 """Shared fixtures: a fresh register file per test, and a small village in it."""
+
 import os
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from storage.db import open_store  # noqa: E402
 from storage import register as R  # noqa: E402
+from storage.db import open_store  # noqa: E402
 
 
 @pytest.fixture
@@ -18,8 +19,10 @@ def fresh_db(tmp_path):
 
 @pytest.fixture
 def village(fresh_db):
-    return R.add_village(fresh_db, {"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
-                                    "county": "安定区"})
+    return R.add_village(
+        fresh_db,
+        {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"},
+    )
 
 
 HEAD = {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}

@@ -1,4 +1,5 @@
 """The command line: round trip, and bad input gives one clear message, no traceback, no change."""
+
 import hashlib
 import json
 import sqlite3
@@ -12,8 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def digest(path):
@@ -43,8 +49,12 @@ def test_demo_export_import_export_is_identical(demo, tmp_path):
 def test_demo_is_deterministic_for_a_seed(tmp_path):
     outs = []
     for name in ("p.db", "q.db"):
-        assert run("demo", tmp_path / name, "--villages", 2, "--households", 10,
-                   "--seed", 5).returncode == 0
+        assert (
+            run(
+                "demo", tmp_path / name, "--villages", 2, "--households", 10, "--seed", 5
+            ).returncode
+            == 0
+        )
         assert run("export-json", tmp_path / name, tmp_path / f"{name}.json").returncode == 0
         outs.append((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     assert outs[0] == outs[1]
@@ -63,10 +73,15 @@ def _assert_clean_failure(result, words):
     assert words in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("command", [["export-json", "{db}", "{tmp}/o.json"],
-                                     ["import-json", "{db}", "{json}"],
-                                     ["check", "{db}", "--county"],
-                                     ["lint", "{db}"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export-json", "{db}", "{tmp}/o.json"],
+        ["import-json", "{db}", "{json}"],
+        ["check", "{db}", "--county"],
+        ["lint", "{db}"],
+    ],
+)
 def test_missing_and_foreign_files_get_a_message(tmp_path, command):
     good = tmp_path / "good.json"
     good.write_text('{"format": "fupin-register/1"}', encoding="utf-8")
@@ -123,23 +138,27 @@ def test_policy_values_are_listed_and_one_years_can_be_set(tmp_path):
     assert run("init", db).returncode == 0
     listed = run("policy", db)
     assert listed.returncode == 0 and "国家扶贫标准" in listed.stdout
-    assert "2017  3335" in listed.stdout                  # the seeded reference value
+    assert "2017  3335" in listed.stdout  # the seeded reference value
     changed = run("policy", db, "--year", 2021, "--poverty-line", 4100)
     assert changed.returncode == 0 and "2021  4100" in changed.stdout
     # only the given value changes; the rest of the year's values stay
     assert run("policy", db, "--year", 2021, "--province-avg-income", 11000).returncode == 0
     assert "2021  4100  11000" in run("policy", db, "--year", 2021).stdout
     before = digest(db)
-    _assert_clean_failure(run("policy", db, "--year", 2021, "--poverty-line", "很多"),
-                          "国家扶贫标准：应为数字")
+    _assert_clean_failure(
+        run("policy", db, "--year", 2021, "--poverty-line", "很多"), "国家扶贫标准：应为数字"
+    )
     _assert_clean_failure(run("policy", db, "--poverty-line", 5), "需要 --year")
-    _assert_clean_failure(run("policy", db, "--year", 2030, "--dibao-class1-amount", 3),
-                          "国家扶贫标准：必填")
+    _assert_clean_failure(
+        run("policy", db, "--year", 2030, "--dibao-class1-amount", 3), "国家扶贫标准：必填"
+    )
     assert digest(db) == before
     # the criteria use the new year at once
     assert "没有 2022 年的政策参数" in run("check", db, "--county", "--year", 2022).stderr
 
 
 def test_an_unknown_county_name_is_refused(demo):
-    _assert_clean_failure(run("check", demo, "--county", "--county-name", "不存在县"),
-                          "没有县区“不存在县”，已有：安定区")
+    _assert_clean_failure(
+        run("check", demo, "--county", "--county-name", "不存在县"),
+        "没有县区“不存在县”，已有：安定区",
+    )

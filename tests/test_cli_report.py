@@ -1,5 +1,6 @@
 """`main.py report`: every kind of PDF for a demo village, a whole county into a folder, and
 bad requests refused with one Chinese message and no file."""
+
 import re
 import subprocess
 import sys
@@ -14,8 +15,12 @@ MASKED = re.compile(r"(?<![0-9])[0-9]{6}\*{8}[0-9]{3}[0-9Xx]")
 
 
 def run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def text_of(pdf: Path) -> str:
@@ -35,40 +40,59 @@ def demo(tmp_path_factory):
 def villages(demo):
     from storage.db import open_store
     from storage.register import list_villages
+
     store = open_store(demo)
     found = [(v["code"], v["name"]) for v in list_villages(store)]
     store.close()
     return found
 
 
-@pytest.mark.parametrize("kind, extra, words", [
-    ("plan", [], ["精准扶贫施工图", "贫困村脱贫目标（17项）"]),
-    ("plan", ["--paper", "A2", "--tile", "A4"], ["精准扶贫施工图", "第1行/第1列"]),
-    ("progress", ["--since", "2017-03-01"], ["精准扶贫进度表", "2017年3月1日以来户状态变化"]),
-    ("notice", ["--notice", "exited", "--year", "2016"], ["2016年脱贫户公告"]),
-    ("needs", [], ["精准扶贫需求清单"]),
-    ("ledger", ["--start", "2017-01-01", "--end", "2017-06-30", "--portrait"],
-     ["精准扶贫工作台账", "2017年1月1日至2017年6月30日"]),
-    ("card", [], ["精准扶贫明白卡"]),
-])
+@pytest.mark.parametrize(
+    "kind, extra, words",
+    [
+        ("plan", [], ["精准扶贫施工图", "贫困村脱贫目标（17项）"]),
+        ("plan", ["--paper", "A2", "--tile", "A4"], ["精准扶贫施工图", "第1行/第1列"]),
+        ("progress", ["--since", "2017-03-01"], ["精准扶贫进度表", "2017年3月1日以来户状态变化"]),
+        ("notice", ["--notice", "exited", "--year", "2016"], ["2016年脱贫户公告"]),
+        ("needs", [], ["精准扶贫需求清单"]),
+        (
+            "ledger",
+            ["--start", "2017-01-01", "--end", "2017-06-30", "--portrait"],
+            ["精准扶贫工作台账", "2017年1月1日至2017年6月30日"],
+        ),
+        ("card", [], ["精准扶贫明白卡"]),
+    ],
+)
 def test_each_kind_writes_a_pdf_naming_the_village(demo, villages, tmp_path, kind, extra, words):
     code, name = villages[0]
     out = tmp_path / f"{kind}.pdf"
-    result = run("report", kind, demo, "--village", code, "--out", out, "--date", "2017-12-10",
-                 *extra)
+    result = run(
+        "report", kind, demo, "--village", code, "--out", out, "--date", "2017-12-10", *extra
+    )
     assert result.returncode == 0, result.stderr
     assert out.is_file() and out.read_bytes().startswith(b"%PDF-")
     assert f"→ {out}" in result.stdout
     text = text_of(out)
     for w in [name, *words]:
         assert w in text, f"{w!r} not in the {kind} PDF"
-    assert not list(tmp_path.glob("*.part"))           # no temp file left behind
+    assert not list(tmp_path.glob("*.part"))  # no temp file left behind
 
 
 def test_a_notice_masks_every_id_number(demo, villages, tmp_path):
     out = tmp_path / "notice.pdf"
-    result = run("report", "notice", demo, "--village", villages[0][0], "--out", out,
-                 "--notice", "exited", "--year", "2016")
+    result = run(
+        "report",
+        "notice",
+        demo,
+        "--village",
+        villages[0][0],
+        "--out",
+        out,
+        "--notice",
+        "exited",
+        "--year",
+        "2016",
+    )
     assert result.returncode == 0, result.stderr
     text = text_of(out)
     assert "脱贫户公告" in text
@@ -78,8 +102,21 @@ def test_a_notice_masks_every_id_number(demo, villages, tmp_path):
 
 def test_paper_and_orientation_are_honoured(demo, villages, tmp_path):
     out = tmp_path / "a4.pdf"
-    assert run("report", "plan", demo, "--village", villages[0][0], "--out", out,
-               "--paper", "A4", "--portrait").returncode == 0
+    assert (
+        run(
+            "report",
+            "plan",
+            demo,
+            "--village",
+            villages[0][0],
+            "--out",
+            out,
+            "--paper",
+            "A4",
+            "--portrait",
+        ).returncode
+        == 0
+    )
     box = PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
@@ -92,14 +129,15 @@ def test_county_writes_one_file_per_village(demo, villages, tmp_path):
     assert names == sorted(f"{code}-{name}-plan.pdf" for code, name in villages)
     for code, name in villages:
         assert name in text_of(folder / f"{code}-{name}-plan.pdf")
-    assert f"{len(villages)}/{len(villages)}" in result.stderr        # the progress bar
+    assert f"{len(villages)}/{len(villages)}" in result.stderr  # the progress bar
 
 
 def test_county_notices_are_named_by_their_kind(demo, villages, tmp_path):
     result = run("report", "notice", demo, "--county", "--out", tmp_path, "--notice", "new")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == \
-        sorted(f"{code}-{name}-notice_new.pdf" for code, name in villages)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(
+        f"{code}-{name}-notice_new.pdf" for code, name in villages
+    )
 
 
 def _refused(result, words):
@@ -109,11 +147,14 @@ def _refused(result, words):
     assert words in result.stderr
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--village", "999999999999"], "没有行政区划代码为 999999999999 的村"),
-    (["--village", "{code}", "--year", "1990"], "没有 1990 年的政策参数"),
-    (["--village", "{code}", "--since", "2017-02-30"], "日期应写成"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--village", "999999999999"], "没有行政区划代码为 999999999999 的村"),
+        (["--village", "{code}", "--year", "1990"], "没有 1990 年的政策参数"),
+        (["--village", "{code}", "--since", "2017-02-30"], "日期应写成"),
+    ],
+)
 def test_bad_requests_are_refused_without_a_file(demo, villages, tmp_path, args, words):
     out = tmp_path / "x.pdf"
     args = [a.format(code=villages[0][0]) for a in args]
@@ -123,8 +164,17 @@ def test_bad_requests_are_refused_without_a_file(demo, villages, tmp_path, args,
 
 
 def test_an_option_the_report_does_not_take_is_refused(demo, villages, tmp_path):
-    result = run("report", "needs", demo, "--village", villages[0][0], "--tile", "A4",
-                 "--out", tmp_path / "x.pdf")
+    result = run(
+        "report",
+        "needs",
+        demo,
+        "--village",
+        villages[0][0],
+        "--tile",
+        "A4",
+        "--out",
+        tmp_path / "x.pdf",
+    )
     _refused(result, "只有施工图可以分块打印")
     assert list(tmp_path.iterdir()) == []
 
@@ -132,8 +182,10 @@ def test_an_option_the_report_does_not_take_is_refused(demo, villages, tmp_path)
 def test_an_unwritable_folder_is_refused(demo, villages, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    _refused(run("report", "plan", demo, "--village", villages[0][0],
-                 "--out", blocker / "x.pdf"), "文件夹不存在")
+    _refused(
+        run("report", "plan", demo, "--village", villages[0][0], "--out", blocker / "x.pdf"),
+        "文件夹不存在",
+    )
     _refused(run("report", "plan", demo, "--county", "--out", blocker / "sub"), "无法写入文件夹")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
@@ -143,15 +195,30 @@ def test_households_left_off_the_planned_exit_notice_are_named(demo, villages, t
     from reports.collect import village_report_data
     from reports.notice import notice_households, withheld_households
     from storage.db import open_store
+
     store = open_store(demo)
     data = village_report_data(store, villages[0][0], 2017)
     store.close()
-    listed, left = notice_households(data, "planned_exit"), withheld_households(data, "planned_exit")
+    listed, left = (
+        notice_households(data, "planned_exit"),
+        withheld_households(data, "planned_exit"),
+    )
     assert left, "the demo village has no planned household with an unmet criterion"
     # When the 拟脱贫户公示 is printed
     out = tmp_path / "planned.pdf"
-    result = run("report", "notice", demo, "--village", villages[0][0], "--out", out,
-                 "--notice", "planned_exit", "--year", "2017")
+    result = run(
+        "report",
+        "notice",
+        demo,
+        "--village",
+        villages[0][0],
+        "--out",
+        out,
+        "--notice",
+        "planned_exit",
+        "--year",
+        "2017",
+    )
     assert result.returncode == 0, result.stderr
     # Then it lists only those meeting all 12, and names the others to the user
     assert f"拟脱贫户共{len(listed)}户" in text_of(out)

@@ -1,4 +1,5 @@
 """The register, the forms and the reports must import without Qt (the county runs them headless)."""
+
 import json
 import subprocess
 import sys
@@ -24,10 +25,13 @@ print(json.dumps({"qt": sorted(m for m in sys.modules if m.split(".")[0] == "PyS
 
 
 def test_forms_storage_reports_import_without_pyside6():
-    run = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["qt"] == [], f"PySide6 imported by a Qt-free package: {result['qt']}"
     # The walk really ran: the modules this test exists for were imported.
-    assert {"forms.validation", "forms.idnumber", "forms.entities", "forms.criteria"} <= set(result["ours"])
+    assert {"forms.validation", "forms.idnumber", "forms.entities", "forms.criteria"} <= set(
+        result["ours"]
+    )

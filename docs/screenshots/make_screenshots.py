@@ -1,7 +1,8 @@
 """Regenerate the screenshots in this folder from a demo county (offscreen, 1366×768).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_screenshots.py
+QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_screenshots.py
 """
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,7 @@ def save(window, name: str) -> None:
 
 
 def main() -> None:
-    app = create_app([])
+    app = create_app([])  # noqa: F841 - the QApplication must stay alive
     tmp = Path(tempfile.mkdtemp())
     db = tmp / "demo.db"
     store = open_store(db, create=True, role="county", operator="演示")
@@ -83,8 +84,12 @@ def main() -> None:
     save(window, "check-panel-click-through.png")
 
     window.on_view_village()
-    wait(lambda: window.work.village_page.task is not None
-         and window.work.village_page.task.done.is_set())
+    wait(
+        lambda: (
+            window.work.village_page.task is not None
+            and window.work.village_page.task.done.is_set()
+        )
+    )
     save(window, "village-view.png")
     window.on_view_reminders()
     save(window, "visit-reminders.png")

@@ -17,6 +17,7 @@ XDG_CONFIG_HOME, so your own settings are neither read nor changed.
 The clicks are window coordinates of the layout at 1366×768 (see the constants below); if the
 layout changes, look at the PNGs and adjust them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,14 @@ OPERATOR = "张晓东"
 MAX_BYTES = 400 * 1024
 
 # Where to click, in main-window coordinates, for the layout at 1366×768.
-TREE_VILLAGE = (83, 178)          # 高庄村 (third village row of the demo county's tree)
-SORT_UNMET = (735, 151)           # header 未达标项数 (click twice: most unmet first)
-FIRST_ROW = (450, 171)            # first row of the household table
+TREE_VILLAGE = (83, 178)  # 高庄村 (third village row of the demo county's tree)
+SORT_UNMET = (735, 151)  # header 未达标项数 (click twice: most unmet first)
+FIRST_ROW = (450, 171)  # first row of the household table
 EDITOR_TABS = {"基本信息": (851, 119), "家庭成员": (916, 119), "收入支出": (1075, 119)}
-HOUSING_CRITERION = (1000, 642)   # check panel: 2. 安全住房 (red for that household)
+HOUSING_CRITERION = (1000, 642)  # check panel: 2. 安全住房 (red for that household)
 WORK_TABS = {"贫困户": (237, 67), "村情与指标": (313, 67)}
-MENU_WORK = (198, 9)              # 帮扶(W) in the menu bar
-MENU_ITEM = (245, 55)             # 添加帮扶措施… in that menu (hovered, not clicked)
+MENU_WORK = (198, 9)  # 帮扶(W) in the menu bar
+MENU_ITEM = (245, 55)  # 添加帮扶措施… in that menu (hovered, not clicked)
 
 
 def tool(name: str) -> str:
@@ -67,28 +68,42 @@ class Screen:
         self.window: str | None = None
 
     def run(self, *args: str, check: bool = True, timeout: float = 30) -> str:
-        result = subprocess.run(args, env=self.env, capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
 
     def answers(self) -> bool:
-        return subprocess.run([tool("xdotool"), "getdisplaygeometry"], env=self.env,
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                [tool("xdotool"), "getdisplaygeometry"], env=self.env, capture_output=True
+            ).returncode
+            == 0
+        )
 
     def start(self) -> None:
         if self.answers():
             print(f"using the X server already on {self.display}")
         else:
             self.xvfb = subprocess.Popen(
-                [tool("Xvfb"), self.display, "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
-                 "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    tool("Xvfb"),
+                    self.display,
+                    "-screen",
+                    "0",
+                    f"{WIDTH}x{HEIGHT}x24",
+                    "-nolisten",
+                    "tcp",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             wait_for(self.answers, 10, "Xvfb did not start")
         size = self.run(tool("xdotool"), "getdisplaygeometry").split()
         if size != [str(WIDTH), str(HEIGHT)]:
-            print(f"warning: the screen on {self.display} is {'×'.join(size)}, "
-                  f"not {WIDTH}×{HEIGHT}")
+            print(
+                f"warning: the screen on {self.display} is {'×'.join(size)}, not {WIDTH}×{HEIGHT}"
+            )
 
     def stop(self) -> None:
         if self.xvfb is not None:
@@ -99,18 +114,26 @@ class Screen:
         found: list[str] = []
 
         def visible() -> bool:
-            out = self.run(tool("xdotool"), "search", "--onlyvisible", "--name", name,
-                           check=False)
+            out = self.run(tool("xdotool"), "search", "--onlyvisible", "--name", name, check=False)
             found[:] = out.split()
             return bool(found)
+
         wait_for(visible, seconds, f"no window named {name!r}")
         return found[-1]
 
     def click(self, xy: tuple[int, int], settle: float | None = 0.5) -> None:
         """Click at window coordinates of the main window, then wait for the screen to settle
         (settle=None: return at once)."""
-        self.run(tool("xdotool"), "mousemove", "--window", self.window, str(xy[0]), str(xy[1]),
-                 "click", "1")
+        self.run(
+            tool("xdotool"),
+            "mousemove",
+            "--window",
+            self.window,
+            str(xy[0]),
+            str(xy[1]),
+            "click",
+            "1",
+        )
         if settle is not None:
             self.settle(settle)
 
@@ -135,10 +158,13 @@ class Screen:
             while time.monotonic() < end:
                 time.sleep(0.4)
                 self.run(tool("xwd"), "-root", "-silent", "-out", str(b))
-                result = subprocess.run([tool("compare"), "-metric", "AE", str(a), str(b),
-                                         "null:"], capture_output=True, text=True)
+                result = subprocess.run(
+                    [tool("compare"), "-metric", "AE", str(a), str(b), "null:"],
+                    capture_output=True,
+                    text=True,
+                )
                 changed = float((result.stderr.split() or ["1e9"])[0])
-                if changed < 400:       # a text cursor is ~20 pixels, a progress bar far more
+                if changed < 400:  # a text cursor is ~20 pixels, a progress bar far more
                     return
                 a, b = b, a
 
@@ -158,8 +184,10 @@ def save(screen: Screen, out: Path, name: str, settle: bool = True) -> Path:
     screen.grab(path)
     if path.stat().st_size > MAX_BYTES:
         # 256 colours keep the text crisp (anti-aliased grey on white needs only a few).
-        subprocess.run([tool("mogrify"), "-colors", "256", "-define", "png:compression-level=9",
-                        str(path)], check=True)
+        subprocess.run(
+            [tool("mogrify"), "-colors", "256", "-define", "png:compression-level=9", str(path)],
+            check=True,
+        )
     print(f"{path.name}: {path.stat().st_size // 1024} KB")
     return path
 
@@ -174,8 +202,20 @@ def seed_settings(config: Path) -> None:
 
 def make_demo(db: Path) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(PYTHON), str(ROOT / "main.py"), "demo", str(db), "--villages", "6",
-                    "--households", "80"], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            str(PYTHON),
+            str(ROOT / "main.py"),
+            "demo",
+            str(db),
+            "--villages",
+            "6",
+            "--households",
+            "80",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def main() -> int:
@@ -193,13 +233,22 @@ def main() -> int:
     config = Path(tempfile.mkdtemp(prefix="fupin-shots-"))
     seed_settings(config)
     log = config / "app-stderr.txt"
-    env = dict(screen.env, QT_QPA_PLATFORM="xcb", XDG_CONFIG_HOME=str(config),
-               LANG=os.environ.get("LANG") or "C.UTF-8")
+    env = dict(
+        screen.env,
+        QT_QPA_PLATFORM="xcb",
+        XDG_CONFIG_HOME=str(config),
+        LANG=os.environ.get("LANG") or "C.UTF-8",
+    )
     for name in ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR"):
         env.pop(name, None)
     with open(log, "w") as err:
-        app = subprocess.Popen([str(PYTHON), str(ROOT / "main.py"), "--db", str(args.db)],
-                               cwd=ROOT, env=env, stdout=err, stderr=err)
+        app = subprocess.Popen(
+            [str(PYTHON), str(ROOT / "main.py"), "--db", str(args.db)],
+            cwd=ROOT,
+            env=env,
+            stdout=err,
+            stderr=err,
+        )
     try:
         dialog = screen.find("选择操作员", 30)
         screen.run(tool("xdotool"), "windowfocus", "--sync", dialog)
@@ -208,11 +257,11 @@ def main() -> int:
         screen.window = screen.find(re.escape(args.db.name), 60)
         geometry = screen.run(tool("xdotool"), "getwindowgeometry", screen.window)
         print("main window:", " ".join(geometry.split()[2:]))
-        screen.settle(2.0, 60)             # the file opens, the criteria are checked
+        screen.settle(2.0, 60)  # the file opens, the criteria are checked
 
         screen.click(TREE_VILLAGE, settle=1.0)
-        screen.click(SORT_UNMET)            # two separate clicks (not a double-click):
-        screen.click(SORT_UNMET, settle=1.0)    # ascending, then descending
+        screen.click(SORT_UNMET)  # two separate clicks (not a double-click):
+        screen.click(SORT_UNMET, settle=1.0)  # ascending, then descending
         screen.click(FIRST_ROW, settle=1.0)
         screen.park_mouse()
         save(screen, args.out, "xvfb-main-window.png")

@@ -1,4 +1,5 @@
 """Evaluating many households at once (a village, a county) without the garbage collector's toll."""
+
 from __future__ import annotations
 
 import gc

@@ -10,6 +10,7 @@ Snapshot::
 Rates that follow from the register are computed over all the county's registered households
 (按建档立卡户计算); the rest come from the county facts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,17 +18,41 @@ from typing import Callable
 
 from ..facts import COUNTY_FACTS
 from .household import flag
-from .result import (MET, NA, UNKNOWN, UNMET, CriterionResult, Verdicts, apply_rules, number,
-                     plain)
-from .village import (BY_REGISTER, Register, VillageView, evaluate_village_view, facts_part,
-                      housing_safe_cls, housing_safe_over_30_cls, incidence, internet_cls,
-                      ncms_rate, pension_rate, phone_cls, poor_income, share_part, toilet_rates,
-                      verdict, water_rates)
+from .result import MET, NA, UNKNOWN, UNMET, CriterionResult, Verdicts, apply_rules, number, plain
+from .village import (
+    BY_REGISTER,
+    Register,
+    VillageView,
+    evaluate_village_view,
+    facts_part,
+    housing_safe_cls,
+    housing_safe_over_30_cls,
+    incidence,
+    internet_cls,
+    ncms_rate,
+    pension_rate,
+    phone_cls,
+    poor_income,
+    share_part,
+    toilet_rates,
+    verdict,
+    water_rates,
+)
 
 
 class CountyView:
-    __slots__ = ("year", "ylabel", "county", "facts", "facts_prev", "villages", "reg", "policy",
-                 "policy_prev", "missing_facts")
+    __slots__ = (
+        "year",
+        "ylabel",
+        "county",
+        "facts",
+        "facts_prev",
+        "villages",
+        "reg",
+        "policy",
+        "policy_prev",
+        "missing_facts",
+    )
 
     def __init__(self, snapshot: dict):
         snap = snapshot if isinstance(snapshot, dict) else {}
@@ -40,11 +65,15 @@ class CountyView:
         prev = snap.get("facts_prev")
         self.facts_prev = prev if isinstance(prev, dict) else None
         villages = snap.get("villages")
-        villages = [s for s in villages if isinstance(s, dict)] if isinstance(
-            villages, (list, tuple)) else []
+        villages = (
+            [s for s in villages if isinstance(s, dict)]
+            if isinstance(villages, (list, tuple))
+            else []
+        )
         policy = _first_dict(snap.get("policy"), *(s.get("policy") for s in villages))
-        policy_prev = _first_dict(snap.get("policy_prev"),
-                                  *(s.get("policy_prev") for s in villages))
+        policy_prev = _first_dict(
+            snap.get("policy_prev"), *(s.get("policy_prev") for s in villages)
+        )
         # A village snapshot may leave the year and the policy values to the county.
         self.villages = []
         for s in villages:
@@ -83,8 +112,14 @@ def _first_dict(*candidates) -> dict | None:
 
 # ⑴ "贫困人口年均人均可支配收入增幅高于全省平均水平"
 def c_income_growth(c: CountyView):
-    return poor_income(c.reg, c.ylabel, need_line=False, need_growth=True, policy=c.policy,
-                       policy_prev=c.policy_prev)
+    return poor_income(
+        c.reg,
+        c.ylabel,
+        need_line=False,
+        need_growth=True,
+        policy=c.policy,
+        policy_prev=c.policy_prev,
+    )
 
 
 # ⑵ "贫困发生率下降到8%以下"
@@ -142,7 +177,8 @@ def c_budget(c: CountyView):
     if prov is None:
         return UNKNOWN, [f"{c.missing_facts}（全省人均一般公共预算收入增幅）"], {}, fields
     status, reasons, figures, _ = c.facts_rule(
-        (("budget_revenue_growth_pct", ">", prov, f"全省 {plain(prov)}%"),))
+        (("budget_revenue_growth_pct", ">", prov, f"全省 {plain(prov)}%"),)
+    )
     figures["province_budget_revenue_growth_pct"] = prov
     return status, reasons, figures, fields
 
@@ -169,12 +205,26 @@ def c_power(c: CountyView):
 
 # ⑼ "有安全稳固住房的贫困户比重达到100%,有安全稳固住房且人均住房面积大于30平方米的贫困户比重达到90%"
 def c_housing(c: CountyView):
-    return c.shares((
-        (c.reg.household_share(housing_safe_cls), "有安全稳固住房的贫困户比重", 100, "户",
-         "housing_safe", ["household.housing_safe"]),
-        (c.reg.household_share(housing_safe_over_30_cls),
-         "安全稳固且人均住房面积大于30平方米的贫困户比重", 90, "户", "housing_over_30",
-         ["household.housing_area_m2", "members"])))
+    return c.shares(
+        (
+            (
+                c.reg.household_share(housing_safe_cls),
+                "有安全稳固住房的贫困户比重",
+                100,
+                "户",
+                "housing_safe",
+                ["household.housing_safe"],
+            ),
+            (
+                c.reg.household_share(housing_safe_over_30_cls),
+                "安全稳固且人均住房面积大于30平方米的贫困户比重",
+                90,
+                "户",
+                "housing_over_30",
+                ["household.housing_area_m2", "members"],
+            ),
+        )
+    )
 
 
 # ⑽ "县级义务教育巩固率达到95%以上" — a county-wide figure from the education bureau.
@@ -211,13 +261,33 @@ def c_toilets(c: CountyView):
 # 覆盖率达到50%以上,农村互联网普及率达到25%以上"
 def c_communications(c: CountyView):
     tv, tv_figures, tv_fields = facts_part(
-        c.facts, COUNTY_FACTS, (("central_tv_coverage_pct", ">=", 98),
-                                ("local_tv_coverage_pct", ">=", 50)), c.missing_facts)
-    status, reasons, figures, fields = c.shares((
-        (c.reg.household_share(phone_cls), "农村通讯普及率", 95, "户", "phone",
-         ["household.has_phone"]),
-        (c.reg.household_share(internet_cls), "农村互联网普及率", 25, "户", "internet",
-         ["household.has_internet"])), extra_parts=[tv], extra_fields=tv_fields)
+        c.facts,
+        COUNTY_FACTS,
+        (("central_tv_coverage_pct", ">=", 98), ("local_tv_coverage_pct", ">=", 50)),
+        c.missing_facts,
+    )
+    status, reasons, figures, fields = c.shares(
+        (
+            (
+                c.reg.household_share(phone_cls),
+                "农村通讯普及率",
+                95,
+                "户",
+                "phone",
+                ["household.has_phone"],
+            ),
+            (
+                c.reg.household_share(internet_cls),
+                "农村互联网普及率",
+                25,
+                "户",
+                "internet",
+                ["household.has_internet"],
+            ),
+        ),
+        extra_parts=[tv],
+        extra_fields=tv_fields,
+    )
     figures.update(tv_figures)
     return status, reasons, figures, fields
 
@@ -274,8 +344,12 @@ class CountyEvaluation(Verdicts):
     criteria: list[CriterionResult] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"year": self.year, "county": self.county, "all_passing": self.all_passing,
-                "criteria": [c.to_dict() for c in self.criteria]}
+        return {
+            "year": self.year,
+            "county": self.county,
+            "all_passing": self.all_passing,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
 
 
 def evaluate_county(snapshot: dict, rules=COUNTY_RULES) -> CountyEvaluation:

@@ -15,10 +15,10 @@ Booleans are True/False (SQLite's 1/0 accepted) or None for missing; multi-value
 (income_channels) are lists, None = missing and [] = none. Ages are full years on 31 August of
 the evaluation year (DOMAIN.md: the school-year date).
 """
+
 from __future__ import annotations
 
 from contextvars import ContextVar
-
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -26,8 +26,27 @@ from typing import Callable
 from .. import choices as C
 from ..entities import FINANCE
 from ..idnumber import CHECK_CHARS, WEIGHTS
-from .result import (MAYBE, MAYBE_NO, MAYBE_YES, MET, NA, NO, OUT, PASSING, UNKNOWN, UNMET, YES,
-                     CriterionResult, Verdicts, apply_rules, combine, fen, number, plain, shown)
+from .result import (
+    MAYBE,
+    MAYBE_NO,
+    MAYBE_YES,
+    MET,
+    NA,
+    NO,
+    OUT,
+    PASSING,
+    UNKNOWN,
+    UNMET,
+    YES,
+    CriterionResult,
+    Verdicts,
+    apply_rules,
+    combine,
+    fen,
+    number,
+    plain,
+    shown,
+)
 
 # --- reading values -----------------------------------------------------------------------------
 
@@ -155,7 +174,7 @@ class Person:
         self.age_problem = f"{self.name} {why}，无法判断年龄"
 
     def who(self, *extra: str) -> str:
-        """"李小红（12岁）" / "张三（35岁，普通劳动力）"."""
+        """ "李小红（12岁）" / "张三（35岁，普通劳动力）"."""
         parts = ([f"{self.age}岁"] if self.age is not None else []) + [e for e in extra if e]
         return f"{self.name}（{'，'.join(parts)}）" if parts else self.name
 
@@ -163,8 +182,19 @@ class Person:
 class HouseholdView:
     """A snapshot read once: the values every rule needs, checked for type."""
 
-    __slots__ = ("year", "ylabel", "hh", "people", "n", "finance", "finance_prev", "policy",
-                 "policy_prev", "line_fen", "line")
+    __slots__ = (
+        "year",
+        "ylabel",
+        "hh",
+        "people",
+        "n",
+        "finance",
+        "finance_prev",
+        "policy",
+        "policy_prev",
+        "line_fen",
+        "line",
+    )
 
     def __init__(self, snapshot: dict):
         snap = snapshot if isinstance(snapshot, dict) else {}
@@ -175,8 +205,9 @@ class HouseholdView:
         self.hh = hh if isinstance(hh, dict) else {}
         members = snap.get("members")
         members = members if isinstance(members, (list, tuple)) else ()
-        self.people = [Person(m, i, self.year) for i, m in enumerate(members)
-                       if isinstance(m, dict)]
+        self.people = [
+            Person(m, i, self.year) for i, m in enumerate(members) if isinstance(m, dict)
+        ]
         self.n = len(self.people)
         self.finance = _dict_or_none(snap.get("finance"))
         self.finance_prev = _dict_or_none(snap.get("finance_prev"))
@@ -200,7 +231,7 @@ def household_view(snapshot: dict) -> HouseholdView:
     if cache is None:
         return HouseholdView(snapshot)
     hit = cache.get(id(snapshot))
-    if hit is not None and hit[0] is snapshot:     # the cache keeps the snapshot alive
+    if hit is not None and hit[0] is snapshot:  # the cache keeps the snapshot alive
         return hit[1]
     view = HouseholdView(snapshot)
     cache[id(snapshot)] = (snapshot, view)
@@ -214,8 +245,9 @@ def _dict_or_none(v) -> dict | None:
 # --- per-member classification (shared with the village and county rates) ---------------------
 
 # "学龄前 counts only at age 6"; these count as receiving (or having received) the nine years.
-SCHOOL_COUNTS = frozenset({"小学", "初中", "高中", "中职", "送教上门", "已完成义务教育",
-                           "高职大专", "本科及以上"})
+SCHOOL_COUNTS = frozenset(
+    {"小学", "初中", "高中", "中职", "送教上门", "已完成义务教育", "高职大专", "本科及以上"}
+)
 SCHOOL_STATUSES = frozenset(C.SCHOOL_STATUSES)
 # In school for the pension rule: a 16-year-old in 高中 is not yet 符合条件 for 新农保.
 PENSION_IN_SCHOOL = frozenset({"高中", "中职", "高职大专", "本科及以上", "初中", "小学"})
@@ -232,7 +264,7 @@ def classify_schooling(p: Person) -> tuple[str, str | None]:
     age = p.age
     if age is None:
         if st in SCHOOL_COUNTS:
-            return MAYBE_YES, None       # in school whatever the age
+            return MAYBE_YES, None  # in school whatever the age
         if st == "学龄前":
             return MAYBE, p.age_problem
         if st is None:
@@ -310,8 +342,9 @@ def classify_pension(p: Person) -> tuple[str, str | None]:
 Verdict = tuple  # (status, reasons: list[str], figures: dict, fields: list[str])
 
 
-def _over_members(v: HouseholdView, classify, field_keys: tuple[str, ...], met_msg: str,
-                  na_msg: str) -> Verdict:
+def _over_members(
+    v: HouseholdView, classify, field_keys: tuple[str, ...], met_msg: str, na_msg: str
+) -> Verdict:
     """A rule that every member in its scope must pass; a known failure wins over missing data."""
     if not v.people:
         return UNKNOWN, ["家庭成员为空"], {"members": 0}, ["members"]
@@ -331,7 +364,7 @@ def _over_members(v: HouseholdView, classify, field_keys: tuple[str, ...], met_m
             fails.append(why)
             fields += [p.ref + k for k in field_keys]
         elif cls == MAYBE_YES:
-            either += 1         # passes if in scope, so it cannot change the verdict
+            either += 1  # passes if in scope, so it cannot change the verdict
             first_ref = first_ref or p.ref
         else:
             unknowns.append(why)
@@ -352,8 +385,9 @@ def _over_members(v: HouseholdView, classify, field_keys: tuple[str, ...], met_m
     return MET, reasons, figures, fields
 
 
-def _flags(v: HouseholdView, items: tuple[tuple[str, bool, str, str], ...],
-           fields: list[str]) -> Verdict:
+def _flags(
+    v: HouseholdView, items: tuple[tuple[str, bool, str, str], ...], fields: list[str]
+) -> Verdict:
     """Household yes/no fields: (key, wanted value, message when not, what is missing)."""
     fails, unknowns = [], []
     for key, wanted, bad, what in items:
@@ -365,8 +399,13 @@ def _flags(v: HouseholdView, items: tuple[tuple[str, bool, str, str], ...],
     return combine(fails, unknowns), fails + unknowns, {}, list(fields)
 
 
-INCOME_KEYS = ("wage_income", "operating_income", "operating_cost", "property_income",
-               "transfer_income")
+INCOME_KEYS = (
+    "wage_income",
+    "operating_income",
+    "operating_cost",
+    "property_income",
+    "transfer_income",
+)
 _LABEL = {f.key: f.label for f in FINANCE.fields}
 _INCOME_FIELDS = ["finance." + k for k in INCOME_KEYS] + ["policy.poverty_line", "members"]
 
@@ -389,6 +428,7 @@ def disposable_fen(finance: dict | None) -> tuple[int | None, list[str]]:
 
 # --- the 12 rules ---------------------------------------------------------------------------------
 
+
 # ⑴ "人均可支配收入高于当年贫困线,并达到或高于全省农村居民人均可支配收入平均水平"
 # Strictly above the line decides; the provincial level and growth are information (DOMAIN.md).
 def income_above_line(v: HouseholdView) -> Verdict:
@@ -406,8 +446,12 @@ def income_above_line(v: HouseholdView) -> Verdict:
         return UNKNOWN, unknowns, {}, list(_INCOME_FIELDS)
     above = total > v.line_fen * v.n
     per_capita = shown(total / v.n / 100, 2, v.line, "above" if above else None)
-    figures = {"disposable_income": total / 100, "members": v.n,
-               "per_capita": per_capita, "poverty_line": v.line}
+    figures = {
+        "disposable_income": total / 100,
+        "members": v.n,
+        "per_capita": per_capita,
+        "poverty_line": v.line,
+    }
     sign = ">" if above else "≤"
     reasons = [f"人均可支配收入 {per_capita:.2f} 元 {sign} 贫困线 {plain(v.line)} 元"]
     avg = number(v.policy.get("province_avg_income"))
@@ -466,8 +510,11 @@ def safe_water(v: HouseholdView) -> Verdict:
     fields = ["household.water_safe", "household.tap_water"]
     safe = flag(v.hh.get("water_safe"))
     tap = flag(v.hh.get("tap_water"))
-    note = {True: "已接通自来水", False: "未接通自来水（有条件地区应接通）",
-            None: "未填写是否接通自来水"}[tap]
+    note = {
+        True: "已接通自来水",
+        False: "未接通自来水（有条件地区应接通）",
+        None: "未填写是否接通自来水",
+    }[tap]
     figures = {"tap_water": tap}
     if safe is None:
         return UNKNOWN, ["缺少是否饮水安全", note], figures, fields
@@ -478,14 +525,24 @@ def safe_water(v: HouseholdView) -> Verdict:
 
 # ⑷ "适龄儿童接受9年义务教育"
 def compulsory_education(v: HouseholdView) -> Verdict:
-    return _over_members(v, classify_schooling, ("school_status", "birth_date"),
-                         "{n}名6–15岁适龄儿童均在校或已完成义务教育", "无6–15岁适龄儿童")
+    return _over_members(
+        v,
+        classify_schooling,
+        ("school_status", "birth_date"),
+        "{n}名6–15岁适龄儿童均在校或已完成义务教育",
+        "无6–15岁适龄儿童",
+    )
 
 
 # ⑸ "主要劳动力接受了技能培训"
 def skills_training(v: HouseholdView) -> Verdict:
-    return _over_members(v, classify_training, ("skills_trained", "labor_ability", "birth_date"),
-                         "{n}名主要劳动力均接受了技能培训", "无16–60岁主要劳动力")
+    return _over_members(
+        v,
+        classify_training,
+        ("skills_trained", "labor_ability", "birth_date"),
+        "{n}名主要劳动力均接受了技能培训",
+        "无16–60岁主要劳动力",
+    )
 
 
 # ⑹ "有增收门路"
@@ -509,8 +566,13 @@ def medical_insurance(v: HouseholdView) -> Verdict:
 
 # ⑻ "符合条件人口参加了新型农村社会养老保险"
 def pension_insurance(v: HouseholdView) -> Verdict:
-    return _over_members(v, classify_pension, ("pension_insured", "school_status", "birth_date"),
-                         "{n}名符合条件人口均参加新农保", "无符合参保条件的人口（16岁以上且不在校）")
+    return _over_members(
+        v,
+        classify_pension,
+        ("pension_insured", "school_status", "birth_date"),
+        "{n}名符合条件人口均参加新农保",
+        "无符合参保条件的人口（16岁以上且不在校）",
+    )
 
 
 TOILETS = frozenset(C.TOILETS)
@@ -527,9 +589,11 @@ def toilet(v: HouseholdView) -> Verdict:
     return MET, [f"有{t}"], {"toilet": t}, fields
 
 
-_COMMS = (("has_phone", True, "无通讯设备", "是否有通讯设备"),
-          ("has_cable_tv", True, "有线广播电视未入户", "是否有线广播电视入户"),
-          ("has_internet", True, "未接通互联网", "是否接通互联网"))
+_COMMS = (
+    ("has_phone", True, "无通讯设备", "是否有通讯设备"),
+    ("has_cable_tv", True, "有线广播电视未入户", "是否有线广播电视入户"),
+    ("has_internet", True, "未接通互联网", "是否接通互联网"),
+)
 _COMMS_FIELDS = ["household." + i[0] for i in _COMMS]
 
 
@@ -539,9 +603,11 @@ def communications(v: HouseholdView) -> Verdict:
     return status, (reasons or ["有通讯设备、有线广播电视、互联网"]), figures, fields
 
 
-_BORROWING = (("borrow_illness", False, "有因病借贷", "是否因病借贷"),
-              ("borrow_school", False, "有因学借贷", "是否因学借贷"),
-              ("borrow_marriage", False, "有因婚借贷", "是否因婚借贷"))
+_BORROWING = (
+    ("borrow_illness", False, "有因病借贷", "是否因病借贷"),
+    ("borrow_school", False, "有因学借贷", "是否因学借贷"),
+    ("borrow_marriage", False, "有因婚借贷", "是否因婚借贷"),
+)
 _BORROWING_FIELDS = ["household." + i[0] for i in _BORROWING]
 
 
@@ -570,14 +636,23 @@ def consumption_at_line(v: HouseholdView) -> Verdict:
         return UNKNOWN, unknowns, {}, fields
     ok = spent >= v.line_fen * v.n
     per = shown(spent / v.n / 100, 2, v.line, None if ok else "below")
-    figures = {"consumption_expenditure": spent / 100, "members": v.n,
-               "per_capita": per, "poverty_line": v.line}
+    figures = {
+        "consumption_expenditure": spent / 100,
+        "members": v.n,
+        "per_capita": per,
+        "poverty_line": v.line,
+    }
     sign = "≥" if ok else "<"
-    return (MET if ok else UNMET), [f"人均生活消费支出 {per:.2f} 元 {sign} 贫困线 "
-                                    f"{plain(v.line)} 元"], figures, fields
+    return (
+        (MET if ok else UNMET),
+        [f"人均生活消费支出 {per:.2f} 元 {sign} 贫困线 {plain(v.line)} 元"],
+        figures,
+        fields,
+    )
 
 
 # --- the register of rules: a province's variant replaces an entry here ------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -613,19 +688,25 @@ class HouseholdEvaluation(Verdicts):
         return [c for c in self.criteria if c.status == UNMET]
 
     def to_dict(self) -> dict:
-        return {"year": self.year, "household_id": self.household_id,
-                "eligible_to_exit": self.eligible_to_exit,
-                "criteria": [c.to_dict() for c in self.criteria]}
+        return {
+            "year": self.year,
+            "household_id": self.household_id,
+            "eligible_to_exit": self.eligible_to_exit,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
 
 
-def evaluate_view(view: HouseholdView, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
-                  ) -> HouseholdEvaluation:
+def evaluate_view(
+    view: HouseholdView, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
+) -> HouseholdEvaluation:
     results = apply_rules(rules, view)
-    return HouseholdEvaluation(view.year, view.hh.get("id"), results,
-                               all(r.status in PASSING for r in results))
+    return HouseholdEvaluation(
+        view.year, view.hh.get("id"), results, all(r.status in PASSING for r in results)
+    )
 
 
-def evaluate_household(snapshot: dict, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
-                       ) -> HouseholdEvaluation:
+def evaluate_household(
+    snapshot: dict, rules: tuple[Rule, ...] = HOUSEHOLD_RULES
+) -> HouseholdEvaluation:
     """The 12 criteria for one household in one year; never raises on a form-shaped snapshot."""
     return evaluate_view(household_view(snapshot), rules)

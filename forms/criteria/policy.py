@@ -1,4 +1,5 @@
 """Reference policy values by year: poverty line, Gansu rural income, 低保 — editable defaults."""
+
 from __future__ import annotations
 
 # These are the defaults a new database starts with. They are reference values, not law: the
@@ -6,16 +7,29 @@ from __future__ import annotations
 # (DOMAIN.md "Editable; the county sends them out"). Keys are those of forms.entities.POLICY.
 
 # 国家扶贫标准（现价，元/人·年）: the 2010 constant-price line of 2300 元 at each year's prices.
-POVERTY_LINES = {2014: 2800, 2015: 2855, 2016: 3000, 2017: 3335, 2018: 3535, 2019: 3747,
-                 2020: 4000}
+POVERTY_LINES = {2014: 2800, 2015: 2855, 2016: 3000, 2017: 3335, 2018: 3535, 2019: 3747, 2020: 4000}
 
 # 甘肃省农村居民人均可支配收入 (元) and its nominal growth (%), as published in the Gansu
 # statistical communiqués (城乡一体化住户调查口径). Editable reference values: check them against
 # the year's 甘肃省国民经济和社会发展统计公报 before relying on them.
-GANSU_RURAL_INCOME = {2014: 6277, 2015: 6936, 2016: 7457, 2017: 8076, 2018: 8804, 2019: 9629,
-                      2020: 10344}
-GANSU_RURAL_INCOME_GROWTH_PCT = {2014: 12.3, 2015: 10.5, 2016: 7.5, 2017: 8.3, 2018: 9.0,
-                                 2019: 9.4, 2020: 7.4}
+GANSU_RURAL_INCOME = {
+    2014: 6277,
+    2015: 6936,
+    2016: 7457,
+    2017: 8076,
+    2018: 8804,
+    2019: 9629,
+    2020: 10344,
+}
+GANSU_RURAL_INCOME_GROWTH_PCT = {
+    2014: 12.3,
+    2015: 10.5,
+    2016: 7.5,
+    2017: 8.3,
+    2018: 9.0,
+    2019: 9.4,
+    2020: 7.4,
+}
 
 # The seed's own targets for Dingxi city (not the province), kept for reports that compare:
 # "2015年全市农村居民人均可支配收入达到5854元以上,2016年达到6615元以上,2017年达到7475元以上"

@@ -1,4 +1,5 @@
 """What a criterion evaluates to: a status, reasons in Chinese, figures, and the fields it read."""
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,14 @@ class CriterionResult:
         return self.status in PASSING
 
     def to_dict(self) -> dict:
-        return {"no": self.no, "title": self.title, "status": self.status,
-                "reasons": list(self.reasons), "figures": dict(self.figures),
-                "fields": list(self.fields)}
+        return {
+            "no": self.no,
+            "title": self.title,
+            "status": self.status,
+            "reasons": list(self.reasons),
+            "figures": dict(self.figures),
+            "fields": list(self.fields),
+        }
 
 
 def combine(failures: list[str], unknowns: list[str]) -> str:
@@ -46,13 +52,14 @@ def combine(failures: list[str], unknowns: list[str]) -> str:
 
 # --- numbers -------------------------------------------------------------------------------
 
+
 def number(value) -> float | int | None:
     """A usable number, or None for missing or malformed input (bools and text are not numbers)."""
     t = type(value)
     if t is int:
         return value
     if t is float:
-        return value if value - value == 0 else None   # NaN and ±inf are not figures
+        return value if value - value == 0 else None  # NaN and ±inf are not figures
     if value is None or t is bool or t is str:
         return None
     try:  # Decimal and other numeric types
@@ -78,17 +85,16 @@ def plain(v) -> str:
 
 
 def _floor_to(v: float, places: int) -> float:
-    m = 10 ** places
+    m = 10**places
     return math.floor(round(v * m, 6)) / m
 
 
 def _ceil_to(v: float, places: int) -> float:
-    m = 10 ** places
+    m = 10**places
     return math.ceil(round(v * m, 6)) / m
 
 
-def shown(v: float, places: int, threshold: float | None = None, side: str | None = None
-          ) -> float:
+def shown(v: float, places: int, threshold: float | None = None, side: str | None = None) -> float:
     """v rounded for display, kept on its true side of the threshold it was tested against.
 
     side="below": v is known to be below the threshold (a failed "≥ t", a passed "< t");
@@ -111,12 +117,12 @@ def pct(v: float, threshold: float | None = None, side: str | None = None) -> st
 
 # --- shares with missing data ------------------------------------------------------------------
 
-YES = "yes"              # counted, and counts in favour
-NO = "no"                # counted, and counts against
-OUT = "out"              # not in the population of the rate
-MAYBE = "maybe"          # in the population, outcome unknown
+YES = "yes"  # counted, and counts in favour
+NO = "no"  # counted, and counts against
+OUT = "out"  # not in the population of the rate
+MAYBE = "maybe"  # in the population, outcome unknown
 MAYBE_YES = "maybe_yes"  # either yes or out (e.g. age unknown, but in school anyway)
-MAYBE_NO = "maybe_no"    # either no or out (e.g. age unknown, not insured)
+MAYBE_NO = "maybe_no"  # either no or out (e.g. age unknown, not insured)
 
 
 class Share:
@@ -165,16 +171,23 @@ class Share:
         return 100.0 * (self.yes + self.maybe + self.maybe_yes) / d if d else None
 
     def figures(self) -> dict:
-        return {"yes": self.yes, "total": self.known, "unknown": self.unknown,
-                "pct": None if self.value() is None else round(self.value(), 1)}
+        return {
+            "yes": self.yes,
+            "total": self.known,
+            "unknown": self.unknown,
+            "pct": None if self.value() is None else round(self.value(), 1),
+        }
 
 
-def judge_share(share: Share, name: str, target: float, unit: str = "户"
-                ) -> tuple[str, str, float | None]:
+def judge_share(
+    share: Share, name: str, target: float, unit: str = "户"
+) -> tuple[str, str, float | None]:
     """(status, reason, rate as shown) for "name ≥ target %"; NA when the population is empty
     and nothing is unknown. Every rate in the seed is "达到…以上" (≥)."""
+
     def ok(v):
         return v >= target
+
     sign_ok, sign_bad = "≥", "<"
     t = plain(float(target))
     if share.known == 0 and share.unknown == 0:
@@ -183,8 +196,11 @@ def judge_share(share: Share, name: str, target: float, unit: str = "户"
     # Unmet means even the best case is below the target, and the known rate is no higher.
     failed = hi is not None and not ok(hi) and not (lo is None or ok(lo))
     v_shown = None if v is None else shown(v, 1, target, "below" if failed else None)
-    base = (f"{name} {v_shown:.1f}%（{share.yes}/{share.known}{unit}）" if v is not None
-            else f"{name}：{share.unknown}{unit}数据不全")
+    base = (
+        f"{name} {v_shown:.1f}%（{share.yes}/{share.known}{unit}）"
+        if v is not None
+        else f"{name}：{share.unknown}{unit}数据不全"
+    )
     if share.unknown and v is not None:
         base += f"，另有{share.unknown}{unit}数据不全"
     # lo is None: in the worst case nobody is in the population (only "yes or out" entries).
@@ -206,6 +222,7 @@ def apply_rules(rules, view) -> list[CriterionResult]:
 
 class Verdicts:
     """What a household's, village's or county's evaluation offers over its criteria."""
+
     __slots__ = ()
     criteria: list[CriterionResult]
 

@@ -14,6 +14,7 @@ Rates that follow from the register are computed over the village's registered h
 village's other farm households. A household snapshot without its own year or policy takes the
 village's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,16 +23,43 @@ from typing import Callable
 from .. import choices as C
 from ..facts import VILLAGE_FACTS
 from ..fields import Form
-from .household import (TOILETS, HouseholdView, household_view, disposable_fen, classify_ncms,
-                        classify_pension, classify_schooling, enum, flag)
-from .result import (MAYBE, MET, NA, NO, UNKNOWN, UNMET, YES, CriterionResult, Share,
-                     Verdicts, apply_rules, fen, judge_share, number, pct, plain, shown)
+from .household import (
+    TOILETS,
+    HouseholdView,
+    classify_ncms,
+    classify_pension,
+    classify_schooling,
+    disposable_fen,
+    enum,
+    flag,
+    household_view,
+)
+from .result import (
+    MAYBE,
+    MET,
+    NA,
+    NO,
+    UNKNOWN,
+    UNMET,
+    YES,
+    CriterionResult,
+    Share,
+    Verdicts,
+    apply_rules,
+    fen,
+    judge_share,
+    number,
+    pct,
+    plain,
+    shown,
+)
 
 BY_REGISTER = "按建档立卡户计算"
-POVERTY_INCIDENCE_MAX_PCT = 8.0   # "贫困发生率下降到8%以下", read as strictly below 8%
+POVERTY_INCIDENCE_MAX_PCT = 8.0  # "贫困发生率下降到8%以下", read as strictly below 8%
 
 
 # --- the poor population of a year --------------------------------------------------------------
+
 
 def registered(hh: dict, year: int | None) -> bool:
     """In the register in that year: not 清退, and identified no later than the year."""
@@ -82,12 +110,16 @@ def household_people(v: HouseholdView) -> int | None:
 
 # --- checks on facts entered by hand ------------------------------------------------------------
 
-_OPS = {">=": (lambda a, b: a >= b, "≥", "<"), ">": (lambda a, b: a > b, ">", "≤"),
-        "<": (lambda a, b: a < b, "<", "≥")}
+_OPS = {
+    ">=": (lambda a, b: a >= b, "≥", "<"),
+    ">": (lambda a, b: a > b, ">", "≤"),
+    "<": (lambda a, b: a < b, "<", "≥"),
+}
 
 
-def fact_checks(facts: dict | None, form: Form, checks, missing_all: str
-                ) -> tuple[list, list, list, dict, list]:
+def fact_checks(
+    facts: dict | None, form: Form, checks, missing_all: str
+) -> tuple[list, list, list, dict, list]:
     """Judge facts. checks: (key, op, target) or (key, op, target, target text), with op
     ">=", ">", "<" or "true". Returns (fails, unknowns, oks, figures, fields)."""
     fails, unknowns, oks, figures = [], [], [], {}
@@ -141,14 +173,16 @@ def facts_part(facts, form, checks, missing_all) -> tuple[tuple[str, list[str]],
     return (status, fails + unknowns if status != MET else oks), figures, fields
 
 
-def share_part(share: Share, name: str, target: float, unit: str, key: str, figures: dict
-               ) -> tuple[str, list[str]]:
+def share_part(
+    share: Share, name: str, target: float, unit: str, key: str, figures: dict
+) -> tuple[str, list[str]]:
     status, reason, rate = judge_share(share, name, target, unit)
     figures[key] = {**share.figures(), "pct": rate}
     return status, [reason]
 
 
 # --- rates over the register ---------------------------------------------------------------------
+
 
 class Register:
     """Household views of one village or a whole county, built once and read by many rules."""
@@ -270,8 +304,9 @@ def province_growth(policy: dict | None, policy_prev: dict | None) -> float | No
     return None
 
 
-def poor_income(reg: Register, ylabel: str, *, need_line: bool, need_growth: bool,
-                policy, policy_prev) -> tuple:
+def poor_income(
+    reg: Register, ylabel: str, *, need_line: bool, need_growth: bool, policy, policy_prev
+) -> tuple:
     """Per-capita disposable income of the year's poor and its growth (village ⑴, county ⑴)."""
     year = reg.year
     cur = prev = people = 0
@@ -299,14 +334,27 @@ def poor_income(reg: Register, ylabel: str, *, need_line: bool, need_growth: boo
             no_prev += 1
         else:
             prev += before
-    fields = ["finance.*", "finance_prev.*", "policy.poverty_line",
-              "policy.province_income_growth_pct", "household.status", "household.exit_year"]
+    fields = [
+        "finance.*",
+        "finance_prev.*",
+        "policy.poverty_line",
+        "policy.province_income_growth_pct",
+        "household.status",
+        "household.exit_year",
+    ]
     figures = {"households": included, "people": people}
     if included == 0 and no_status == 0:
         return NA, [f"无贫困人口（{BY_REGISTER}）"], figures, fields
     parts = []
-    gaps = [f"{k}户{w}" for k, w in ((no_status, "缺少户状态"), (no_members, "家庭成员为空"),
-                                      (no_finance, f"缺少{ylabel}收支数据")) if k]
+    gaps = [
+        f"{k}户{w}"
+        for k, w in (
+            (no_status, "缺少户状态"),
+            (no_members, "家庭成员为空"),
+            (no_finance, f"缺少{ylabel}收支数据"),
+        )
+        if k
+    ]
     line = number(policy.get("poverty_line")) if policy else None
     if gaps:
         parts.append((UNKNOWN, ["贫困人口人均可支配收入无法计算：" + "、".join(gaps)]))
@@ -317,14 +365,22 @@ def poor_income(reg: Register, ylabel: str, *, need_line: bool, need_growth: boo
             ok = cur > fen(line) * people
             per = shown(cur / people / 100, 2, line, "above" if ok else None)
             figures.update(per_capita=per, poverty_line=line)
-            parts.append((MET if ok else UNMET,
-                          [f"贫困人口人均可支配收入 {per:.2f} 元 {'>' if ok else '≤'} 贫困线 "
-                           f"{plain(line)} 元（{BY_REGISTER}，{included}户{people}人）"]))
+            parts.append(
+                (
+                    MET if ok else UNMET,
+                    [
+                        f"贫困人口人均可支配收入 {per:.2f} 元 {'>' if ok else '≤'} 贫困线 "
+                        f"{plain(line)} 元（{BY_REGISTER}，{included}户{people}人）"
+                    ],
+                )
+            )
     if need_growth:
         prov = province_growth(policy, policy_prev)
         if gaps or no_prev:
             extra = [f"{no_prev}户缺少上年收支数据"] if no_prev else []
-            parts.append((UNKNOWN, ["收入增幅无法计算" + ("：" + "、".join(extra) if extra else "")]))
+            parts.append(
+                (UNKNOWN, ["收入增幅无法计算" + ("：" + "、".join(extra) if extra else "")])
+            )
         elif prev <= 0:
             parts.append((UNKNOWN, ["上年贫困人口收入为零，无法计算增幅"]))
         elif prov is None:
@@ -334,9 +390,15 @@ def poor_income(reg: Register, ylabel: str, *, need_line: bool, need_growth: boo
             ok = growth > prov
             g = shown(growth, 1, prov, "above" if ok else None)
             figures.update(growth_pct=g, province_growth_pct=prov)
-            parts.append((MET if ok else UNMET,
-                          [f"贫困人口人均可支配收入增幅 {g:.1f}% {'>' if ok else '≤'} "
-                           f"全省 {plain(prov)}%（按同一批户的本年与上年收入计算）"]))
+            parts.append(
+                (
+                    MET if ok else UNMET,
+                    [
+                        f"贫困人口人均可支配收入增幅 {g:.1f}% {'>' if ok else '≤'} "
+                        f"全省 {plain(prov)}%（按同一批户的本年与上年收入计算）"
+                    ],
+                )
+            )
     return verdict(parts, figures, fields)
 
 
@@ -352,8 +414,10 @@ def incidence(reg: Register, population, ylabel: str, level: str) -> tuple:
     lo = known * 100 / pop
     side = "below" if lo < POVERTY_INCIDENCE_MAX_PCT else None
     figures["pct"] = shown(lo, 1, POVERTY_INCIDENCE_MAX_PCT, side)
-    text = (f"贫困发生率 {figures['pct']:.1f}%（贫困人口 {known} 人 / 户籍人口 {plain(pop)} 人，"
-            f"{BY_REGISTER}）")
+    text = (
+        f"贫困发生率 {figures['pct']:.1f}%（贫困人口 {known} 人 / 户籍人口 {plain(pop)} 人，"
+        f"{BY_REGISTER}）"
+    )
     limit = f"{plain(POVERTY_INCIDENCE_MAX_PCT)}%"
     if lo >= POVERTY_INCIDENCE_MAX_PCT:
         return UNMET, [f"{text} ≥ {limit}"], figures, fields
@@ -361,23 +425,41 @@ def incidence(reg: Register, population, ylabel: str, level: str) -> tuple:
         hi = (known + maybe) * 100 / pop
         if not unsized and hi < POVERTY_INCIDENCE_MAX_PCT:
             hi_text = pct(hi, POVERTY_INCIDENCE_MAX_PCT, "below")
-            return MET, [f"{text}；另有{maybe}人户状态不明，计入后 {hi_text} 仍 < {limit}"], \
-                figures, fields
+            return (
+                MET,
+                [f"{text}；另有{maybe}人户状态不明，计入后 {hi_text} 仍 < {limit}"],
+                figures,
+                fields,
+            )
         gaps = [f"{unsized}户人数不明"] if unsized else []
         gaps += [f"{maybe}人户状态不明"] if maybe else []
         return UNKNOWN, [f"{text}；{'、'.join(gaps)}，无法判断"], figures, fields
     return MET, [f"{text} < {limit}"], figures, fields
 
 
-
 # --- rates both levels read from the register with the same sentence of the seed ---------------
 # (village ⑸⑽⑿⒀ and county ⑺⑾⒁⒂): (share, name, target, unit, figure key, fields) for shares().
 
+
 def water_rates(reg: "Register") -> tuple:
-    return ((reg.household_share(water_safe_cls), "饮水安全农户比重", 100, "户", "water_safe",
-             ["household.water_safe"]),
-            (reg.household_share(tap_water_cls), "自来水入户率", 90, "户", "tap_water",
-             ["household.tap_water"]))
+    return (
+        (
+            reg.household_share(water_safe_cls),
+            "饮水安全农户比重",
+            100,
+            "户",
+            "water_safe",
+            ["household.water_safe"],
+        ),
+        (
+            reg.household_share(tap_water_cls),
+            "自来水入户率",
+            90,
+            "户",
+            "tap_water",
+            ["household.tap_water"],
+        ),
+    )
 
 
 def ncms_rate(reg: "Register") -> tuple:
@@ -385,23 +467,55 @@ def ncms_rate(reg: "Register") -> tuple:
 
 
 def pension_rate(reg: "Register") -> tuple:
-    return ((reg.member_share(classify_pension), "新农保参保率", 95, "人", "pension",
-             ["member.pension_insured", "member.school_status", "member.birth_date"]),)
+    return (
+        (
+            reg.member_share(classify_pension),
+            "新农保参保率",
+            95,
+            "人",
+            "pension",
+            ["member.pension_insured", "member.school_status", "member.birth_date"],
+        ),
+    )
 
 
 def toilet_rates(reg: "Register") -> tuple:
     # Read as: households with any toilet (简易 or 卫生) ≥ 80%, with a 卫生厕所 ≥ 70%.
-    return ((reg.household_share(any_toilet_cls), "简易卫生厕所比例", 80, "户", "any_toilet",
-             ["household.toilet"]),
-            (reg.household_share(sanitary_toilet_cls), "卫生厕所普及率", 70, "户",
-             "sanitary_toilet", []))
+    return (
+        (
+            reg.household_share(any_toilet_cls),
+            "简易卫生厕所比例",
+            80,
+            "户",
+            "any_toilet",
+            ["household.toilet"],
+        ),
+        (
+            reg.household_share(sanitary_toilet_cls),
+            "卫生厕所普及率",
+            70,
+            "户",
+            "sanitary_toilet",
+            [],
+        ),
+    )
 
 
 # --- the 17 rules --------------------------------------------------------------------------------
 
+
 class VillageView:
-    __slots__ = ("year", "ylabel", "village", "facts", "facts_prev", "reg", "policy",
-                 "policy_prev", "missing_facts")
+    __slots__ = (
+        "year",
+        "ylabel",
+        "village",
+        "facts",
+        "facts_prev",
+        "reg",
+        "policy",
+        "policy_prev",
+        "missing_facts",
+    )
 
     def __init__(self, snapshot: dict):
         snap = snapshot if isinstance(snapshot, dict) else {}
@@ -438,8 +552,14 @@ class VillageView:
 
 # ⑴ "贫困人口人均可支配收入高于当年贫困线,增幅高于全省农村居民人均可支配收入平均水平"
 def v_income(v: VillageView):
-    return poor_income(v.reg, v.ylabel, need_line=True, need_growth=True, policy=v.policy,
-                       policy_prev=v.policy_prev)
+    return poor_income(
+        v.reg,
+        v.ylabel,
+        need_line=True,
+        need_growth=True,
+        policy=v.policy,
+        policy_prev=v.policy_prev,
+    )
 
 
 # ⑵ "贫困发生率下降到8%以下"
@@ -470,11 +590,26 @@ def v_power(v: VillageView):
 
 # ⑺ "有安全稳固住房的农户比重达到100%,有安全稳固住房且人均住房面积大于30平方米的农户比重达到90%"
 def v_housing(v: VillageView):
-    return v.shares((
-        (v.reg.household_share(housing_safe_cls), "有安全稳固住房的农户比重", 100, "户",
-         "housing_safe", ["household.housing_safe"]),
-        (v.reg.household_share(housing_safe_over_30_cls), "安全稳固且人均住房面积大于30平方米的农户比重",
-         90, "户", "housing_over_30", ["household.housing_area_m2", "members"])))
+    return v.shares(
+        (
+            (
+                v.reg.household_share(housing_safe_cls),
+                "有安全稳固住房的农户比重",
+                100,
+                "户",
+                "housing_safe",
+                ["household.housing_safe"],
+            ),
+            (
+                v.reg.household_share(housing_safe_over_30_cls),
+                "安全稳固且人均住房面积大于30平方米的农户比重",
+                90,
+                "户",
+                "housing_over_30",
+                ["household.housing_area_m2", "members"],
+            ),
+        )
+    )
 
 
 # ⑻ "有村级增收产业1项以上"
@@ -484,8 +619,18 @@ def v_industry(v: VillageView):
 
 # ⑼ "义务教育巩固率达到95%以上" — children aged 6–15 in school / all children aged 6–15.
 def v_schooling(v: VillageView):
-    return v.shares(((v.reg.member_share(classify_schooling), "义务教育巩固率", 95, "人",
-                      "schooling", ["member.school_status", "member.birth_date"]),))
+    return v.shares(
+        (
+            (
+                v.reg.member_share(classify_schooling),
+                "义务教育巩固率",
+                95,
+                "人",
+                "schooling",
+                ["member.school_status", "member.birth_date"],
+            ),
+        )
+    )
 
 
 # ⑽ "新型农村合作医疗参合率达到95%以上"
@@ -517,12 +662,33 @@ def v_culture(v: VillageView):
 # 达到50%以上,通互联网农户比重达到25%以上"
 def v_communications(v: VillageView):
     tv, tv_figures, tv_fields = facts_part(
-        v.facts, VILLAGE_FACTS, (("central_tv_coverage_pct", ">=", 98),
-                                 ("local_tv_coverage_pct", ">=", 50)), v.missing_facts)
-    status, reasons, figures, fields = v.shares((
-        (v.reg.household_share(phone_cls), "通讯普及率", 95, "户", "phone", ["household.has_phone"]),
-        (v.reg.household_share(internet_cls), "通互联网农户比重", 25, "户", "internet",
-         ["household.has_internet"])), extra_parts=[tv], extra_fields=tv_fields)
+        v.facts,
+        VILLAGE_FACTS,
+        (("central_tv_coverage_pct", ">=", 98), ("local_tv_coverage_pct", ">=", 50)),
+        v.missing_facts,
+    )
+    status, reasons, figures, fields = v.shares(
+        (
+            (
+                v.reg.household_share(phone_cls),
+                "通讯普及率",
+                95,
+                "户",
+                "phone",
+                ["household.has_phone"],
+            ),
+            (
+                v.reg.household_share(internet_cls),
+                "通互联网农户比重",
+                25,
+                "户",
+                "internet",
+                ["household.has_internet"],
+            ),
+        ),
+        extra_parts=[tv],
+        extra_fields=tv_fields,
+    )
     figures.update(tv_figures)
     return status, reasons, figures, fields
 
@@ -576,8 +742,9 @@ VILLAGE_RULES: tuple[VillageRule, ...] = (
     VillageRule(12, "新型农村社会养老保险参保率达到95%以上", v_pension),
     VillageRule(13, "简易卫生厕所比例80%以上，卫生厕所普及率70%以上", v_toilets),
     VillageRule(14, "有村文化活动室1个以上", v_culture),
-    VillageRule(15, "通讯普及率95%以上，广播电视覆盖率达标，通互联网农户比重25%以上",
-                v_communications),
+    VillageRule(
+        15, "通讯普及率95%以上，广播电视覆盖率达标，通互联网农户比重25%以上", v_communications
+    ),
     VillageRule(16, "有互助资金协会1个以上", v_mutual_aid),
     VillageRule(17, "有意愿的贫困家庭“两后生”技能培训率达到100%", v_two_after),
 )
@@ -590,9 +757,12 @@ class VillageEvaluation(Verdicts):
     criteria: list[CriterionResult] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"year": self.year, "village_code": self.village_code,
-                "all_passing": self.all_passing,
-                "criteria": [c.to_dict() for c in self.criteria]}
+        return {
+            "year": self.year,
+            "village_code": self.village_code,
+            "all_passing": self.all_passing,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
 
 
 def evaluate_village_view(v: VillageView, rules=VILLAGE_RULES) -> VillageEvaluation:

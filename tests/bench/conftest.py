@@ -1,4 +1,5 @@
 """Benchmark fixtures: the demo county of 150 villages × 500 households, made once and cached."""
+
 import os
 import subprocess
 import sys
@@ -20,8 +21,19 @@ def county_db() -> Path:
     if not path.exists():
         tmp = path.with_suffix(".part.db")
         tmp.unlink(missing_ok=True)
-        subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", str(tmp), "--villages",
-                        str(VILLAGES), "--households", str(HOUSEHOLDS)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "demo",
+                str(tmp),
+                "--villages",
+                str(VILLAGES),
+                "--households",
+                str(HOUSEHOLDS),
+            ],
+            check=True,
+        )
         tmp.rename(path)
     return path
 

@@ -1,4 +1,5 @@
 """Benchmark: evaluate every household of the demo county (the 12 criteria), vs plain SQLite."""
+
 import sqlite3
 import subprocess
 import sys
@@ -32,8 +33,12 @@ def test_check_every_household_of_the_county(county_db):
     results = evaluate_households(snaps)
     total = time.perf_counter() - start
     assert len(results) == len(snaps) >= 75_000 * 0.99
-    report(f"load + evaluate {len(results)} households (12 criteria)", total, floor,
-           "plain SQLite read of the same rows")
+    report(
+        f"load + evaluate {len(results)} households (12 criteria)",
+        total,
+        floor,
+        "plain SQLite read of the same rows",
+    )
     report("  of which loading snapshots", loaded)
     start = time.perf_counter()
     villages = list_villages(store)
@@ -46,25 +51,43 @@ def test_check_every_household_of_the_county(county_db):
 
 def _cli(*args) -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     return time.perf_counter() - start
 
 
 def test_cli_check_village_on_the_county_file(county_db):
     floor = _cli("--help")
-    report("CLI check --village (one village of the county file: 500 households + 17, JSON)",
-           _cli("check", county_db, "--village", "621102100200", "--year", 2017, "--format",
-                "json"), floor, "python main.py --help")
+    report(
+        "CLI check --village (one village of the county file: 500 households + 17, JSON)",
+        _cli("check", county_db, "--village", "621102100200", "--year", 2017, "--format", "json"),
+        floor,
+        "python main.py --help",
+    )
 
 
 def test_cli_check_county_end_to_end(county_db):
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(county_db),
-                             "--county", "--year", "2017", "--format", "json"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "check",
+            str(county_db),
+            "--county",
+            "--year",
+            "2017",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     assert result.returncode == 0, result.stderr
-    report("CLI check --county (process start, 75,000 households + 150 villages + county, "
-           "JSON out)", elapsed)
+    report(
+        "CLI check --county (process start, 75,000 households + 150 villages + county, JSON out)",
+        elapsed,
+    )

@@ -3,14 +3,17 @@
 Not part of `make test`; run with `make bench`. The county file comes from the `county_db`
 fixture in tests/bench/conftest.py (made once, cached).
 """
+
 import os
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from .conftest import HOUSEHOLDS, VILLAGES  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QMainWindow  # noqa: E402
+
+from .conftest import HOUSEHOLDS, VILLAGES  # noqa: E402
+
 
 class PaintWatch(QObject):
     """Records when a widget is first painted."""
@@ -32,9 +35,11 @@ def _ms(t0, t1):
 
 
 def test_first_paint_and_filter_latency(qtbot, county_db, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
     from gui.app import install_font
     from gui.main_window import MainWindow
-    from PySide6.QtWidgets import QApplication
+
     install_font(QApplication.instance())
 
     # A bare QMainWindow in the same run: the floor for "first paint".
@@ -76,7 +81,7 @@ def test_first_paint_and_filter_latency(qtbot, county_db, tmp_path):
             change(i)
             painted = PaintWatch(viewport)
             viewport.update()
-            qtbot.waitUntil(lambda: painted.at is not None, timeout=30000)
+            qtbot.waitUntil(lambda p=painted: p.at is not None, timeout=30000)
             times.append(_ms(t, painted.at))
             painted.deleteLater()
         return min(times), max(times)
@@ -114,11 +119,15 @@ def test_first_paint_and_filter_latency(qtbot, county_db, tmp_path):
     print(f"first paint, MainWindow (frame):          {window_ms:8.1f} ms")
     print(f"household table painted with rows:        {table_ms:8.1f} ms")
     print(f"12 criteria of every household computed:  {criteria_s:8.1f} s (worker thread)")
-    print(f"text filter → repaint (min/max of 3):     {text_ms[0]:8.1f} / {text_ms[1]:.1f} ms"
-          f"  ({text_rows} rows for the last)")
+    print(
+        f"text filter → repaint (min/max of 3):     {text_ms[0]:8.1f} / {text_ms[1]:.1f} ms"
+        f"  ({text_rows} rows for the last)"
+    )
     print(f"status filter → repaint (min/max of 3):   {status_ms[0]:8.1f} / {status_ms[1]:.1f} ms")
-    print(f"unmet-criterion filter → repaint:         {criterion_ms[0]:8.1f} / "
-          f"{criterion_ms[1]:.1f} ms")
+    print(
+        f"unmet-criterion filter → repaint:         {criterion_ms[0]:8.1f} / "
+        f"{criterion_ms[1]:.1f} ms"
+    )
     print(f"sort by 户主 (75,000 ids):                 {sort_ms:8.1f} ms")
     window.close()
     assert households == VILLAGES * HOUSEHOLDS

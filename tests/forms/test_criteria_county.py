@@ -1,4 +1,5 @@
 """The 19 county criteria over merged villages, worked by hand, with missing facts and any input."""
+
 import json
 from datetime import date
 
@@ -8,16 +9,27 @@ from hypothesis import strategies as st
 
 from forms.criteria.county import COUNTY_RULES, evaluate_county
 from forms.criteria.result import MET, NA, STATUSES, UNKNOWN, UNMET
-from tests.forms.snapshots import (child, county_facts, finance, household_snapshot, member,
-                                   policy, snapshot, village_facts, village_snapshot)
+from tests.forms.snapshots import (
+    child,
+    county_facts,
+    finance,
+    household_snapshot,
+    member,
+    policy,
+    snapshot,
+    village_facts,
+    village_snapshot,
+)
 
 
 def fam(n_adults=2, kids=(), **hh):
-    adults = [member(f"成人{i}", date(1976, 5, 1), relation="户主" if i == 0 else "配偶")
-              for i in range(n_adults)]
+    adults = [
+        member(f"成人{i}", date(1976, 5, 1), relation="户主" if i == 0 else "配偶")
+        for i in range(n_adults)
+    ]
     kids = [child(name, born, school_status=s) for name, born, s in kids]
     fin = hh.pop("fin", finance())
-    fin_prev = hh.pop("fin_prev", finance(2015, wage_income=7000))     # 13000 last year
+    fin_prev = hh.pop("fin_prev", finance(2015, wage_income=7000))  # 13000 last year
     return snapshot(adults + kids, fin=fin, fin_prev=fin_prev, pol=None, **hh)
 
 
@@ -31,22 +43,39 @@ def anding():
     Each household: income 18000, last year 13000.
     """
     qingling = village_snapshot(
-        [fam(2, [("甲", date(2004, 1, 1), "小学")], status="已脱贫", exit_year=2015),
-         fam(2, [], status="新识别", tap_water=False)],
-        village={"name": "青岭村", "code": "621102100201", "exit_year": 2015})
+        [
+            fam(2, [("甲", date(2004, 1, 1), "小学")], status="已脱贫", exit_year=2015),
+            fam(2, [], status="新识别", tap_water=False),
+        ],
+        village={"name": "青岭村", "code": "621102100201", "exit_year": 2015},
+    )
     hongxing = village_snapshot(
-        [fam(2, [("乙", date(2006, 1, 1), "小学"), ("丙", date(2008, 1, 1), "小学")],
-             status="计划脱贫")],
-        village={"name": "红星村", "code": "621102100202"}, facts=village_facts(bus_lines=0))
-    hewan = village_snapshot([fam(2, [], status="新识别", tap_water=False)],
-                             village={"name": "河湾村", "code": "621102100203",
-                                      "is_poor_village": False}, facts=None)
+        [
+            fam(
+                2,
+                [("乙", date(2006, 1, 1), "小学"), ("丙", date(2008, 1, 1), "小学")],
+                status="计划脱贫",
+            )
+        ],
+        village={"name": "红星村", "code": "621102100202"},
+        facts=village_facts(bus_lines=0),
+    )
+    hewan = village_snapshot(
+        [fam(2, [], status="新识别", tap_water=False)],
+        village={"name": "河湾村", "code": "621102100203", "is_poor_village": False},
+        facts=None,
+    )
     return [qingling, hongxing, hewan]
 
 
 def ev(villages, **kw):
-    snap = {"year": 2016, "county": "安定区", "facts": county_facts(), "facts_prev": None,
-            "villages": villages}
+    snap = {
+        "year": 2016,
+        "county": "安定区",
+        "facts": county_facts(),
+        "facts_prev": None,
+        "villages": villages,
+    }
     snap.update(kw)
     return evaluate_county(snap)
 
@@ -102,7 +131,9 @@ def test_incidence_over_county_population(anding):
     # with a rural population of 100: 8.0%, not below 8%.
     assert ev(anding).criterion(2).status == MET
     r = ev(anding, facts=county_facts(rural_population=100)).criterion(2)
-    assert r.status == UNMET and r.reasons[0].startswith("贫困发生率 8.0%（贫困人口 8 人 / 户籍人口 100 人")
+    assert r.status == UNMET and r.reasons[0].startswith(
+        "贫困发生率 8.0%（贫困人口 8 人 / 户籍人口 100 人"
+    )
 
 
 def test_household_rates_cover_all_villages(anding):
@@ -116,15 +147,25 @@ def test_household_rates_cover_all_villages(anding):
     assert r.status == MET and "新农合参合率 100.0%（11/11人） ≥ 95%" in r.reasons
 
 
-@pytest.mark.parametrize("no,key,good,bad", [
-    (5, "paved_road_village_pct", 100, 99.9), (5, "bus_village_pct", 95, 94.9),
-    (6, "village_road_hardening_pct", 70, 69.9), (8, "power_village_pct", 100, 99),
-    (10, "compulsory_retention_pct", 95, 94.99), (12, "culture_room_village_pct", 100, 98),
-    (12, "three_halls_pct", 100, 66.7), (13, "clinic_village_pct", 95, 94),
-    (13, "doctors_per_1000", 1.95, 1.94), (16, "central_tv_coverage_pct", 98, 97.9),
-    (16, "local_tv_coverage_pct", 50, 49), (17, "mutual_fund_village_pct", 100, 99),
-    (18, "water_per_10k_agri_value_m3", 1499.9, 1500), (19, "social_safety_index_pct", 100, 99.5),
-])
+@pytest.mark.parametrize(
+    "no,key,good,bad",
+    [
+        (5, "paved_road_village_pct", 100, 99.9),
+        (5, "bus_village_pct", 95, 94.9),
+        (6, "village_road_hardening_pct", 70, 69.9),
+        (8, "power_village_pct", 100, 99),
+        (10, "compulsory_retention_pct", 95, 94.99),
+        (12, "culture_room_village_pct", 100, 98),
+        (12, "three_halls_pct", 100, 66.7),
+        (13, "clinic_village_pct", 95, 94),
+        (13, "doctors_per_1000", 1.95, 1.94),
+        (16, "central_tv_coverage_pct", 98, 97.9),
+        (16, "local_tv_coverage_pct", 50, 49),
+        (17, "mutual_fund_village_pct", 100, 99),
+        (18, "water_per_10k_agri_value_m3", 1499.9, 1500),
+        (19, "social_safety_index_pct", 100, 99.5),
+    ],
+)
 def test_fact_criteria_at_their_edges(anding, no, key, good, bad):
     # Everything from households meets its target here except tap water (⑺), so only the
     # fact decides ⑸ ⑹ ⑻ ⑽ ⑿ ⒀ ⒃ ⒄ ⒅ ⒆.
@@ -157,11 +198,20 @@ def test_without_county_facts_the_fact_criteria_are_unknown(anding):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(villages=st.lists(st.builds(
-    lambda hs, poor, ey: village_snapshot(hs, village={"is_poor_village": poor, "exit_year": ey}),
-    st.lists(household_snapshot(), max_size=3), st.sampled_from([True, False, None, 1]),
-    st.one_of(st.none(), st.integers(2014, 2020))), max_size=3),
-    facts=st.one_of(st.none(), st.just(county_facts()), st.just({"year": 2016})))
+@given(
+    villages=st.lists(
+        st.builds(
+            lambda hs, poor, ey: village_snapshot(
+                hs, village={"is_poor_village": poor, "exit_year": ey}
+            ),
+            st.lists(household_snapshot(), max_size=3),
+            st.sampled_from([True, False, None, 1]),
+            st.one_of(st.none(), st.integers(2014, 2020)),
+        ),
+        max_size=3,
+    ),
+    facts=st.one_of(st.none(), st.just(county_facts()), st.just({"year": 2016})),
+)
 def test_any_county_evaluates_without_raising(villages, facts):
     e = ev(villages, facts=facts)
     assert [c.no for c in e.criteria] == list(range(1, 20))

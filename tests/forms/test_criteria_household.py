@@ -1,4 +1,5 @@
 """The 12 household exit criteria at their edges, with missing data, and on arbitrary snapshots."""
+
 import json
 from datetime import date
 
@@ -8,8 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from forms.criteria.household import HOUSEHOLD_RULES, age_on_31_august, evaluate_household
 from forms.criteria.result import MET, NA, STATUSES, UNKNOWN, UNMET
 from forms.idnumber import make_id_number
-from tests.forms.snapshots import (FIN_KEYS, LINE, YEAR, child, finance, household_snapshot,
-                                  member, policy, snapshot)
+from tests.forms.snapshots import (
+    FIN_KEYS,
+    LINE,
+    YEAR,
+    child,
+    finance,
+    household_snapshot,
+    member,
+    policy,
+    snapshot,
+)
 
 
 def crit(snap, no):
@@ -29,7 +39,8 @@ def test_to_dict_has_exactly_the_agreed_shape():
     assert set(d) == {"year", "household_id", "eligible_to_exit", "criteria"}
     assert d["year"] == YEAR and d["household_id"] == snap["household"]["id"]
     assert [set(c) for c in d["criteria"]] == [
-        {"no", "title", "status", "reasons", "figures", "fields"}] * 12
+        {"no", "title", "status", "reasons", "figures", "fields"}
+    ] * 12
     json.dumps(d, ensure_ascii=False)  # plain data all the way down
 
 
@@ -44,8 +55,14 @@ def test_rules_are_registered_in_seed_order_with_titles():
 def _income(total, n=3, year=2015):
     """Three members, all income as wage: per capita = total / n."""
     members = [member(f"成员{i}") for i in range(n)]
-    fin = finance(year, wage_income=total, operating_income=0, operating_cost=0,
-                  property_income=0, transfer_income=0)
+    fin = finance(
+        year,
+        wage_income=total,
+        operating_income=0,
+        operating_cost=0,
+        property_income=0,
+        transfer_income=0,
+    )
     return snapshot(members, year=year, fin=fin, pol=policy(year))
 
 
@@ -81,7 +98,7 @@ def test_income_is_net_of_operating_cost():
 
 def test_provincial_level_and_growth_are_information_not_failure():
     # 6000 per capita is above the line but below Gansu's 7457 (2016): still met.
-    snap = snapshot(fin_prev=finance(2015, wage_income=6000))   # 12000 last year
+    snap = snapshot(fin_prev=finance(2015, wage_income=6000))  # 12000 last year
     r = crit(snap, 1)
     assert r.status == MET
     assert any("低于全省农村居民人均可支配收入 7457 元" in x for x in r.reasons)
@@ -116,11 +133,11 @@ def test_income_text_instead_of_number_is_unknown_not_a_crash():
 
 
 def test_housing_exactly_30_m2_per_person_is_met():
-    assert crit(snapshot(housing_area_m2=90), 2).status == MET      # 90 / 3 = 30.00
+    assert crit(snapshot(housing_area_m2=90), 2).status == MET  # 90 / 3 = 30.00
 
 
 def test_housing_just_below_30_m2_per_person_is_unmet():
-    r = crit(snapshot(housing_area_m2=89.99), 2)                     # 29.9966… m²
+    r = crit(snapshot(housing_area_m2=89.99), 2)  # 29.9966… m²
     assert r.status == UNMET
     # Shown rounded down, never as the contradictory "30.00 m² < 30 m²".
     assert r.reasons == ["人均住房面积 29.99 m² < 30 m²"]
@@ -128,7 +145,7 @@ def test_housing_just_below_30_m2_per_person_is_unmet():
 
 def test_unsafe_house_is_unmet_even_when_the_area_is_missing():
     r = crit(snapshot(housing_safe=False, housing_area_m2=None), 2)
-    assert r.status == UNMET                         # a known failure wins
+    assert r.status == UNMET  # a known failure wins
     assert r.reasons == ["住房不安全稳固（危房）", "缺少住房面积"]
 
 
@@ -146,8 +163,10 @@ def test_water_without_tap_is_met_with_a_note():
     assert "未接通自来水（有条件地区应接通）" in r.reasons
 
 
-@pytest.mark.parametrize("value,status", [(None, UNKNOWN), (False, UNMET), (True, MET),
-                                          (0, UNMET), (1, MET), ("是", UNKNOWN)])
+@pytest.mark.parametrize(
+    "value,status",
+    [(None, UNKNOWN), (False, UNMET), (True, MET), (0, UNMET), (1, MET), ("是", UNKNOWN)],
+)
 def test_water_safe_values(value, status):
     assert crit(snapshot(water_safe=value), 3).status == status
 
@@ -160,8 +179,8 @@ def _with_child(born, school_status, name="李小红"):
 
 
 def test_age_is_counted_on_31_august():
-    assert age_on_31_august((2010, 8, 31), 2016) == 6   # birthday on the day itself
-    assert age_on_31_august((2010, 9, 1), 2016) == 5    # a day later: not yet
+    assert age_on_31_august((2010, 8, 31), 2016) == 6  # birthday on the day itself
+    assert age_on_31_august((2010, 9, 1), 2016) == 5  # a day later: not yet
     assert age_on_31_august((2000, 2, 29), 2016) == 16
 
 
@@ -177,9 +196,9 @@ def test_child_born_1_september_is_still_5_and_not_covered():
 
 
 def test_child_exactly_15_is_covered_and_16_is_not():
-    r = crit(_with_child(date(2001, 8, 31), "辍学"), 4)            # 15 on 31 Aug 2016
+    r = crit(_with_child(date(2001, 8, 31), "辍学"), 4)  # 15 on 31 Aug 2016
     assert r.status == UNMET and r.reasons == ["李小红（15岁）辍学"]
-    assert crit(_with_child(date(2000, 8, 31), "辍学"), 4).status == NA   # 16
+    assert crit(_with_child(date(2000, 8, 31), "辍学"), 4).status == NA  # 16
     assert crit(_with_child(date(2000, 9, 1), "辍学"), 4).status == UNMET  # still 15
 
 
@@ -196,8 +215,13 @@ def test_preschool_at_7_fails_and_completed_compulsory_counts():
 
 
 def test_child_age_from_id_number_when_no_birth_date():
-    kid = child("李小红", date(2004, 3, 1), school_status="辍学", birth_date=None,
-                id_number=make_id_number("621102", date(2004, 3, 1), 12, "女"))
+    kid = child(
+        "李小红",
+        date(2004, 3, 1),
+        school_status="辍学",
+        birth_date=None,
+        id_number=make_id_number("621102", date(2004, 3, 1), 12, "女"),
+    )
     r = crit(snapshot([member(), kid]), 4)
     assert r.status == UNMET and r.reasons == ["李小红（12岁）辍学"]
 
@@ -210,7 +234,10 @@ def test_child_without_age_is_unknown_and_a_known_failure_wins_over_it():
     dropout = child("李小红", date(2004, 3, 1), school_status="辍学")
     r = crit(snapshot([member(), dropout, nobody]), 4)
     assert r.status == UNMET
-    assert r.reasons == ["李小红（12岁）辍学", "赵小明 缺少出生日期和身份证号，无法判断年龄（辍学）"]
+    assert r.reasons == [
+        "李小红（12岁）辍学",
+        "赵小明 缺少出生日期和身份证号，无法判断年龄（辍学）",
+    ]
 
 
 def test_bad_id_checksum_gives_no_age():
@@ -235,14 +262,14 @@ def test_untrained_labourer_fails_and_is_named():
 
 
 def test_61_year_old_labourer_is_not_covered_but_60_is():
-    old = member("张大爷", date(1955, 8, 31), skills_trained=False)      # 61 on 31 Aug 2016
+    old = member("张大爷", date(1955, 8, 31), skills_trained=False)  # 61 on 31 Aug 2016
     assert crit(snapshot([old]), 5).status == NA
-    sixty = member("张大爷", date(1955, 9, 1), skills_trained=False)     # still 60
+    sixty = member("张大爷", date(1955, 9, 1), skills_trained=False)  # still 60
     assert crit(snapshot([sixty]), 5).status == UNMET
 
 
 def test_16_year_old_labourer_is_covered():
-    teen = member("张小军", date(2000, 8, 31), skills_trained=False)     # 16
+    teen = member("张小军", date(2000, 8, 31), skills_trained=False)  # 16
     assert crit(snapshot([teen]), 5).status == UNMET
 
 
@@ -256,8 +283,9 @@ def test_no_main_labourer_is_not_applicable_and_missing_training_is_unknown():
 # --- ⑹ income channels ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("channels,status", [(None, UNKNOWN), ([], UNMET), (["养殖"], MET),
-                                             ("务工", UNKNOWN)])
+@pytest.mark.parametrize(
+    "channels,status", [(None, UNKNOWN), ([], UNMET), (["养殖"], MET), ("务工", UNKNOWN)]
+)
 def test_income_channels(channels, status):
     assert crit(snapshot(income_channels=channels), 6).status == status
 
@@ -302,8 +330,10 @@ def test_pension_unknown_when_school_status_of_uninsured_adult_missing():
 # --- ⑼ ⑽ ⑾ ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("toilet,status", [("无", UNMET), ("简易卫生厕所", MET), ("卫生厕所", MET),
-                                           (None, UNKNOWN), ("旱厕", UNKNOWN)])
+@pytest.mark.parametrize(
+    "toilet,status",
+    [("无", UNMET), ("简易卫生厕所", MET), ("卫生厕所", MET), (None, UNKNOWN), ("旱厕", UNKNOWN)],
+)
 def test_toilet(toilet, status):
     assert crit(snapshot(toilet=toilet), 9).status == status
 
@@ -314,8 +344,14 @@ def test_communications_need_all_three(key):
     assert crit(snapshot(**{key: None}), 10).status == UNKNOWN
 
 
-@pytest.mark.parametrize("key,text", [("borrow_illness", "有因病借贷"), ("borrow_school", "有因学借贷"),
-                                      ("borrow_marriage", "有因婚借贷")])
+@pytest.mark.parametrize(
+    "key,text",
+    [
+        ("borrow_illness", "有因病借贷"),
+        ("borrow_school", "有因学借贷"),
+        ("borrow_marriage", "有因婚借贷"),
+    ],
+)
 def test_any_hardship_debt_fails(key, text):
     r = crit(snapshot(**{key: True}), 11)
     assert r.status == UNMET and r.reasons == [text]
@@ -352,8 +388,10 @@ def test_empty_household_cannot_exit():
 
 def test_not_applicable_criteria_do_not_block_exit():
     # An old couple: no children (⑷ n/a), no main labourers (⑸ n/a).
-    old = [member("张大爷", date(1940, 1, 1), labor_ability="丧失劳动力"),
-           member("张大娘", date(1942, 1, 1), labor_ability="无劳动力", relation="配偶")]
+    old = [
+        member("张大爷", date(1940, 1, 1), labor_ability="丧失劳动力"),
+        member("张大娘", date(1942, 1, 1), labor_ability="无劳动力", relation="配偶"),
+    ]
     ev = evaluate_household(snapshot(old))
     assert ev.criterion(4).status == NA and ev.criterion(5).status == NA
     assert ev.eligible_to_exit is True
@@ -397,7 +435,7 @@ def test_any_snapshot_evaluates_without_raising_and_never_invents_met(snap):
         assert s[12] != MET
     if not snap["members"]:
         assert all(s[n] == UNKNOWN for n in (1, 4, 5, 7, 8, 12))
-        assert s[2] != MET       # unmet when the house is known unsafe, else unknown
+        assert s[2] != MET  # unmet when the house is known unsafe, else unknown
     if hh["water_safe"] is None:
         assert s[3] == UNKNOWN
     if hh["housing_safe"] is None or missing(hh["housing_area_m2"]):
@@ -414,9 +452,20 @@ def test_any_snapshot_evaluates_without_raising_and_never_invents_met(snap):
         assert s[7] != MET
     if snap["year"] is None and snap["members"]:
         # No age can be computed: a member who is not in school anyway keeps ⑷ from being met.
-        if any(m["school_status"] not in ("小学", "初中", "高中", "中职", "送教上门",
-                                          "已完成义务教育", "高职大专", "本科及以上")
-               for m in snap["members"]):
+        if any(
+            m["school_status"]
+            not in (
+                "小学",
+                "初中",
+                "高中",
+                "中职",
+                "送教上门",
+                "已完成义务教育",
+                "高职大专",
+                "本科及以上",
+            )
+            for m in snap["members"]
+        ):
             assert s[4] != MET
 
 
@@ -434,5 +483,15 @@ def test_junk_in_every_field_does_not_raise(junk):
     ev = evaluate_household(snap)
     assert len(ev.criteria) == 12 and not ev.eligible_to_exit
     lint([snap], YEAR)
-    assert len(evaluate_village({"year": YEAR, "households": [snap], "facts": {
-        "rural_population": junk, "power_grid": junk}}).criteria) == 17
+    assert (
+        len(
+            evaluate_village(
+                {
+                    "year": YEAR,
+                    "households": [snap],
+                    "facts": {"rural_population": junk, "power_grid": junk},
+                }
+            ).criteria
+        )
+        == 17
+    )

@@ -1,4 +1,5 @@
 """The 17 village criteria on a small village worked by hand, with missing facts and any input."""
+
 import json
 from datetime import date
 
@@ -9,14 +10,23 @@ from hypothesis import strategies as st
 from forms.criteria.household import evaluate_household
 from forms.criteria.result import MET, NA, STATUSES, UNKNOWN, UNMET, Share, judge_share, shown
 from forms.criteria.village import VILLAGE_RULES, evaluate_village
-from tests.forms.snapshots import (child, finance, household_snapshot, member, snapshot,
-                                   village_facts, village_snapshot)
+from tests.forms.snapshots import (
+    child,
+    finance,
+    household_snapshot,
+    member,
+    snapshot,
+    village_facts,
+    village_snapshot,
+)
 
 
 def fam(n_adults=2, kids=(), **hh):
     """A household snapshot that leaves the policy to the village."""
-    adults = [member(f"成人{i}", date(1976, 5, 1), relation="户主" if i == 0 else "配偶")
-              for i in range(n_adults)]
+    adults = [
+        member(f"成人{i}", date(1976, 5, 1), relation="户主" if i == 0 else "配偶")
+        for i in range(n_adults)
+    ]
     kids = [child(name, born, school_status=status) for name, born, status in kids]
     fin = hh.pop("fin", finance())
     fin_prev = hh.pop("fin_prev", None)
@@ -25,8 +35,15 @@ def fam(n_adults=2, kids=(), **hh):
 
 def income(total, year=2016, consumption=6000):
     """Finance whose disposable income is `total` (all wage)."""
-    return finance(year, wage_income=total, operating_income=0, operating_cost=0,
-                   property_income=0, transfer_income=0, consumption_expenditure=consumption)
+    return finance(
+        year,
+        wage_income=total,
+        operating_income=0,
+        operating_cost=0,
+        property_income=0,
+        transfer_income=0,
+        consumption_expenditure=consumption,
+    )
 
 
 @pytest.fixture
@@ -40,17 +57,45 @@ def qingling():
     H4 已脱贫 2015   3 people (2 adults, 12 小学)            no tap water, no internet
     H5 清退          2 adults + a 9-year-old 辍学            (left out of everything)
     """
-    h1 = fam(2, [("李小红", date(2004, 3, 1), "小学")], status="新识别", toilet="卫生厕所",
-             fin=income(18000), fin_prev=income(15000, 2015))
-    h2 = fam(2, [], status="计划脱贫", toilet="简易卫生厕所", has_internet=False,
-             fin=income(7000), fin_prev=income(6000, 2015))
-    h3 = fam(2, [("王小明", date(2006, 1, 1), "小学"), ("王小强", date(2002, 1, 1), "辍学")],
-             status="已脱贫", exit_year=2016, housing_area_m2=120, toilet="无", has_internet=False,
-             fin=income(20000), fin_prev=income(17000, 2015))
-    h4 = fam(2, [("赵小华", date(2004, 1, 1), "小学")], status="已脱贫", exit_year=2015,
-             tap_water=False, has_internet=False)
-    h5 = fam(2, [("孙小丽", date(2007, 1, 1), "辍学")], status="清退", toilet="无",
-             water_safe=False)
+    h1 = fam(
+        2,
+        [("李小红", date(2004, 3, 1), "小学")],
+        status="新识别",
+        toilet="卫生厕所",
+        fin=income(18000),
+        fin_prev=income(15000, 2015),
+    )
+    h2 = fam(
+        2,
+        [],
+        status="计划脱贫",
+        toilet="简易卫生厕所",
+        has_internet=False,
+        fin=income(7000),
+        fin_prev=income(6000, 2015),
+    )
+    h3 = fam(
+        2,
+        [("王小明", date(2006, 1, 1), "小学"), ("王小强", date(2002, 1, 1), "辍学")],
+        status="已脱贫",
+        exit_year=2016,
+        housing_area_m2=120,
+        toilet="无",
+        has_internet=False,
+        fin=income(20000),
+        fin_prev=income(17000, 2015),
+    )
+    h4 = fam(
+        2,
+        [("赵小华", date(2004, 1, 1), "小学")],
+        status="已脱贫",
+        exit_year=2015,
+        tap_water=False,
+        has_internet=False,
+    )
+    h5 = fam(
+        2, [("孙小丽", date(2007, 1, 1), "辍学")], status="清退", toilet="无", water_safe=False
+    )
     return [h1, h2, h3, h4, h5]
 
 
@@ -75,7 +120,10 @@ def test_income_of_the_poor_counts_those_exiting_this_year(qingling):
     assert r.status == MET
     assert r.figures["people"] == 9 and r.figures["per_capita"] == 5000.0
     assert r.figures["growth_pct"] == 18.4
-    assert r.reasons[0] == "贫困人口人均可支配收入 5000.00 元 > 贫困线 3000 元（按建档立卡户计算，3户9人）"
+    assert (
+        r.reasons[0]
+        == "贫困人口人均可支配收入 5000.00 元 > 贫困线 3000 元（按建档立卡户计算，3户9人）"
+    )
     assert "18.4% > 全省 7.5%" in r.reasons[1]
 
 
@@ -102,15 +150,20 @@ def test_incidence_counts_people_still_poor_at_year_end(qingling):
     # Still poor at the end of 2016: H1 (3) + H2 (2) = 5 people; 5 / 1000 = 0.5%.
     r = ev(qingling).criterion(2)
     assert r.status == MET and r.figures["poor_people"] == 5
-    assert r.reasons == ["贫困发生率 0.5%（贫困人口 5 人 / 户籍人口 1000 人，按建档立卡户计算） < 8%"]
+    assert r.reasons == [
+        "贫困发生率 0.5%（贫困人口 5 人 / 户籍人口 1000 人，按建档立卡户计算） < 8%"
+    ]
 
 
 @pytest.mark.parametrize("population,status", [(100, UNMET), (101, MET), (63, UNMET)])
 def test_incidence_must_be_below_8_percent(population, status):
     # 8 poor people: 3 + 2 + 3 (exits only in 2017, so still poor in 2016).
     # 8 / 100 = 8.0% → not below 8%; 8 / 101 = 7.92% → met; 8 / 63 = 12.7%.
-    hs = [fam(2, [("甲", date(2004, 1, 1), "小学")]), fam(2, []),
-          fam(3, [], status="已脱贫", exit_year=2017)]
+    hs = [
+        fam(2, [("甲", date(2004, 1, 1), "小学")]),
+        fam(2, []),
+        fam(3, [], status="已脱贫", exit_year=2017),
+    ]
     r = ev(hs, facts=village_facts(rural_population=population)).criterion(2)
     assert r.status == status
     assert r.figures["poor_people"] == 8
@@ -145,8 +198,9 @@ def test_compulsory_education_rate(qingling):
 
 def test_compulsory_education_exactly_95_percent_is_met():
     # 19 of 20 children in school = 95.0%.
-    kids = [(f"童{i}", date(2006, 1, 1), "小学") for i in range(19)] + [("辍", date(2006, 1, 1),
-                                                                        "辍学")]
+    kids = [(f"童{i}", date(2006, 1, 1), "小学") for i in range(19)] + [
+        ("辍", date(2006, 1, 1), "辍学")
+    ]
     r = ev([fam(2, kids, housing_area_m2=1000)]).criterion(9)
     assert r.status == MET and r.reasons[0] == "义务教育巩固率 95.0%（19/20人） ≥ 95%"
 
@@ -178,12 +232,21 @@ def test_communications_from_households_and_tv_from_facts(qingling):
     assert r.status == UNMET and "市、县区广播电视节目覆盖率 49.9% < 50%" in r.reasons
 
 
-@pytest.mark.parametrize("no,key,bad", [(3, "hard_roads_to_township", 0), (3, "bus_lines", 0),
-                                        (4, "groups_road_pct", 99.9), (6, "power_grid", False),
-                                        (8, "industries", 0), (11, "clinics", 0),
-                                        (11, "doctors", 0), (14, "culture_rooms", 0),
-                                        (16, "mutual_aid_associations", 0),
-                                        (17, "two_after_trained", 3)])
+@pytest.mark.parametrize(
+    "no,key,bad",
+    [
+        (3, "hard_roads_to_township", 0),
+        (3, "bus_lines", 0),
+        (4, "groups_road_pct", 99.9),
+        (6, "power_grid", False),
+        (8, "industries", 0),
+        (11, "clinics", 0),
+        (11, "doctors", 0),
+        (14, "culture_rooms", 0),
+        (16, "mutual_aid_associations", 0),
+        (17, "two_after_trained", 3),
+    ],
+)
 def test_fact_criteria_met_at_target_and_unmet_below(qingling, no, key, bad):
     assert ev(qingling).criterion(no).status == MET
     r = ev(qingling, facts=village_facts(**{key: bad})).criterion(no)
@@ -202,7 +265,7 @@ def test_without_facts_the_fact_criteria_are_unknown_not_unmet(qingling):
     for no in (2, 3, 4, 6, 8, 11, 14, 16, 17):
         assert e.criterion(no).status == UNKNOWN, no
         assert any("缺少2016年村级基础数据" in x for x in e.criterion(no).reasons), no
-    assert e.criterion(15).status == UNKNOWN       # TV from facts; phones/internet are met
+    assert e.criterion(15).status == UNKNOWN  # TV from facts; phones/internet are met
 
 
 def test_household_snapshots_inherit_year_and_policy_from_the_village(qingling):
@@ -250,20 +313,41 @@ def test_unknown_water_in_one_of_two_households_is_unknown():
 
 # --- any village a register could hold -----------------------------------------------------------
 
-facts_st = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-    k: st.one_of(st.none(), st.integers(0, 2000), st.floats(0, 100, allow_nan=False),
-                 st.booleans(), st.just("abc"))
-    for k in village_facts()}))
+facts_st = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            k: st.one_of(
+                st.none(),
+                st.integers(0, 2000),
+                st.floats(0, 100, allow_nan=False),
+                st.booleans(),
+                st.just("abc"),
+            )
+            for k in village_facts()
+        },
+    ),
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(households=st.lists(household_snapshot(), max_size=4), facts=facts_st,
-       year=st.one_of(st.none(), st.integers(2014, 2020)),
-       pol=st.one_of(st.none(), st.just({"poverty_line": 3000,
-                                         "province_income_growth_pct": 7.5})))
+@given(
+    households=st.lists(household_snapshot(), max_size=4),
+    facts=facts_st,
+    year=st.one_of(st.none(), st.integers(2014, 2020)),
+    pol=st.one_of(st.none(), st.just({"poverty_line": 3000, "province_income_growth_pct": 7.5})),
+)
 def test_any_village_evaluates_without_raising(households, facts, year, pol):
-    e = evaluate_village({"year": year, "village": {"code": "1"}, "facts": facts,
-                          "households": households, "policy": pol})
+    e = evaluate_village(
+        {
+            "year": year,
+            "village": {"code": "1"},
+            "facts": facts,
+            "households": households,
+            "policy": pol,
+        }
+    )
     assert [c.no for c in e.criteria] == list(range(1, 18))
     assert all(c.status in STATUSES for c in e.criteria)
     json.dumps(e.to_dict(), ensure_ascii=False)

@@ -1,4 +1,5 @@
 """Data-quality checks (疑点): each code fires on its case and stays quiet on a clean household."""
+
 from datetime import date
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 
 from forms.criteria.quality import CODES, Issue, lint
 from forms.idnumber import make_id_number
-from tests.forms.snapshots import (YEAR, child, finance, household_snapshot, member, snapshot)
+from tests.forms.snapshots import YEAR, child, finance, household_snapshot, member, snapshot
 
 
 def codes(issues):
@@ -30,8 +31,14 @@ def test_issue_shape_and_message_names_household_and_member():
     assert issue.member_id == snap["members"][0]["id"]
     assert issue.message.startswith("户621102100201001：张三 身份证号有误")
     assert issue.field == "member.id_number"
-    assert set(issue.to_dict()) == {"code", "severity", "household_id", "member_id", "message",
-                                    "field"}
+    assert set(issue.to_dict()) == {
+        "code",
+        "severity",
+        "household_id",
+        "member_id",
+        "message",
+        "field",
+    }
 
 
 def test_q01_birth_date_must_match_the_id_number():
@@ -68,21 +75,29 @@ def test_q03_illness_cause_needs_a_sick_member():
 
 
 def test_q04_schooling_cause_needs_a_member_in_school():
-    assert lint([snapshot(main_cause="因学")], YEAR) == []        # 李小红 is in 小学
+    assert lint([snapshot(main_cause="因学")], YEAR) == []  # 李小红 is in 小学
     assert codes(lint([snapshot([member()], main_cause="因学")], YEAR)) == ["Q04"]
 
 
-@pytest.mark.parametrize("attribute,dibao,bad", [
-    ("低保贫困户", "无", True), ("低保贫困户", None, True), ("低保贫困户", "二类", False),
-    ("特困供养(五保)贫困户", "一类", True), ("特困供养(五保)贫困户", "无", False),
-    ("一般贫困户", "一类", True), ("一般贫困户", "无", False)])
+@pytest.mark.parametrize(
+    "attribute,dibao,bad",
+    [
+        ("低保贫困户", "无", True),
+        ("低保贫困户", None, True),
+        ("低保贫困户", "二类", False),
+        ("特困供养(五保)贫困户", "一类", True),
+        ("特困供养(五保)贫困户", "无", False),
+        ("一般贫困户", "一类", True),
+        ("一般贫困户", "无", False),
+    ],
+)
 def test_q05_attribute_and_dibao_class_agree(attribute, dibao, bad):
     issues = lint([snapshot(poverty_attribute=attribute, dibao_class=dibao)], YEAR)
     assert (codes(issues) == ["Q05"]) is bad
 
 
 def test_q06_migrant_work_without_wage_income():
-    snap = snapshot(fin=finance(wage_income=0))        # 张三 and 王芳 work 6 months 省外
+    snap = snapshot(fin=finance(wage_income=0))  # 张三 and 王芳 work 6 months 省外
     [issue] = only(lint([snap], YEAR), "Q06")
     assert "张三、王芳有外出务工，但工资性收入0 元" in issue.message
     snap = snapshot(fin=finance(wage_income=None))
@@ -90,8 +105,15 @@ def test_q06_migrant_work_without_wage_income():
 
 
 def test_q06_wage_income_with_nobody_able_to_earn_it():
-    old = [member("张大爷", date(1940, 1, 1), migrant_work="无", migrant_months=0,
-                  labor_ability="丧失劳动力")]
+    old = [
+        member(
+            "张大爷",
+            date(1940, 1, 1),
+            migrant_work="无",
+            migrant_months=0,
+            labor_ability="丧失劳动力",
+        )
+    ]
     assert codes(lint([snapshot(old)], YEAR)) == ["Q06"]
     # A 45-year-old with labour ability at home could earn a local wage: no issue.
     home = [member("张三", migrant_work="无", migrant_months=0)]
@@ -99,9 +121,9 @@ def test_q06_wage_income_with_nobody_able_to_earn_it():
 
 
 def test_q07_member_over_100():
-    m = member("张太爷", date(1915, 8, 31))       # 101 on 31 Aug 2016
+    m = member("张太爷", date(1915, 8, 31))  # 101 on 31 Aug 2016
     assert "Q07" in codes(lint([snapshot([member(), m])], YEAR))
-    m = member("张太爷", date(1915, 9, 1))        # 100
+    m = member("张太爷", date(1915, 9, 1))  # 100
     assert "Q07" not in codes(lint([snapshot([member(), m])], YEAR))
 
 
@@ -138,7 +160,7 @@ def test_q11_planned_exit_with_unmet_criterion_and_no_open_measure():
 
 
 def test_q12_exactly_one_head():
-    two = [member("张三"), member("张四")]            # both 户主 by default
+    two = [member("张三"), member("张四")]  # both 户主 by default
     assert "Q12" in codes(lint([snapshot(two)], YEAR))
 
 

@@ -1,4 +1,5 @@
 """Fixtures for GUI tests: offscreen Qt, the bundled font, isolated settings, demo files."""
+
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,6 +18,7 @@ def qapp_args():
 @pytest.fixture(autouse=True)
 def _font(qapp):
     from gui.app import install_font
+
     install_font(qapp)
     yield
     QThreadPool.globalInstance().waitForDone(10000)
@@ -32,6 +34,7 @@ def demo_db(tmp_path) -> Path:
     """A small demo county (3 villages × 50 households) of its own for each test."""
     from storage.db import open_store
     from storage.demo import generate
+
     path = tmp_path / "demo.db"
     store = open_store(path, create=True, role="county", operator="测试")
     generate(store, villages=3, households=50, seed=7)
@@ -43,6 +46,7 @@ def demo_db(tmp_path) -> Path:
 def make_window(qtbot, settings):
     """make_window(path, create=False) → a shown MainWindow with the file open."""
     from gui.main_window import MainWindow
+
     windows = []
 
     def make(path: Path, create: bool = False, wait_criteria: bool = True):

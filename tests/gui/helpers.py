@@ -1,4 +1,5 @@
 """Driving real widgets: typing (Chinese through the input method), choosing, dialogs."""
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit

@@ -1,14 +1,14 @@
 """The household table, its filters and sorting, the tree, and every model under qtmodeltester."""
+
 from PySide6.QtCore import Qt
 
 from forms.criteria.household import evaluate_household
 from forms.criteria.result import UNMET
-from storage import browse
-from storage.snapshots import household_snapshots
-
 from gui.app import start_file
 from gui.dialogs import OperatorDialog
 from gui.main_window import MainWindow
+from storage import browse
+from storage.snapshots import household_snapshots
 
 from .helpers import choose, type_text
 
@@ -63,8 +63,9 @@ def test_filters_narrow_the_table(qtbot, make_window, demo_db):
     # Unmet criterion: only households whose criterion 2 is unmet, as the criteria say.
     choose(bar.criterion, "第2项未达标")
     snaps = household_snapshots(window.store, window.year)
-    expected = {s["household"]["id"] for s in snaps
-                if evaluate_household(s).criterion(2).status == UNMET}
+    expected = {
+        s["household"]["id"] for s in snaps if evaluate_household(s).criterion(2).status == UNMET
+    }
     assert set(model.ids) == expected and expected
     choose(bar.criterion, "全部指标")
     assert model.rowCount() == 150
@@ -120,7 +121,7 @@ def test_every_model_passes_the_model_tester(qtbot, qtmodeltester, make_window, 
 def test_clicking_a_criterion_focuses_its_member(qtbot, make_window, demo_db):
     window = make_window(demo_db)
     bar, model = window.work.filter_bar, window.work.model
-    choose(bar.criterion, "第7项未达标")      # 新农合: names the member who is not insured
+    choose(bar.criterion, "第7项未达标")  # 新农合: names the member who is not insured
     assert model.rowCount() > 0
     window.work.table.setCurrentIndex(model.index(0, 0))
     panel, editor = window.work.check_panel, window.work.editor
@@ -146,8 +147,11 @@ def test_village_view_reminders_and_jump(qtbot, make_window, demo_db):
     qtbot.waitUntil(lambda: page.task is not None and page.task.done.is_set())
     qtbot.waitUntil(lambda: page.criteria.model.rowCount() == 17)
     # A 疑点 names its household: a click opens it.
-    issue = next(page.issues.item(i) for i in range(page.issues.count())
-                 if page.issues.item(i).data(Qt.UserRole))
+    issue = next(
+        page.issues.item(i)
+        for i in range(page.issues.count())
+        if page.issues.item(i).data(Qt.UserRole)
+    )
     page.issues.itemClicked.emit(issue)
     assert window.household_id == issue.data(Qt.UserRole)
     assert window.work.currentIndex() == 0
@@ -179,8 +183,10 @@ def test_settings_remember_operator_file_and_geometry(qtbot, settings, make_wind
     window.close()
     assert settings.value("last_file") == str(demo_db)
     assert start_file(settings, None, demo_db.parent / "default.db") == demo_db
-    assert start_file(settings, demo_db.parent / "other.db", demo_db.parent / "d.db") == \
-        demo_db.parent / "other.db"
+    assert (
+        start_file(settings, demo_db.parent / "other.db", demo_db.parent / "d.db")
+        == demo_db.parent / "other.db"
+    )
     again = MainWindow(settings, "马晓东")
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == size != (1366, 768)

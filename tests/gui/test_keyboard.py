@@ -1,4 +1,5 @@
 """Keyboard-only entry: Tab walks the fields in their declared order, Enter confirms."""
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -31,8 +32,9 @@ def test_tab_order_follows_the_form_and_enter_confirms(qtbot):
 
 def test_enter_on_a_wrong_value_keeps_the_dialog_open_with_the_message(qtbot):
     submitted = []
-    dialog = RecordDialog("新建村", VILLAGE, ("code", "name"),
-                          lambda values: submitted.append(values) or [])
+    dialog = RecordDialog(
+        "新建村", VILLAGE, ("code", "name"), lambda values: submitted.append(values) or []
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -41,4 +43,4 @@ def test_enter_on_a_wrong_value_keeps_the_dialog_open_with_the_message(qtbot):
     qtbot.keyClick(line, Qt.Key_Return)
     assert dialog.isVisible() and submitted == []
     assert dialog.section.rows["code"].has_error()
-    assert line.text() == "6211"                 # nothing typed is lost
+    assert line.text() == "6211"  # nothing typed is lost

@@ -1,21 +1,24 @@
 """Refused input is never dropped without asking: a filter or a click-through that would move
 the editor to another household asks first, and "no" keeps the household and the input."""
+
 from PySide6.QtWidgets import QMessageBox
 
 from .helpers import choose, line_of, message_of, type_text
 
 
-def test_refused_input_survives_a_filter_change_and_a_click_through(qtbot, make_window,
-                                                                    demo_db, monkeypatch):
+def test_refused_input_survives_a_filter_change_and_a_click_through(
+    qtbot, make_window, demo_db, monkeypatch
+):
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No
+    )
     window = make_window(demo_db)
     qtbot.waitUntil(lambda: window.household_id is not None)
     here = window.household_id
     basic = window.work.editor.basic
     type_text(qtbot, line_of(basic, "phone"), "12", finish=True)
-    assert message_of(basic, "phone")                        # refused, red, kept
+    assert message_of(basic, "phone")  # refused, red, kept
     status = window.work.editor.household["status"]
     other_status = next(s for s in ("已脱贫", "新识别", "计划脱贫", "返贫") if s != status)
     # When a filter drops the household from the table and the user answers "no"
@@ -36,11 +39,13 @@ def test_refused_input_survives_a_filter_change_and_a_click_through(qtbot, make_
     assert window.household_id == other
 
 
-def test_refused_input_survives_choosing_another_member_or_year(qtbot, make_window, demo_db,
-                                                                monkeypatch):
+def test_refused_input_survives_choosing_another_member_or_year(
+    qtbot, make_window, demo_db, monkeypatch
+):
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No
+    )
     window = make_window(demo_db)
     qtbot.waitUntil(lambda: window.household_id is not None)
     model = window.work.model
@@ -68,8 +73,7 @@ def test_refused_input_survives_choosing_another_member_or_year(qtbot, make_wind
     assert line_of(finance.form, "wage_income").text() == "abc"
 
 
-def test_an_id_number_with_the_birth_date_it_sets_is_one_undo_step(qtbot, make_window,
-                                                                   demo_db):
+def test_an_id_number_with_the_birth_date_it_sets_is_one_undo_step(qtbot, make_window, demo_db):
     window = make_window(demo_db)
     qtbot.waitUntil(lambda: window.household_id is not None)
     members = window.work.editor.members
@@ -85,4 +89,7 @@ def test_an_id_number_with_the_birth_date_it_sets_is_one_undo_step(qtbot, make_w
     stack.undo()
     again = window.store.get("members", members.member_id)
     assert (again["id_number"], again["birth_date"], again["sex"]) == (
-        before["id_number"], before["birth_date"], before["sex"])
+        before["id_number"],
+        before["birth_date"],
+        before["sex"],
+    )

@@ -1,4 +1,5 @@
 """年度政策参数: the county's poverty line is edited in the app and the criteria follow it."""
+
 from forms.criteria.result import MET, UNMET
 from gui.dialogs import RecordDialog
 from storage.register import policy_for

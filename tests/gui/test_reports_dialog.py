@@ -1,5 +1,6 @@
 """The 报表 dialog: opened from the menu with the chosen village, it writes the PDF off the GUI
 thread and opens it."""
+
 import re
 
 import pytest
@@ -21,8 +22,10 @@ def _text(path) -> str:
 def opened(monkeypatch):
     """QDesktopServices.openUrl, patched: the URLs the dialog asked to open."""
     urls = []
-    monkeypatch.setattr("gui.reports_dialog.QDesktopServices.openUrl",
-                        lambda url: urls.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        "gui.reports_dialog.QDesktopServices.openUrl",
+        lambda url: urls.append(url.toLocalFile()) or True,
+    )
     return urls
 
 
@@ -34,8 +37,9 @@ def _open_dialog(qtbot, window) -> ReportsDialog:
     return dialogs[0]
 
 
-def test_the_chosen_villages_plan_is_written_and_opened(qtbot, make_window, demo_db, tmp_path,
-                                                        opened):
+def test_the_chosen_villages_plan_is_written_and_opened(
+    qtbot, make_window, demo_db, tmp_path, opened
+):
     # Given the second village chosen in the tree
     window = make_window(demo_db)
     village = list_villages(window.store)[1]
@@ -64,8 +68,9 @@ def test_the_chosen_villages_plan_is_written_and_opened(qtbot, make_window, demo
     assert str(out.parent) in window.statusBar().currentMessage()
 
 
-def test_a_notice_for_every_village_goes_into_a_folder(qtbot, make_window, demo_db, tmp_path,
-                                                       opened):
+def test_a_notice_for_every_village_goes_into_a_folder(
+    qtbot, make_window, demo_db, tmp_path, opened
+):
     window = make_window(demo_db)
     dialog = _open_dialog(qtbot, window)
     choose(dialog.kind, "公示/公告")
@@ -81,18 +86,22 @@ def test_a_notice_for_every_village_goes_into_a_folder(qtbot, make_window, demo_
         qtbot.mouseClick(dialog.print_button, Qt.LeftButton)
     villages = list_villages(window.store)
     assert sorted(p.name for p in written.args[0]) == sorted(
-        f"{v['code']}-{v['name']}-notice_exited.pdf" for v in villages)
+        f"{v['code']}-{v['name']}-notice_exited.pdf" for v in villages
+    )
     for v in villages:
-        assert f"{v['name']}2017年脱贫户公告" in _text(folder / f"{v['code']}-{v['name']}"
-                                                            f"-notice_exited.pdf")
+        assert f"{v['name']}2017年脱贫户公告" in _text(
+            folder / f"{v['code']}-{v['name']}-notice_exited.pdf"
+        )
     assert opened == [str(folder)]
 
 
 def test_a_folder_that_does_not_exist_is_reported_and_nothing_is_written(
-        qtbot, make_window, demo_db, tmp_path, opened, monkeypatch):
+    qtbot, make_window, demo_db, tmp_path, opened, monkeypatch
+):
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text)
+    )
     window = make_window(demo_db)
     dialog = _open_dialog(qtbot, window)
     choose(dialog.kind, "需求清单")
@@ -104,11 +113,13 @@ def test_a_folder_that_does_not_exist_is_reported_and_nothing_is_written(
     assert opened == [] and list(tmp_path.glob("**/*.pdf")) == []
 
 
-def test_households_left_off_the_planned_exit_notice_are_shown(qtbot, make_window, demo_db,
-                                                               tmp_path, opened, monkeypatch):
+def test_households_left_off_the_planned_exit_notice_are_shown(
+    qtbot, make_window, demo_db, tmp_path, opened, monkeypatch
+):
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text)
+    )
     window = make_window(demo_db)
     dialog = _open_dialog(qtbot, window)
     choose(dialog.kind, "公示/公告")

@@ -1,13 +1,13 @@
 """The work team's day, driven through real widgets and checked against the database."""
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from forms.criteria.result import MET, UNMET
+from gui.dialogs import NewHouseholdDialog, RecordDialog
 from storage.activity import measures_of, status_history, visits_of
 from storage.db import open_store
 from storage.register import list_villages, members_of
-
-from gui.dialogs import NewHouseholdDialog, RecordDialog
 
 from .helpers import choose, combo_of, line_of, message_of, type_text
 
@@ -48,8 +48,11 @@ def _new_household(qtbot, window):
     choose(combo_of(dialog.household, "group_id"), "一社")
     choose(combo_of(dialog.household, "cadre_id"), "王海军 · 帮扶责任人")
     choose(combo_of(dialog.household, "main_cause"), "因病")
-    people = [("李建国", "户主", "621102198003150014"), ("张秀兰", "配偶", "621102198205200024"),
-              ("李小红", "女", "621102200809010045")]
+    people = [
+        ("李建国", "户主", "621102198003150014"),
+        ("张秀兰", "配偶", "621102198205200024"),
+        ("李小红", "女", "621102200809010045"),
+    ]
     for i, (name, relation, idn) in enumerate(people):
         section = dialog.members[0] if i == 0 else None
         if section is None:
@@ -60,8 +63,9 @@ def _new_household(qtbot, window):
         type_text(qtbot, line_of(section, "id_number"), idn)
     # A wrong ID number is refused next to the field, and nothing is saved.
     type_text(qtbot, line_of(dialog.members[2], "id_number"), "621102200809010044")
-    assert "校验" in message_of(dialog.members[2], "id_number") or \
-        message_of(dialog.members[2], "id_number")
+    assert "校验" in message_of(dialog.members[2], "id_number") or message_of(
+        dialog.members[2], "id_number"
+    )
     dialog.try_accept()
     assert dialog.isVisible()
     type_text(qtbot, line_of(dialog.members[2], "id_number"), "621102200809010045")
@@ -119,7 +123,7 @@ def test_a_day_of_the_work_team(qtbot, make_window, tmp_path, monkeypatch):
     assert line_of(conditions, "housing_area_m2").text() == "60"
     assert window.store.get("households", hid)["housing_area_m2"] == 60
     log = [c for c in window.store.changes("households", hid) if c["field"] == "housing_area_m2"]
-    assert [c["new"] for c in log] == [60, 120, 60]        # the undo is logged like any edit
+    assert [c["new"] for c in log] == [60, 120, 60]  # the undo is logged like any edit
     assert {c["operator"] for c in log} == {"测试员"}
     qtbot.keyClick(area, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     qtbot.waitUntil(lambda: _criterion(window, 2) == MET)
@@ -142,7 +146,8 @@ def test_a_day_of_the_work_team(qtbot, make_window, tmp_path, monkeypatch):
     assert len(visits) == 1 and visits[0]["purpose"] == "核实住房安全情况"
     assert visits[0]["findings"] == "无厕所，需改建"
     assert [(c["label"], c["old"], c["new"]) for c in visits[0]["changes"]] == [
-        ("厕所", None, "无")]
+        ("厕所", None, "无")
+    ]
     assert editor.visits.model.rowCount() == 1
 
     # A measure from the unmet criterion: criterion, cause and category come prefilled.
@@ -151,7 +156,7 @@ def test_a_day_of_the_work_team(qtbot, make_window, tmp_path, monkeypatch):
     index = panel.list.model.index(row)
     panel.list.view.setCurrentIndex(index)
     panel.list.view.clicked.emit(index)
-    assert editor.tabs.currentIndex() == 2            # the click went to the 厕所 field
+    assert editor.tabs.currentIndex() == 2  # the click went to the 厕所 field
     assert panel.add_measure.isEnabled()
     qtbot.mouseClick(panel.add_measure, Qt.LeftButton)
     dialog = editor.measures.findChildren(RecordDialog)[-1]
@@ -178,13 +183,15 @@ def test_a_day_of_the_work_team(qtbot, make_window, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: measures_of(window.store, hid)[0]["status"] == "实施中")
     measure = measures_of(window.store, hid)[0]
     assert (measure["money"], measure["planned_date"]) == (1800, "2017-10-01")
-    assert {c["field"] for c in window.store.changes("measures", measure["id"])
-            if c["op"] == "update"} == {"status", "money", "planned_date"}
+    assert {
+        c["field"] for c in window.store.changes("measures", measure["id"]) if c["op"] == "update"
+    } == {"status", "money", "planned_date"}
 
     # Marking 已脱贫 with criteria unmet asks first, and the confirmation is recorded.
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes
+    )
     dialog = window.on_work_change_status()
     choose(combo_of(dialog.section, "status"), "已脱贫")
     type_text(qtbot, line_of(dialog.section, "reason"), "经核查达标")
@@ -214,9 +221,8 @@ def test_start_page_on_an_empty_register(qtbot, make_window, tmp_path):
     assert {"新建村", "导入", "打开演示数据"} <= texts
     assert window.start_page.buttons["new_village"].isEnabled()
     store = open_store(tmp_path / "empty.db")
-    assert store.find("policy_values")          # a new file starts with the reference values
+    assert store.find("policy_values")  # a new file starts with the reference values
     store.close()
-
 
 
 def test_per_capita_income_is_not_shown_when_a_part_is_missing(qtbot, make_window, demo_db):
@@ -225,9 +231,13 @@ def test_per_capita_income_is_not_shown_when_a_part_is_missing(qtbot, make_windo
     qtbot.waitUntil(lambda: window.household_id is not None)
     finance = window.work.editor.finance
     finance.set_household(window.household_id)
-    for key, value in (("wage_income", "6000"), ("operating_income", "3000"),
-                       ("property_income", "0"), ("transfer_income", "1200"),
-                       ("operating_cost", "500")):
+    for key, value in (
+        ("wage_income", "6000"),
+        ("operating_income", "3000"),
+        ("property_income", "0"),
+        ("transfer_income", "1200"),
+        ("operating_cost", "500"),
+    ):
         type_text(qtbot, line_of(finance.form, key), value)
     finance.update_figures()
     assert "人均可支配收入：<b" in finance.figures.text()
@@ -236,13 +246,15 @@ def test_per_capita_income_is_not_shown_when_a_part_is_missing(qtbot, make_windo
     assert "人均可支配收入：收入各项未填全" in finance.figures.text()
 
 
-def test_marking_a_measure_done_is_one_undo_step_and_a_visit_finding(qtbot, make_window,
-                                                                      demo_db):
+def test_marking_a_measure_done_is_one_undo_step_and_a_visit_finding(qtbot, make_window, demo_db):
     window = make_window(demo_db)
     qtbot.waitUntil(lambda: window.household_id is not None)
     store, editing = window.store, window.work.editing
-    hid = next(h for h in window.work.model.ids
-               if any(m["status"] != "已完成" for m in measures_of(store, h)))
+    hid = next(
+        h
+        for h in window.work.model.ids
+        if any(m["status"] != "已完成" for m in measures_of(store, h))
+    )
     window.go_to_household(hid)
     qtbot.waitUntil(lambda: window.household_id == hid)
     tab = window.work.editor.measures

@@ -1,4 +1,5 @@
 """Fixtures for the report tests: a realistic sample village and PDF read-back helpers."""
+
 from __future__ import annotations
 
 import copy
@@ -71,7 +72,8 @@ def fonts_of(path) -> dict[str, str | None]:
             desc = font.get("/FontDescriptor")
             keys = desc.get_object().keys() if desc is not None else ()
             seen[str(font["/BaseFont"])] = next(
-                (k for k in ("/FontFile2", "/FontFile", "/FontFile3") if k in keys), None)
+                (k for k in ("/FontFile2", "/FontFile", "/FontFile3") if k in keys), None
+            )
         for xobj in (resources.get("/XObject") or {}).values():
             xobj = xobj.get_object()
             if xobj.get("/Subtype") == "/Form":

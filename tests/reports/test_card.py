@@ -1,4 +1,5 @@
 """户卡/明白卡: one page per household with its members, criteria, income, measures and cadre."""
+
 from pypdf import PdfReader
 
 from reports import labels as L
@@ -41,9 +42,12 @@ def test_a_big_household_with_long_names_still_fits_one_page(tmp_path, sample):
 
 def test_selected_households_in_the_given_order_and_unmasked_for_the_team(tmp_path, sample):
     a, b = sample.households[5], sample.households[3]
-    pdf = render_cards(sample, tmp_path / "c.pdf", household_nos=[a.household_no, "无此户",
-                                                                   b.household_no],
-                       mask_ids=False)
+    pdf = render_cards(
+        sample,
+        tmp_path / "c.pdf",
+        household_nos=[a.household_no, "无此户", b.household_no],
+        mask_ids=False,
+    )
     pages = [flat(t) for t in pages_text(pdf)]
     assert len(pages) == 2
     assert a.head_name in pages[0] and b.head_name in pages[1]

@@ -1,4 +1,5 @@
 """公示/公告: who is listed, the posting period, whom to object to, seals — and privacy."""
+
 import datetime as dt
 
 import pytest
@@ -19,10 +20,17 @@ def test_each_kind_lists_its_households_with_period_contact_and_seals(tmp_path, 
     pdf = render_notice(sample, tmp_path / f"{kind}.pdf", kind)
     people = sum(h.people for h in listed)
     text = assert_cjk_pdf(
-        pdf, f"石门村2017年{k.noun}{k.word}", f"{len(listed)}户{people}人",
-        f"{k.word}期：2017年12月10日至2017年12月16日（共7天）", "联系人：魏振华（队长）",
-        "联系电话：13909320101", "村委会（盖章）", "驻村帮扶工作队（盖章）", "日期：2017年12月10日",
-        *[h.head_name for h in listed])
+        pdf,
+        f"石门村2017年{k.noun}{k.word}",
+        f"{len(listed)}户{people}人",
+        f"{k.word}期：2017年12月10日至2017年12月16日（共7天）",
+        "联系人：魏振华（队长）",
+        "联系电话：13909320101",
+        "村委会（盖章）",
+        "驻村帮扶工作队（盖章）",
+        "日期：2017年12月10日",
+        *[h.head_name for h in listed],
+    )
     for h in listed:
         for m in h.members:
             assert mask_id(m.id_number) in text
@@ -59,17 +67,33 @@ def test_exited_notice_lists_only_this_years_exits(tmp_path, sample):
 
 def test_period_start_length_and_contact_can_be_chosen(tmp_path, sample):
     from reports.model import Cadre
-    pdf = render_notice(sample, tmp_path / "n.pdf", "new", start=dt.date(2017, 3, 1), days=10,
-                        contact=Cadre("李海燕", role="第一书记", phone="13519320202"),
-                        supervision_phone="0932-8211234")
-    assert_cjk_pdf(pdf, "公示期：2017年3月1日至2017年3月10日（共10天）",
-                   "联系人：李海燕（第一书记）", "13519320202", "县扶贫办监督电话：0932-8211234")
+
+    pdf = render_notice(
+        sample,
+        tmp_path / "n.pdf",
+        "new",
+        start=dt.date(2017, 3, 1),
+        days=10,
+        contact=Cadre("李海燕", role="第一书记", phone="13519320202"),
+        supervision_phone="0932-8211234",
+    )
+    assert_cjk_pdf(
+        pdf,
+        "公示期：2017年3月1日至2017年3月10日（共10天）",
+        "联系人：李海燕（第一书记）",
+        "13519320202",
+        "县扶贫办监督电话：0932-8211234",
+    )
 
 
 def test_a_notice_with_nobody_to_list_still_reads_as_one(tmp_path, sample):
     sample.households = [h for h in sample.households if h.status != "返贫"]
-    assert_cjk_pdf(render_notice(sample, tmp_path / "n.pdf", "returned"),
-                   "石门村2017年返贫户公示", "经核查，石门村2017年无返贫户", "村委会（盖章）")
+    assert_cjk_pdf(
+        render_notice(sample, tmp_path / "n.pdf", "returned"),
+        "石门村2017年返贫户公示",
+        "经核查，石门村2017年无返贫户",
+        "村委会（盖章）",
+    )
 
 
 def test_unknown_kind_is_refused(tmp_path, sample):
@@ -82,9 +106,14 @@ def test_masking_and_public_fields():
     assert mask_id("62110219570315123X") == "621102********123X"
     assert mask_id("6211021957") == "62" + "*" * 8
     assert mask_id("") == ""
-    assert scrub_ids("号码62110219570315123X，电话13909320101") == "号码621102********123X，电话13909320101"
-    assert public_member_fields(("name", "health", "id_number", "no_such_field")) \
-        == ("name", "id_number")
+    assert (
+        scrub_ids("号码62110219570315123X，电话13909320101")
+        == "号码621102********123X，电话13909320101"
+    )
+    assert public_member_fields(("name", "health", "id_number", "no_such_field")) == (
+        "name",
+        "id_number",
+    )
 
 
 def test_planned_exit_notice_lists_only_households_meeting_all_12(tmp_path, sample):
@@ -93,8 +122,12 @@ def test_planned_exit_notice_lists_only_households_meeting_all_12(tmp_path, samp
     from reports.batch import ReportOptions, withheld_note
     from reports.model import CriterionResult
     from reports.notice import withheld_households
-    planned = [h for h in sample.households
-               if h.status == "计划脱贫" and h.planned_exit_year in (None, sample.year)]
+
+    planned = [
+        h
+        for h in sample.households
+        if h.status == "计划脱贫" and h.planned_exit_year in (None, sample.year)
+    ]
     ready, short = planned[0], planned[1]
     ready.criteria = [CriterionResult(n, "met") for n in range(1, 13)]
     short.criteria = [CriterionResult(n, "unmet" if n == 1 else "met") for n in range(1, 13)]
@@ -116,4 +149,4 @@ def test_the_free_text_reason_stays_off_the_public_notice(tmp_path, sample, kind
     text = flat(all_text(render_notice(sample, tmp_path / "n.pdf", kind)))
     assert "尿毒症" not in text and "透析" not in text
     if kind in ("new", "returned"):
-        assert listed[0].main_cause in text          # the declared cause is what is posted
+        assert listed[0].main_cause in text  # the declared cause is what is posted

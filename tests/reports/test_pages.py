@@ -1,4 +1,5 @@
 """Page furniture: every page names the report, the village and "第 n / N 页"."""
+
 import pytest
 
 from reports.ledger import render_ledger
@@ -8,8 +9,10 @@ from reports.progress import render_progress
 from .conftest import flat, pages_text
 
 
-@pytest.mark.parametrize("render,title", [(render_ledger, "石门村精准扶贫工作台账"),
-                                          (render_progress, "石门村精准扶贫进度表")])
+@pytest.mark.parametrize(
+    "render,title",
+    [(render_ledger, "石门村精准扶贫工作台账"), (render_progress, "石门村精准扶贫进度表")],
+)
 def test_every_page_has_title_village_and_page_n_of_total(tmp_path, sample, render, title):
     pages = [flat(t) for t in pages_text(render(sample, tmp_path / "r.pdf"))]
     assert len(pages) >= 3

@@ -1,4 +1,5 @@
 """施工图: the wall chart shows the village, its team, the 17 criteria and every household."""
+
 import pytest
 from pypdf import PdfReader
 
@@ -22,8 +23,16 @@ def plan_pdf(tmp_path, sample):
 def test_header_team_and_village_criteria_are_printed(plan_pdf):
     data, pdf = plan_pdf
     v = data.village
-    expected = [f"{v.name}2017年精准扶贫施工图", v.county, v.township, v.pairing_unit,
-                v.leader_in_charge, "张贴日期", "2017年12月10日", "一、贫困村脱贫目标（17项）"]
+    expected = [
+        f"{v.name}2017年精准扶贫施工图",
+        v.county,
+        v.township,
+        v.pairing_unit,
+        v.leader_in_charge,
+        "张贴日期",
+        "2017年12月10日",
+        "一、贫困村脱贫目标（17项）",
+    ]
     for c in data.team:
         expected += [c.name, c.role, c.phone, c.unit]
     expected += [L.VILLAGE_CRITERIA[n] for n in range(1, 18)]
@@ -34,8 +43,11 @@ def test_every_listed_household_is_on_the_chart_and_no_other(plan_pdf):
     data, pdf = plan_pdf
     text = flat("\n".join(pages_text(pdf)))
     listed = listed_households(data)
-    dropped = [h for h in data.households
-               if h.status == "清退" or (h.status == "已脱贫" and h.exit_year < data.year)]
+    dropped = [
+        h
+        for h in data.households
+        if h.status == "清退" or (h.status == "已脱贫" and h.exit_year < data.year)
+    ]
     assert len(dropped) >= 2 and len(listed) == len(data.households) - len(dropped)
     for h in listed:
         assert h.head_name in text
@@ -48,8 +60,9 @@ def test_every_listed_household_is_on_the_chart_and_no_other(plan_pdf):
 def test_one_unmet_mark_per_unmet_criterion(plan_pdf):
     data, pdf = plan_pdf
     text = "".join(pages_text(pdf))
-    unmet_households = sum(h.status_of(n) == UNMET for h in listed_households(data)
-                           for n in range(1, 13))
+    unmet_households = sum(
+        h.status_of(n) == UNMET for h in listed_households(data) for n in range(1, 13)
+    )
     unmet_village = sum(c.status == UNMET for c in data.village_criteria)
     assert unmet_households > 20
     # the legend shows the mark once more
@@ -83,9 +96,15 @@ def test_each_unmet_criterion_names_its_measure_cadre_and_deadline(tmp_path, sam
     assert "10月9日" in text
 
 
-@pytest.mark.parametrize("paper,landscape,size", [
-    ("A3", True, (1190.55, 841.89)), ("A4", False, (595.28, 841.89)),
-    ("A2", True, (1683.78, 1190.55)), ("A1", False, (1683.78, 2383.94))])
+@pytest.mark.parametrize(
+    "paper,landscape,size",
+    [
+        ("A3", True, (1190.55, 841.89)),
+        ("A4", False, (595.28, 841.89)),
+        ("A2", True, (1683.78, 1190.55)),
+        ("A1", False, (1683.78, 2383.94)),
+    ],
+)
 def test_paper_sizes(tmp_path, sample, paper, landscape, size):
     sample.households = sample.households[:8]
     pdf = render_plan(sample, tmp_path / "p.pdf", paper=paper, landscape=landscape)

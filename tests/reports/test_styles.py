@@ -1,4 +1,5 @@
 """Font, glyphs, Chinese line breaking and number formats."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ def test_the_font_has_every_glyph_the_reports_print():
     printed += "".join(L.SHORT_TITLES.values()) + "".join(L.HOUSEHOLD_CRITERIA.values())
     printed += "".join(L.VILLAGE_CRITERIA.values()) + "第页共行列元￥％≥"
     assert missing_glyphs(printed) == ""
-    assert missing_glyphs("✗") == "✗"       # why the unmet mark is ✘, not ✗
+    assert missing_glyphs("✗") == "✗"  # why the unmet mark is ✘, not ✗
 
 
 def _lines(text, width, style):

@@ -1,5 +1,6 @@
 """Tiling: the big chart on one large sheet, and the same chart cut into A4/A3 sheets that
 together cover every point of it."""
+
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -12,8 +13,9 @@ from reports.tile import plan_tiles, uncovered
 from .conftest import assert_cjk_pdf, flat
 
 
-@pytest.mark.parametrize("big", [("A1", True), ("A1", False), ("A2", True), ("A3", True),
-                                 ("A4", False)])
+@pytest.mark.parametrize(
+    "big", [("A1", True), ("A1", False), ("A2", True), ("A3", True), ("A4", False)]
+)
 @pytest.mark.parametrize("tile", ["A4", "A3"])
 @pytest.mark.parametrize("overlap", [0, 10, 25])
 def test_tile_plans_cover_the_page_and_neighbours_overlap(big, tile, overlap):
@@ -65,22 +67,30 @@ def test_tiled_plan_covers_the_whole_chart_and_labels_each_sheet(tmp_path, sampl
     plan = plan_tiles(page_size("A2", True), "A4", 10 * mm)
     # Then: one sheet per tile per big page, each A4
     assert len(reader.pages) == big_pages * plan.rows * plan.cols
-    assert {tuple(round(float(v)) for v in p.mediabox[2:]) for p in reader.pages} \
-        <= {(595, 842), (842, 595)}
+    assert {tuple(round(float(v)) for v in p.mediabox[2:]) for p in reader.pages} <= {
+        (595, 842),
+        (842, 595),
+    }
     # and, read back from the sheets themselves, the tiles of each big page cover all of it
     by_form = {}
     for form, rect in _placements(reader):
         by_form.setdefault(form, []).append(rect)
     assert len(by_form) == big_pages
     for form, rects in by_form.items():
-        xobj = next(p["/Resources"]["/XObject"][form].get_object() for p in reader.pages
-                    if form in p["/Resources"].get("/XObject", {}))
+        xobj = next(
+            p["/Resources"]["/XObject"][form].get_object()
+            for p in reader.pages
+            if form in p["/Resources"].get("/XObject", {})
+        )
         bbox = [float(v) for v in xobj["/BBox"]]
         assert bbox[:2] == [0, 0]
         assert uncovered(rects, bbox[2], bbox[3]) == [], form
     # Each big page is stored once, as a form, and shared by its tiles.
-    refs = {p["/Resources"]["/XObject"].raw_get(f).idnum for p in reader.pages
-            for f in p["/Resources"]["/XObject"]}
+    refs = {
+        p["/Resources"]["/XObject"].raw_get(f).idnum
+        for p in reader.pages
+        for f in p["/Resources"]["/XObject"]
+    }
     assert len(refs) == big_pages
     assert_cjk_pdf(tiles)
     # (text of a tile includes its whole big page, so read only the sheets the test needs)
@@ -92,6 +102,7 @@ def test_tiled_plan_covers_the_whole_chart_and_labels_each_sheet(tmp_path, sampl
 
 def test_a_village_of_400_households_tiles_onto_a3(tmp_path):
     from .sample import sample_village
+
     village = sample_village(400, seed=400)
     tiles = render_plan(village, tmp_path / "a3.pdf", paper="A1", tile_paper="A3")
     reader = PdfReader(str(tiles))
@@ -100,4 +111,6 @@ def test_a_village_of_400_households_tiles_onto_a3(tmp_path):
     assert len(forms) > 1
     assert len(reader.pages) == len(forms) * plan.rows * plan.cols
     last = flat(reader.pages[-1].extract_text())
-    assert f"第{plan.rows}行/第{plan.cols}列" in last and f"大图第{len(forms)}/{len(forms)}页" in last
+    assert (
+        f"第{plan.rows}行/第{plan.cols}列" in last and f"大图第{len(forms)}/{len(forms)}页" in last
+    )

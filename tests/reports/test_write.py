@@ -1,4 +1,5 @@
 """A report file is written whole or not at all."""
+
 import os
 import stat
 
@@ -51,4 +52,4 @@ def test_the_written_file_is_a_pdf_readable_by_others(tmp_path, sample):
     assert out.read_bytes()[:5] == b"%PDF-" and out.read_bytes().rstrip().endswith(b"%%EOF")
     assert _leftovers(tmp_path) == []
     if os.name == "posix":
-        assert stat.S_IMODE(out.stat().st_mode) & 0o044 == 0o044     # not mkstemp's 0600
+        assert stat.S_IMODE(out.stat().st_mode) & 0o044 == 0o044  # not mkstemp's 0600

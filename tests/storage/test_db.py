@@ -1,10 +1,11 @@
 """Opening files: pragmas, refusing bad files without touching them, device and clock."""
+
 import hashlib
 import sqlite3
 
 import pytest
 
-from storage.db import (DatabaseMissing, NewerSchema, NotADatabase, open_store)
+from storage.db import DatabaseMissing, NewerSchema, NotADatabase, open_store
 from storage.schema import LATEST
 
 
@@ -15,7 +16,7 @@ def _digest(path):
 def test_pragmas_foreign_keys_wal_full_sync(fresh_db):
     assert fresh_db.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert fresh_db.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert fresh_db.db.execute("PRAGMA synchronous").fetchone()[0] == 2   # FULL
+    assert fresh_db.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert fresh_db.schema_version == LATEST
 
 
@@ -57,7 +58,6 @@ def test_newer_schema_is_refused_unchanged(tmp_path):
     with pytest.raises(NewerSchema, match="更新版本的软件"):
         open_store(path)
     assert _digest(path) == before
-
 
 
 def test_device_id_is_kept_and_clock_moves_forward(tmp_path):

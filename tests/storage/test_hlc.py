@@ -1,4 +1,5 @@
 """The hybrid logical clock orders stamps even when the laptop's clock stands still or goes back."""
+
 from storage.hlc import Clock, Stamp
 
 

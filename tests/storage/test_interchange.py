@@ -1,4 +1,5 @@
 """fupin-register/1: exact round trip, all-or-nothing import, located problems, idempotence."""
+
 import copy
 import json
 
@@ -7,8 +8,13 @@ import pytest
 from storage import register as R
 from storage.db import open_store
 from storage.demo import generate
-from storage.interchange import (FORMAT, InterchangeError, export_register, import_register,
-                                 read_json)
+from storage.interchange import (
+    FORMAT,
+    InterchangeError,
+    export_register,
+    import_register,
+    read_json,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +72,9 @@ def test_one_bad_record_changes_nothing_and_every_problem_is_located(tmp_path, d
     head = next(m for m in third["members"] if m["relation"] == "户主")
     second = third["members"][1] if len(third["members"]) > 1 else third["members"][0]
     n = third["members"].index(second) + 1
-    second["id_number"] = second["id_number"][:17] + ("0" if second["id_number"][17] != "0"
-                                                       else "1")
+    second["id_number"] = second["id_number"][:17] + (
+        "0" if second["id_number"][17] != "0" else "1"
+    )
     data["households"][5]["status"] = "已经脱贫了"
     data["households"][7]["housing_area_m2"] = -3
     log_before = len(store.changes())
@@ -75,8 +82,9 @@ def test_one_bad_record_changes_nothing_and_every_problem_is_located(tmp_path, d
         import_register(store, data)
     problems = err.value.problems
     assert f"household 3 (户主 {head['name']}), member {n}, id_number: 校验位错误" in problems
-    assert any(p.startswith("household 6 ") and "status" in p and "已经脱贫了" in p
-               for p in problems)
+    assert any(
+        p.startswith("household 6 ") and "status" in p and "已经脱贫了" in p for p in problems
+    )
     assert any(p.startswith("household 8 ") and "housing_area_m2" in p for p in problems)
     assert len(problems) == 3
     assert store.find("households") == [] and store.find("villages") == []
@@ -85,14 +93,23 @@ def test_one_bad_record_changes_nothing_and_every_problem_is_located(tmp_path, d
 
 def test_left_out_values_are_stored_as_missing_not_false_or_zero(tmp_path):
     store = _blank_store(tmp_path)
-    data = {"format": FORMAT,
-            "villages": [{"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
-                          "county": "安定区"}],
-            "households": [{"village_code": "621102100201", "household_no": "0001",
-                            "status": "新识别",
-                            "members": [{"name": "王建国", "relation": "户主",
-                                         "id_number": "11010519491231002X"}],
-                            "finances": [{"year": 2016, "wage_income": 3000}]}]}
+    data = {
+        "format": FORMAT,
+        "villages": [
+            {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+        ],
+        "households": [
+            {
+                "village_code": "621102100201",
+                "household_no": "0001",
+                "status": "新识别",
+                "members": [
+                    {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}
+                ],
+                "finances": [{"year": 2016, "wage_income": 3000}],
+            }
+        ],
+    }
     import_register(store, data)
     household = store.find("households")[0]
     assert household["water_safe"] is None and household["housing_area_m2"] is None
@@ -108,11 +125,24 @@ def test_left_out_values_are_stored_as_missing_not_false_or_zero(tmp_path):
 def test_household_without_head_or_with_two_heads_is_refused(tmp_path):
     store = _blank_store(tmp_path)
     village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
-    data = {"format": FORMAT, "villages": [village], "households": [
-        {"village_code": village["code"], "household_no": "1", "status": "新识别",
-         "members": [{"name": "甲", "relation": "配偶"}]},
-        {"village_code": village["code"], "household_no": "2", "status": "新识别",
-         "members": [{"name": "乙", "relation": "户主"}, {"name": "丙", "relation": "户主"}]}]}
+    data = {
+        "format": FORMAT,
+        "villages": [village],
+        "households": [
+            {
+                "village_code": village["code"],
+                "household_no": "1",
+                "status": "新识别",
+                "members": [{"name": "甲", "relation": "配偶"}],
+            },
+            {
+                "village_code": village["code"],
+                "household_no": "2",
+                "status": "新识别",
+                "members": [{"name": "乙", "relation": "户主"}, {"name": "丙", "relation": "户主"}],
+            },
+        ],
+    }
     with pytest.raises(InterchangeError) as err:
         import_register(store, data)
     assert any("该户没有户主" in p for p in err.value.problems)
@@ -123,9 +153,19 @@ def test_same_id_number_in_two_households_is_refused(tmp_path):
     store = _blank_store(tmp_path)
     village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
     member = {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}
-    data = {"format": FORMAT, "villages": [village], "households": [
-        {"village_code": village["code"], "household_no": str(i), "status": "新识别",
-         "members": [dict(member)]} for i in (1, 2)]}
+    data = {
+        "format": FORMAT,
+        "villages": [village],
+        "households": [
+            {
+                "village_code": village["code"],
+                "household_no": str(i),
+                "status": "新识别",
+                "members": [dict(member)],
+            }
+            for i in (1, 2)
+        ],
+    }
     with pytest.raises(InterchangeError) as err:
         import_register(store, data)
     assert any("household 2" in p and "重复" in p for p in err.value.problems)
@@ -134,8 +174,15 @@ def test_same_id_number_in_two_households_is_refused(tmp_path):
 def test_unknown_village_code_and_wrong_format(tmp_path):
     store = _blank_store(tmp_path)
     with pytest.raises(InterchangeError) as err:
-        import_register(store, {"format": FORMAT, "households": [
-            {"village_code": "999999999999", "household_no": "1", "status": "新识别"}]})
+        import_register(
+            store,
+            {
+                "format": FORMAT,
+                "households": [
+                    {"village_code": "999999999999", "household_no": "1", "status": "新识别"}
+                ],
+            },
+        )
     assert "没有代码为 999999999999 的村" in err.value.problems[0]
     path = tmp_path / "x.json"
     path.write_text(json.dumps({"format": "other/9"}), encoding="utf-8")
@@ -159,23 +206,39 @@ def test_export_of_one_village_holds_only_that_village(tmp_path, demo_export):
 
 def _one_village(**household):
     village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
-    return {"format": FORMAT, "villages": [village], "households": [
-        {"village_code": village["code"], "household_no": "1", "status": "新识别",
-         "members": [{"name": "王建国", "relation": "户主"}], **household}]}
+    return {
+        "format": FORMAT,
+        "villages": [village],
+        "households": [
+            {
+                "village_code": village["code"],
+                "household_no": "1",
+                "status": "新识别",
+                "members": [{"name": "王建国", "relation": "户主"}],
+                **household,
+            }
+        ],
+    }
 
 
-@pytest.mark.parametrize("broken, words", [
-    ({"finances": {"year": 2017}}, "finances: 应为列表"),
-    ({"members": 5}, "members: 应为列表"),
-    ({"finances": [5]}, "finances 1: 应为对象"),
-    ({"group": ["一社"]}, "group: 应为社名"),
-    ({"visits": [{"date": "2017-03-01", "cadre_id": "no-such-cadre"}]},
-     "cadre_id: 没有这个帮扶干部"),
-    ({"finances": [{"year": 2017, "wage_income": 1}, {"year": 2017, "wage_income": 2}]},
-     "finances 2: 与 household 1 (户主 王建国), finances 1 重复"),
-])
-def test_malformed_or_repeated_records_are_located_problems_not_tracebacks(tmp_path, broken,
-                                                                           words):
+@pytest.mark.parametrize(
+    "broken, words",
+    [
+        ({"finances": {"year": 2017}}, "finances: 应为列表"),
+        ({"members": 5}, "members: 应为列表"),
+        ({"finances": [5]}, "finances 1: 应为对象"),
+        ({"group": ["一社"]}, "group: 应为社名"),
+        (
+            {"visits": [{"date": "2017-03-01", "cadre_id": "no-such-cadre"}]},
+            "cadre_id: 没有这个帮扶干部",
+        ),
+        (
+            {"finances": [{"year": 2017, "wage_income": 1}, {"year": 2017, "wage_income": 2}]},
+            "finances 2: 与 household 1 (户主 王建国), finances 1 重复",
+        ),
+    ],
+)
+def test_malformed_or_repeated_records_are_located_problems_not_tracebacks(tmp_path, broken, words):
     store = _blank_store(tmp_path)
     with pytest.raises(InterchangeError) as err:
         import_register(store, _one_village(**broken))
@@ -196,10 +259,16 @@ def test_a_village_code_twice_and_groups_as_text_are_refused(tmp_path):
 
 def test_a_person_already_in_another_household_of_the_register_is_refused(tmp_path):
     store = _blank_store(tmp_path)
-    import_register(store, _one_village(members=[{
-        "name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}]))
-    again = _one_village(household_no="2", members=[{
-        "name": "冒名", "relation": "户主", "id_number": "11010519491231002X"}])
+    import_register(
+        store,
+        _one_village(
+            members=[{"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}]
+        ),
+    )
+    again = _one_village(
+        household_no="2",
+        members=[{"name": "冒名", "relation": "户主", "id_number": "11010519491231002X"}],
+    )
     with pytest.raises(InterchangeError) as err:
         import_register(store, again)
     assert any("身份证号已登记在数据库中的另一户" in p for p in err.value.problems)
@@ -225,9 +294,10 @@ def test_a_cadre_seen_only_in_visits_travels_with_the_export(tmp_path, demo_expo
     outsider = next(c for c in demo_export["cadres"] if c.get("village_code") == second)
     household = next(h for h in demo_export["households"] if h["village_code"] == first)
     from storage.activity import record_visit
+
     record_visit(store, household["id"], {"date": "2017-05-01", "cadre_id": outsider["id"]})
     one = export_register(store, first)
     assert outsider["id"] in {c["id"] for c in one["cadres"]}
     fresh = _blank_store(tmp_path, "other.db")
-    import_register(fresh, one)                       # no foreign-key failure
+    import_register(fresh, one)  # no foreign-key failure
     assert fresh.get("cadres", outsider["id"])["name"] == outsider["name"]

@@ -1,5 +1,6 @@
 """Killing the process mid-write (the nearest a test gets to pulling the plug) loses nothing
 that was committed and never leaves a half-written record. FUPIN_KILL_TRIALS=1000 for more."""
+
 import os
 import random
 import signal
@@ -37,16 +38,17 @@ WRITER = textwrap.dedent("""
 def test_killed_writer_keeps_every_acknowledged_edit(tmp_path):
     path = tmp_path / "kill.db"
     store = open_store(path, create=True)
-    vid = R.add_village(store, {"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
-                                "county": "安定区"})
-    hid = R.add_household(store, {"village_id": vid, "household_no": "1", "status": "新识别",
-                                  "household_size": 1})
+    vid = R.add_village(
+        store, {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+    )
+    hid = R.add_household(
+        store, {"village_id": vid, "household_no": "1", "status": "新识别", "household_size": 1}
+    )
     store.close()
     rng = random.Random(2016)
     script = WRITER.format(root=str(ROOT), path=str(path), hid=hid)
     for trial in range(TRIALS):
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
         acknowledged = 0
         deadline = time.monotonic() + rng.uniform(0.3, 1.2)
         while time.monotonic() < deadline:
@@ -63,7 +65,7 @@ def test_killed_writer_keeps_every_acknowledged_edit(tmp_path):
         household = store.get("households", hid)
         n = int(household["address"][1:-1]) if household["address"] else 0
         assert n >= acknowledged, f"trial {trial}: edit {acknowledged} acknowledged, {n} kept"
-        assert household["household_size"] == n % 30 + 1      # never half an edit
+        assert household["household_size"] == n % 30 + 1  # never half an edit
         log = [c for c in store.changes("households", hid) if c["field"] == "address"]
-        assert len(log) == n                                   # the log has every kept edit
+        assert len(log) == n  # the log has every kept edit
         store.close()

@@ -1,4 +1,5 @@
 """A file made by the first schema opens, upgrades, keeps its data and gets a backup."""
+
 import shutil
 import sqlite3
 from pathlib import Path
@@ -26,10 +27,10 @@ def test_first_schema_file_upgrades_and_keeps_everything(tmp_path):
     assert household["household_no"] == "0001"
     assert household["income_channels"] == ["种植"]
     assert household["housing_safe"] is True
-    assert household["address"] is None          # a column migration 2 added
+    assert household["address"] is None  # a column migration 2 added
     member = R.members_of(store, "h-1")[0]
     assert member["name"] == "王建国" and member["phone"] is None
-    assert member["name_initials"] == "wjg"       # migration 3 filled the search key in
+    assert member["name_initials"] == "wjg"  # migration 3 filled the search key in
     assert R.finances_of(store, "h-1")[0]["wage_income"] == 4000.0
     # the old change log is still there, and new writes go on from it
     R.update_record(store, "household", "h-1", {"address": "青岭村一社"})
