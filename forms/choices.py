@@ -85,6 +85,7 @@ MEASURE_CATEGORIES = (
     "其他",
 )
 MEASURE_STATUSES = ("计划", "实施中", "已完成", "已取消")
+MEASURE_DONE = MEASURE_STATUSES[2]
 MEASURE_OPEN_STATUSES = ("计划", "实施中")
 FUND_SOURCES = (
     "财政专项扶贫资金",

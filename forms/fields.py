@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from datetime import date
 from typing import Any
 
 # Field kinds. Each has one validator in forms/validation.py and one widget in gui/.
@@ -94,3 +95,22 @@ class Form:
 def blank(value: Any) -> bool:
     """A value the user left out: None, empty or whitespace-only text."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def display(field: Field, value: Any) -> str:
+    """A stored value as the user reads it: in an input, a table cell, a visit's before → after."""
+    if value is None:
+        return ""
+    if field.kind == BOOL:
+        return "是" if value else "否"
+    if (
+        field.kind in (MONEY, AREA, NUMBER, PERCENT)
+        and isinstance(value, float)
+        and value.is_integer()
+    ):
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(value)
+    return str(value)

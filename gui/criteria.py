@@ -10,8 +10,9 @@ from forms.criteria.batch import evaluate_households
 from forms.criteria.household import evaluate_household
 from forms.criteria.result import UNMET
 from storage import browse
+from storage.changes import Changes
 from storage.db import Store
-from storage.snapshots import household_snapshot, household_snapshots
+from storage.snapshots import household_snapshots
 
 from .tasks import Task
 
@@ -33,6 +34,7 @@ class CriteriaCache(QObject):
         self.village_of: dict[str, str] = {}
         self.task: Task | None = None
         self.complete = False
+        self._snapshot: dict | None = None  # the household last evaluated here
 
     # -- reading -----------------------------------------------------------------------------
     def unmet_count(self, hid: str) -> int | None:
@@ -63,6 +65,7 @@ class CriteriaCache(QObject):
     def start(self, path: Path, year: int, village_ids: list[str]) -> None:
         self.stop()
         self.year = year
+        self._snapshot = None
         self.statuses = {}
         self.village_of = {}
         self.complete = False
@@ -111,9 +114,28 @@ class CriteriaCache(QObject):
             self.task.done.wait(10)
             self.task = None
 
-    def refresh(self, store: Store, hid: str):
-        """Re-evaluate one household now (after an edit); returns its evaluation."""
-        snap = household_snapshot(store, hid, self.year) if self.year else None
+    def refresh(self, store: Store, hid: str, changes: Changes | None = None):
+        """Re-evaluate one household now (after an edit); returns its evaluation.
+
+        The last household's snapshot is kept: after an edit of its own fields only (the
+        Changes carry the record as stored), it is evaluated again without reading the file."""
+        snap = self._snapshot
+        if (
+            snap is not None
+            and changes is not None
+            and snap["household"]["id"] == hid
+            and snap["year"] == self.year
+            and changes.entity == "household"
+            and changes.record is not None
+            and not (changes.members or changes.finances or changes.policy)
+        ):
+            snap = {**snap, "household": changes.record}
+        elif self.year:
+            found = household_snapshots(store, self.year, household_ids=[hid], with_measures=False)
+            snap = found[0] if found else None
+        else:
+            snap = None
+        self._snapshot = snap
         if snap is None:
             self.statuses.pop(hid, None)
             self.updated.emit([hid])

@@ -273,18 +273,7 @@ def about(parent: QWidget) -> None:
         parent.tr(
             "<h3>精准扶贫驻村帮扶台账</h3><p>版本 {0}</p>"
             "<p>供驻村帮扶工作队离线使用：建档立卡户信息、脱贫指标核查、帮扶措施、"
-            "入户走访、状态变更。</p><p>依据：定西市《关于进一步加强精准扶贫工作的"
+            "入户走访、状态变更。</p><p>依据：定西市《关于深入推进精准扶贫工作的"
             "实施意见》（定发〔2015〕13号）。</p>"
         ).format(app_version()),
     )
-
-
-def ask(parent: QWidget, title: str, text: str) -> bool:
-    return (
-        QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        == QMessageBox.Yes
-    )
-
-
-def warn(parent: QWidget, title: str, text: str) -> None:
-    QMessageBox.warning(parent, title, text)

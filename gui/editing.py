@@ -1,160 +1,244 @@
-"""Saving one field at a time through storage, with undo/redo and the open visit's findings."""
+"""The GUI's one door to storage writes: each intent calls storage.operations, pushes the
+undo step, and tells the views what changed (Changes); a refused write returns its problems."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from forms.entities import FORMS
-from forms.validation import parse_value
-from storage.activity import add_visit_changes
+from storage import operations as ops
+from storage.changes import Changes
 from storage.db import StorageError, Store
-from storage.register import ValidationError, set_finance, update_record
+from storage.operations import ValidationError, import_json_file, open_register, write_demo
 
-from .fields import display
+# Worker threads open, import and generate whole files through these three (gui/files.py).
+FILE_WRITES = (open_register, import_json_file, write_demo)
 
 
-class FieldEdit(QUndoCommand):
-    """One saved field edit. Undo is another update_record back to the old value, so the undo
-    is logged with the operator like any edit ("保留每一次修改的痕迹")."""
+@dataclass
+class Outcome:
+    """What an intent did: the Changes it made, or the problems that refused it (a list of
+    forms.validation.Problem, or one message)."""
 
-    def __init__(
-        self, editing: "Editing", entity: str, record_id: str, household_id: str, key: str, old, new
-    ):
-        label = FORMS[entity][key].label
-        super().__init__(editing.tr("修改 {0}").format(label))
+    changes: Changes | None = None
+    problems: list | str | None = None
+
+    @property
+    def created(self) -> str | None:
+        return self.changes.created if self.changes else None
+
+    def message(self, key: str | None = None) -> str | None:
+        """The refusal as one line (the message of field `key` first), None when it was saved."""
+        if not self.problems:
+            return None
+        if isinstance(self.problems, str):
+            return self.problems
+        if key is None:
+            return "；".join(str(p) for p in self.problems)
+        mine = [p.message for p in self.problems if p.field == key]
+        return mine[0] if mine else "；".join(p.message for p in self.problems)
+
+
+class RecordEdit(QUndoCommand):
+    """One saved edit of a record's fields. Undo is another edit back to the old values, logged
+    with the operator like any edit ("保留每一次修改的痕迹"). An undo or redo the register refuses
+    is shown, and the step leaves the stack, so that the stack never disagrees with the file."""
+
+    def __init__(self, editing: "Editing", changes: Changes, text: str):
+        super().__init__(text)
         self.editing = editing
-        self.entity, self.record_id, self.household_id = entity, record_id, household_id
-        self.key, self.old, self.new = key, old, new
+        self.entity, self.record_id = changes.entity, changes.record_id
+        self.diff = dict(changes.diff)
+        self.household_id = next(iter(changes.households), None)
         self.applied = True  # pushed after the first save succeeded
 
-    def _apply(self, value, previous) -> None:
-        try:
-            update_record(self.editing.store, self.entity, self.record_id, {self.key: value})
-        except StorageError as e:
-            self.editing.failed.emit(str(e))
-            return
-        self.editing.after_write(
-            self.entity, self.record_id, self.household_id, self.key, previous, value
+    def _apply(self, values: dict, what: str) -> None:
+        outcome = self.editing._write(
+            lambda visit: ops.edit_record(
+                self.editing.store, self.entity, self.record_id, values, visit_id=visit
+            ),
+            self.household_id,
         )
+        if outcome.problems:
+            self.setObsolete(True)
+            self.editing.failed.emit(
+                self.editing.tr("{0}失败，该步已从撤销列表中移除：{1}").format(
+                    what, outcome.message()
+                )
+            )
 
     def redo(self) -> None:
         if self.applied:
             self.applied = False
             return
-        self._apply(self.new, self.old)
+        self._apply({k: new for k, (_, new) in self.diff.items()}, self.editing.tr("重做"))
 
     def undo(self) -> None:
-        self._apply(self.old, self.new)
+        self._apply({k: old for k, (old, _) in self.diff.items()}, self.editing.tr("撤销"))
 
 
 class Editing(QObject):
-    """The edit path the editor uses: validate, save, push on the undo stack, tell the views."""
+    """Every write the GUI makes. `changed` carries the Changes of each write, undo and redo."""
 
-    changed = Signal(str, str, str, str)  # entity, record id, household id, field key
-    failed = Signal(str)
+    changed = Signal(object)  # storage.operations.Changes
+    failed = Signal(str)  # an undo or redo the register refused
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
         self.undo_stack = QUndoStack(self)
-        self.visit: dict | None = None  # {"id", "household_id"} while a visit is open
+        self.visit: dict | None = None  # {"id", "household_id", "date"} while a visit is open
 
+    # -- the one way a write happens -----------------------------------------------------------
+    def _write(
+        self,
+        write: Callable[[str | None], Changes],
+        household_id: str | None = None,
+        emit: bool = True,
+    ) -> Outcome:
+        """Run one operation (given the open visit's id when it is of `household_id`)."""
+        visit = (
+            self.visit["id"]
+            if self.visit and household_id and (self.visit["household_id"] == household_id)
+            else None
+        )
+        try:
+            changes = write(visit)
+        except ValidationError as e:
+            return Outcome(problems=e.problems or str(e))
+        except StorageError as e:
+            return Outcome(problems=str(e))
+        if changes and emit:
+            self.changed.emit(changes)
+        return Outcome(changes=changes)
+
+    def _push(self, outcome: Outcome) -> Outcome:
+        changes = outcome.changes
+        if changes is not None and changes.diff:
+            label = FORMS[changes.entity][next(iter(changes.diff))].label
+            self.undo_stack.push(RecordEdit(self, changes, self.tr("修改 {0}").format(label)))
+        return outcome
+
+    # -- fields of a record (the editor, the 修改… dialogs) -----------------------------------
     def save(self, entity: str, record_id: str, household_id: str, key: str, raw) -> str | None:
         """Save one field; None on success, else the message to show next to the field."""
-        problems = self.save_record(entity, record_id, household_id, {key: raw})
-        if not problems:
-            return None
-        if isinstance(problems, str):
-            return problems
-        return next(
-            (p.message for p in problems if p.field == key), "；".join(p.message for p in problems)
-        )
+        return self.save_record(entity, record_id, household_id, {key: raw}).message(key)
 
-    def save_record(self, entity: str, record_id: str, household_id: str, changes: dict):
-        """Save several fields of one record at once (a measure marked done with its date, an
-        ID number with the birth date it sets): one undo step, each field a visit finding.
-        Returns None, or the problems (a list of Problem, or a message)."""
-        try:
-            diff = update_record(self.store, entity, record_id, changes)
-        except ValidationError as e:
-            return e.problems or str(e)
-        except StorageError as e:
-            return str(e)
-        if len(diff) > 1:
-            key = next(iter(changes))
-            self.undo_stack.beginMacro(self.tr("修改 {0}").format(FORMS[entity][key].label))
-        for k, (old, new) in diff.items():
-            self._push(entity, record_id, household_id, k, old, new)
-        if len(diff) > 1:
-            self.undo_stack.endMacro()
-        return None
+    def save_record(
+        self, entity: str, record_id: str, household_id: str | None, changes: dict
+    ) -> Outcome:
+        """Several fields of one record at once (a measure marked done with its date, an ID
+        number with the birth date it sets): one transaction, one undo step."""
+        return self._push(
+            self._write(
+                lambda visit: ops.edit_record(
+                    self.store, entity, record_id, changes, visit_id=visit
+                ),
+                household_id,
+            )
+        )
 
     def save_finance(self, household_id: str, year: int, key: str, raw) -> str | None:
-        """A field of the household's income and expenditure for a year (record made on need)."""
-        existing = self.store.find(
-            "finances", "household_id = ? and year = ?", [household_id, year]
+        """A field of the household's income and expenditure for a year."""
+        return self._push(
+            self._write(
+                lambda visit: ops.edit_finance(
+                    self.store, household_id, year, {key: raw}, visit_id=visit
+                ),
+                household_id,
+            )
+        ).message(key)
+
+    # -- members -------------------------------------------------------------------------------
+    def add_member(self, household_id: str, values: dict) -> Outcome:
+        return self._write(
+            lambda visit: ops.add_member(self.store, household_id, values, visit_id=visit),
+            household_id,
         )
-        if existing:
-            return self.save("finance", existing[0]["id"], household_id, key, raw)
-        try:
-            fid = set_finance(self.store, household_id, year, {key: raw})
-        except ValidationError as e:
-            return "；".join(p.message for p in e.problems) or str(e)
-        new = self.store.get("finances", fid).get(key)
-        self._push("finance", fid, household_id, key, None, new)
-        return None
 
-    def _push(self, entity, record_id, household_id, key, old, new) -> None:
-        self.undo_stack.push(FieldEdit(self, entity, record_id, household_id, key, old, new))
-        self.after_write(entity, record_id, household_id, key, old, new)
+    def remove_member(self, household_id: str, member_id: str) -> Outcome:
+        return self._write(
+            lambda visit: ops.remove_member(self.store, member_id, visit_id=visit), household_id
+        )
 
-    def member_joined_or_left(
-        self, household_id: str, member_id: str, name: str, joined: bool
-    ) -> None:
-        """A member added or deleted: during a visit, one of its findings (家庭成员 前 → 后)."""
-        if self.visit and self.visit["household_id"] == household_id:
-            add_visit_changes(
-                self.store,
-                self.visit["id"],
-                [
-                    {
-                        "entity": "member",
-                        "record_id": member_id,
-                        "field": "member",
-                        "label": self.tr("家庭成员"),
-                        "old": None if joined else name,
-                        "new": name if joined else None,
-                    }
-                ],
+    # -- visits, status, measures --------------------------------------------------------------
+    def start_visit(self, household_id: str, values: dict) -> Outcome:
+        outcome = self._write(
+            lambda _v: ops.start_visit(self.store, household_id, values), emit=False
+        )
+        if outcome.changes:
+            self.visit = {
+                "id": outcome.created,
+                "household_id": household_id,
+                "date": str(values.get("date")),
+            }
+            self.changed.emit(outcome.changes)
+        return outcome
+
+    def end_visit(self, values: dict) -> Outcome:
+        visit = self.visit
+        if visit is None:
+            return Outcome(problems=self.tr("没有进行中的走访"))
+        outcome = self._write(lambda _v: ops.end_visit(self.store, visit["id"], values), emit=False)
+        if not outcome.problems:
+            self.visit = None
+            self.changed.emit(
+                Changes(households={visit["household_id"]}, visits=True) | outcome.changes
             )
+        return outcome
 
-    def after_write(self, entity, record_id, household_id, key, old, new) -> None:
-        if self.visit and self.visit["household_id"] == household_id:
-            field = FORMS[entity][key]
-            add_visit_changes(
+    def change_status(
+        self,
+        household_id: str,
+        status: str,
+        when,
+        reason: str,
+        *,
+        year: int | None = None,
+        confirmed_unmet: bool = False,
+    ) -> Outcome:
+        return self._write(
+            lambda _v: ops.change_status(
                 self.store,
-                self.visit["id"],
-                [
-                    {
-                        "entity": entity,
-                        "record_id": record_id,
-                        "field": key,
-                        "label": field.label,
-                        "old": _plain(field, old),
-                        "new": _plain(field, new),
-                    }
-                ],
+                household_id,
+                status,
+                when,
+                reason,
+                year=year,
+                confirmed_unmet=confirmed_unmet,
             )
-        self.changed.emit(entity, record_id, household_id, key)
+        )
 
+    def plan_measure(self, values: dict) -> Outcome:
+        return self._write(lambda _v: ops.plan_measure(self.store, values))
 
-def _plain(field, value):
-    """A value as it reads in a visit's before → after list."""
-    if value is None:
-        return None
-    try:
-        value = parse_value(field, value) if not isinstance(value, (list, bool)) else value
-    except ValueError:
-        pass
-    return display(field, value)
+    def finish_measure(self, household_id: str | None, measure_id: str) -> Outcome:
+        return self._push(
+            self._write(
+                lambda visit: ops.finish_measure(self.store, measure_id, visit_id=visit),
+                household_id,
+            )
+        )
+
+    # -- the register's places and people, yearly values ---------------------------------------
+    def add_village(self, values: dict) -> Outcome:
+        return self._write(lambda _v: ops.add_village(self.store, values))
+
+    def add_group(self, village_id: str, name: str) -> Outcome:
+        return self._write(lambda _v: ops.add_group(self.store, village_id, name))
+
+    def add_cadre(self, values: dict) -> Outcome:
+        return self._write(lambda _v: ops.add_cadre(self.store, values))
+
+    def register_household(self, values: dict, members: list[dict], reason: str) -> Outcome:
+        return self._write(lambda _v: ops.register_household(self.store, values, members, reason))
+
+    def set_village_facts(self, village_id: str, year: int, data: dict) -> Outcome:
+        return self._write(lambda _v: ops.set_village_facts(self.store, village_id, year, data))
+
+    def set_policy(self, year: int, values: dict) -> Outcome:
+        return self._write(lambda _v: ops.set_policy(self.store, year, values))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -20,30 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from forms import fields as K
-from forms.fields import Field, Form, blank
+from forms.fields import Field, Form, blank, display
 from forms.validation import check_value
+
+from .guard import may_discard
 
 ERROR_STYLE = "color: #c62828;"
 INVALID_INPUT = "background: #ffebee; border: 1px solid #c62828;"
-
-
-def display(field: Field, value) -> str:
-    """A stored value as the text a line input shows."""
-    if value is None:
-        return ""
-    if field.kind == K.BOOL:
-        return "是" if value else "否"
-    if (
-        field.kind in (K.MONEY, K.AREA, K.NUMBER, K.PERCENT)
-        and isinstance(value, float)
-        and value.is_integer()
-    ):
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "、".join(value)
-    return str(value)
 
 
 class FieldInput(QWidget):
@@ -361,18 +343,7 @@ class FormSection(QWidget):
     def may_discard(self, what: str) -> bool:
         """Before another record replaces this one's fields: True if nothing refused is
         pending, or the user agrees to give it up (never dropped without asking)."""
-        pending = self.pending_invalid()
-        if not pending:
-            return True
-        from .dialogs import ask
-
-        return ask(
-            self,
-            self.tr("有未保存的输入"),
-            self.tr("以下内容填写有误，尚未保存：{0}。\n放弃这些输入并切换到{1}吗？").format(
-                "、".join(pending), what
-            ),
-        )
+        return may_discard(self, self.pending_invalid(), what)
 
     def values(self) -> dict:
         """Raw input of every field (for a dialog that saves a whole record)."""

@@ -10,10 +10,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from forms import choices as C
 from storage import browse
+from storage.changes import Changes
 from storage.db import Store
 
 from .criteria import CriteriaCache
 
+# Household fields the columns show (户主 and 人数 come from the members).
+SHOWN_FIELDS = frozenset({"household_no", "status", "planned_exit_year", "main_cause", "cadre_id"})
 BLOCK = 200  # rows fetched at once
 CACHE_ROWS = 3000  # rows kept
 
@@ -101,6 +104,12 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def household_id(self, row: int) -> str | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def apply(self, changes: Changes) -> None:
+        """Repaint the rows of households whose shown values changed (not on every edit)."""
+        if changes.members or changes.status or SHOWN_FIELDS & changes.household_fields:
+            for hid in changes.households:
+                self.refresh_household(hid)
 
     def refresh_household(self, hid: str) -> None:
         """A household's values changed: drop it from the cache and repaint its row."""
@@ -275,3 +284,13 @@ class FilterBar(QWidget):
         if self._debounce.isActive():
             self._debounce.stop()
             self.changed.emit()
+
+    def clear(self) -> None:
+        """Every filter back to 全部, without emitting changed (the caller reloads)."""
+        for combo in (self.status, self.cause, self.cadre, self.criterion):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.text.blockSignals(True)
+        self.text.clear()
+        self.text.blockSignals(False)

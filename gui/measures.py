@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from forms import choices as C
 from forms.entities import MEASURE
 from forms.fields import blank
 from storage import browse
-from storage.activity import add_measure, measures_of
-from storage.register import ValidationError
+from storage.activity import measures_of
 
 from .dialogs import RecordDialog
 from .editing import Editing
@@ -74,25 +72,21 @@ def measure_dialog(
         )
 
     def submit(v: dict):
-        try:
-            if measure is None:
-                dialog.result_value = add_measure(
-                    store,
-                    {**v, "village_id": household["village_id"], "household_id": household["id"]},
-                )
-            else:
-                # every field, a cleared one as missing: an edit may also empty a field; through
-                # the editing (one undo step, and findings of an open visit)
-                typed = dialog.section.values()
-                return editing.save_record(
-                    "measure",
-                    measure["id"],
-                    household["id"],
-                    {k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS},
-                )
-        except ValidationError as e:
-            return e.problems or str(e)
-        return None
+        if measure is None:
+            outcome = editing.plan_measure(
+                {**v, "village_id": household["village_id"], "household_id": household["id"]}
+            )
+            dialog.result_value = outcome.created
+            return outcome.problems
+        # every field, a cleared one as missing: an edit may also empty a field (one undo step,
+        # and findings of an open visit)
+        typed = dialog.section.values()
+        return editing.save_record(
+            "measure",
+            measure["id"],
+            household["id"],
+            {k: (None if blank(typed.get(k)) else typed.get(k)) for k in MEASURE_KEYS},
+        ).problems
 
     title = parent.tr("添加帮扶措施") if measure is None else parent.tr("修改帮扶措施")
     dialog = RecordDialog(
@@ -111,8 +105,6 @@ def measure_dialog(
 
 
 class MeasuresTab(QWidget):
-    changed = Signal()
-
     def __init__(self, editing: Editing, parent=None):
         super().__init__(parent)
         self.editing = editing
@@ -170,7 +162,6 @@ class MeasuresTab(QWidget):
         if not self.household:
             return None
         dialog = measure_dialog(self, self.editing, self.household, criterion)
-        dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
         dialog.open()
         return dialog
 
@@ -183,22 +174,14 @@ class MeasuresTab(QWidget):
         if not self.household or not row:
             return None
         dialog = measure_dialog(self, self.editing, self.household, measure=row)
-        dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
         dialog.open()
         return dialog
 
     def mark_done(self) -> None:
         row = self.selected()
-        if not row or row.get("status") == "已完成":
+        if not row or row.get("status") == C.MEASURE_DONE:
             return
-        self.editing.save_record(
-            "measure",
-            row["id"],
-            row["household_id"],
-            {"done_date": date.today(), "status": "已完成"},
-        )
-        self.refresh()
-        self.changed.emit()
+        self.editing.finish_measure(row.get("household_id"), row["id"])
 
 
 class NeedsPage(QWidget):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
 
 from forms.entities import MEMBER
 from forms.validation import derive_member, validate_record
-from storage.db import StorageError
-from storage.register import ValidationError, add_member, delete_member, members_of
+from storage.register import members_of
 
-from .dialogs import RecordDialog, ask, warn
+from .dialogs import RecordDialog
 from .editing import Editing
 from .fields import FormSection, display
+from .guard import ask, warn
 
 COLUMNS = (
     "name",
@@ -69,8 +69,6 @@ class MembersModel(QAbstractTableModel):
 
 
 class MembersTab(QWidget):
-    changed = Signal()  # a member was added or deleted
-
     def __init__(self, editing: Editing, parent=None):
         super().__init__(parent)
         self.editing = editing
@@ -188,22 +186,16 @@ class MembersTab(QWidget):
             problems = validate_record(MEMBER, record)
             if problems:
                 return problems
-            try:
-                dialog.result_value = add_member(self.editing.store, household_id, values)
-            except ValidationError as e:
-                return e.problems or str(e)
-            return None
+            outcome = self.editing.add_member(household_id, values)
+            dialog.result_value = outcome.created
+            return outcome.problems
 
         dialog = RecordDialog(self.tr("添加家庭成员"), MEMBER, keys, submit, self, columns=2)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
 
         def added() -> None:
-            self.editing.member_joined_or_left(
-                household_id, dialog.result_value, dialog.values().get("name", ""), joined=True
-            )
             if household_id == self.household_id:
-                self.set_household(household_id, keep_member=dialog.result_value)
-            self.changed.emit()
+                self.select(dialog.result_value)
 
         dialog.accepted.connect(added)
         dialog.open()
@@ -219,13 +211,6 @@ class MembersTab(QWidget):
             self.tr("确定删除家庭成员 {0}？删除记入修改日志。").format(record.get("name")),
         ):
             return
-        try:
-            delete_member(self.editing.store, self.member_id)
-        except StorageError as e:
-            warn(self, self.tr("不能删除"), str(e))
-            return
-        self.editing.member_joined_or_left(
-            self.household_id, self.member_id, record.get("name") or "", joined=False
-        )
-        self.set_household(self.household_id)
-        self.changed.emit()
+        outcome = self.editing.remove_member(self.household_id, self.member_id)
+        if outcome.problems:
+            warn(self, self.tr("不能删除"), outcome.message())

@@ -36,7 +36,7 @@ from reports.batch import (
 from storage import browse
 from storage.register import default_year, list_villages, policy_years
 
-from .dialogs import warn
+from .guard import warn
 from .tasks import Task, run_with_progress
 
 ALL_VILLAGES = "*"  # the village combo's "every village, one file each" entry

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from forms import choices as C
 from forms.entities import STATUS_CHANGE
 from forms.validation import Problem
-from storage.activity import set_household_status, status_history
-from storage.register import ValidationError
+from storage.activity import status_history
 
 from .dialogs import RecordDialog
 from .editing import Editing
@@ -20,8 +19,6 @@ from .tables import RowsModel, make_table
 
 
 class StatusTab(QWidget):
-    changed = Signal()
-
     def __init__(self, editing: Editing, unmet_criteria: Callable[[], list], parent=None):
         super().__init__(parent)
         self.editing = editing
@@ -78,7 +75,6 @@ class StatusTab(QWidget):
         if not self.household:
             return None
         household = self.household
-        store = self.editing.store
 
         def submit(values: dict):
             status = values.get("status")
@@ -102,19 +98,14 @@ class StatusTab(QWidget):
                     if answer != QMessageBox.Yes:
                         return self.tr("未变更：请先落实帮扶措施，或确认后再标记为已脱贫")
                     confirmed = True
-            try:
-                set_household_status(
-                    store,
-                    household["id"],
-                    status,
-                    values.get("date"),
-                    values.get("reason") or "",
-                    year=values.get("year"),
-                    confirmed_unmet=confirmed,
-                )
-            except ValidationError as e:
-                return e.problems or str(e)
-            return None
+            return self.editing.change_status(
+                household["id"],
+                status,
+                values.get("date"),
+                values.get("reason") or "",
+                year=values.get("year"),
+                confirmed_unmet=confirmed,
+            ).problems
 
         dialog = RecordDialog(
             self.tr("变更户状态"),
@@ -126,6 +117,5 @@ class StatusTab(QWidget):
             intro=self.tr("当前状态：{0}。清退必须填写原因。").format(household.get("status")),
         )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog

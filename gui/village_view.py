@@ -15,13 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.criteria.quality import lint
 from forms.criteria.result import MET, NA, UNKNOWN, UNMET
+from forms.criteria.village import evaluate_village
 from forms.facts import VILLAGE_FACTS
 from storage import browse
-from storage.register import ValidationError, set_village_facts, village_facts
+from storage.register import village_facts
 from storage.snapshots import household_snapshots, village_snapshot
 
 from .check_panel import COLORS, CriteriaList
+from .editing import Editing
 from .fields import FormSection
 from .tasks import Task
 
@@ -121,27 +124,14 @@ class CriteriaBarChart(QWidget):
                 return
 
 
-def _issue_fields(issue) -> tuple[str, str, str | None]:
-    """(severity, message, household id) of a quality issue, whatever its exact shape."""
-    d = (
-        issue.to_dict()
-        if hasattr(issue, "to_dict")
-        else (issue if isinstance(issue, dict) else dict(getattr(issue, "__dict__", {})))
-    )
-    return (
-        d.get("severity", ""),
-        d.get("message", str(issue)),
-        d.get("household_id") or d.get("record_id"),
-    )
-
-
 class VillagePage(QWidget):
     household_requested = Signal(str)
     criterion_filter_requested = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, editing: Editing, parent=None):
         super().__init__(parent)
-        self.store = None
+        self.editing = editing
+        self.store = editing.store
         self.village: dict | None = None
         self.year: int | None = None
         self.tally_source = None
@@ -177,9 +167,9 @@ class VillagePage(QWidget):
         split.setSizes([480, 620])
         layout.addWidget(split, 1)
 
-    def set_village(self, store, village_id: str | None, year: int | None, criteria) -> None:
-        self.store, self.year, self.tally_source = store, year, criteria
-        self.village = store.get("villages", village_id) if (store and village_id) else None
+    def set_village(self, village_id: str | None, year: int | None, criteria) -> None:
+        self.year, self.tally_source = year, criteria
+        self.village = self.store.get("villages", village_id) if village_id else None
         self.refresh()
 
     def refresh(self) -> None:
@@ -216,17 +206,8 @@ class VillagePage(QWidget):
             reader = browse.open_reader(path)
             try:
                 out = {"criteria": None, "issues": None, "village_id": village["id"]}
-                try:
-                    from forms.criteria.village import evaluate_village
-                except ImportError:
-                    evaluate_village = None
-                if evaluate_village is not None:
-                    out["criteria"] = evaluate_village(village_snapshot(reader, village, year))
-                try:
-                    from forms.criteria.quality import lint
-                except ImportError:
-                    lint = None
-                if lint is not None and not task.cancelled:
+                out["criteria"] = evaluate_village(village_snapshot(reader, village, year))
+                if not task.cancelled:
                     out["issues"] = list(
                         lint(household_snapshots(reader, year, village_id=village["id"]), year)
                     )
@@ -245,25 +226,17 @@ class VillagePage(QWidget):
         if not self.village or out["village_id"] != self.village["id"]:
             return
         evaluation = out["criteria"]
-        if evaluation is None:
-            self.criteria.set_results([], None, self.tr("村级17项指标模块尚未安装"))
-        else:
-            results = getattr(evaluation, "criteria", [])
-            passing = getattr(evaluation, "eligible_to_exit", None)
-            if passing is None:
-                passing = all(c.status in (MET, NA) for c in results)
-            unmet = sum(1 for c in results if c.status == UNMET)
-            self.criteria.set_results(
-                results, passing, self.tr("（{0}项未达标）").format(unmet) if unmet else ""
-            )
+        unmet = sum(1 for c in evaluation.criteria if c.status == UNMET)
+        self.criteria.set_results(
+            evaluation.criteria,
+            evaluation.all_passing,
+            self.tr("（{0}项未达标）").format(unmet) if unmet else "",
+        )
         self.issues.clear()
-        if out["issues"] is None:
-            self.issues.addItem(self.tr("数据质量检查模块尚未安装"))
-            return
         if not out["issues"]:
             self.issues.addItem(self.tr("未发现疑点"))
         for issue in out["issues"]:
-            severity, message, hid = _issue_fields(issue)
+            severity, message, hid = issue.severity, issue.message, issue.household_id
             item = QListWidgetItem(("⚠ " if severity == "error" else "· ") + message)
             item.setData(Qt.UserRole, hid)
             if severity == "error":
@@ -286,9 +259,8 @@ class VillagePage(QWidget):
     def _save_fact(self, key: str, raw) -> str | None:
         if not self.village:
             return None
-        try:
-            set_village_facts(self.store, self.village["id"], self.year, {key: raw})
-        except ValidationError as e:
-            return "；".join(p.message for p in e.problems) or str(e)
+        outcome = self.editing.set_village_facts(self.village["id"], self.year, {key: raw})
+        if outcome.problems:
+            return outcome.message(key)
         self._evaluate()
         return None

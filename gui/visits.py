@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 
 from forms.entities import VISIT
 from storage import browse
-from storage.activity import record_visit, visits_of
-from storage.register import ValidationError, update_record
+from storage.activity import visits_of
 
 from .dialogs import RecordDialog
 from .editing import Editing
@@ -37,8 +36,6 @@ def _changes_html(changes: list[dict]) -> str:
 
 
 class VisitsTab(QWidget):
-    visit_state_changed = Signal()
-
     def __init__(self, editing: Editing, parent=None):
         super().__init__(parent)
         self.editing = editing
@@ -130,16 +127,7 @@ class VisitsTab(QWidget):
         store = self.editing.store
 
         def submit(values: dict):
-            try:
-                vid = record_visit(store, household["id"], values)
-            except ValidationError as e:
-                return e.problems or str(e)
-            dialog.result_value = {
-                "id": vid,
-                "household_id": household["id"],
-                "date": str(values.get("date")),
-            }
-            return None
+            return self.editing.start_visit(household["id"], values).problems
 
         dialog = RecordDialog(
             self.tr("新建走访"),
@@ -154,13 +142,6 @@ class VisitsTab(QWidget):
             ),
         )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-
-        def started() -> None:
-            self.editing.visit = dialog.result_value
-            self.refresh()
-            self.visit_state_changed.emit()
-
-        dialog.accepted.connect(started)
         dialog.open()
         return dialog
 
@@ -171,11 +152,7 @@ class VisitsTab(QWidget):
         store = self.editing.store
 
         def submit(values: dict):
-            try:
-                update_record(store, "visit", visit["id"], values)
-            except ValidationError as e:
-                return e.problems or str(e)
-            return None
+            return self.editing.end_visit(values).problems
 
         current = store.get("visits", visit["id"]) or {}
         dialog = RecordDialog(
@@ -187,12 +164,5 @@ class VisitsTab(QWidget):
             values=current,
         )
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-
-        def ended() -> None:
-            self.editing.visit = None
-            self.refresh()
-            self.visit_state_changed.emit()
-
-        dialog.accepted.connect(ended)
         dialog.open()
         return dialog

@@ -196,6 +196,7 @@ class Store:
         self.db.close()
 
     def atomic(self):
+        """One transaction (BEGIN … COMMIT); nested, a savepoint inside the outer one."""
         return self.db.atomic()
 
     @property
@@ -253,7 +254,7 @@ class Store:
         return self.insert_many(table, [values], ids=[record_id])[0]
 
     def insert_many(self, table: str, rows: Iterable[dict], *, ids=None) -> list[str]:
-        """Insert records, one change-log row each."""
+        """Insert records, one change-log row each, in one transaction."""
         rows = list(rows)
         ids = list(ids) if ids else [None] * len(rows)
         records, log = [], []
@@ -276,15 +277,20 @@ class Store:
             # The record row itself holds the inserted values and their stamp; the log row
             # records who made it and when (copying every value here doubled the file).
             log.append(self._log(hlc, at, table, rid, "insert"))
-        with self.db.atomic():
-            self.db[table].insert_all(records, batch_size=100)
-            self.db["change_log"].insert_all(log, batch_size=80)
+        with self.atomic():
+            _insert_rows(self.db.conn, table, records)
+            _insert_rows(self.db.conn, "change_log", log)
             self._save_clock()
         return [r["id"] for r in records]
 
-    def update(self, table: str, record_id: str, changes: dict) -> dict[str, tuple]:
-        """Write the fields that really change; returns {field: (old, new)} (empty: no-op)."""
-        current = self.get(table, record_id, include_deleted=True)
+    def update(
+        self, table: str, record_id: str, changes: dict, *, current: dict | None = None
+    ) -> dict[str, tuple]:
+        """Write the fields that really change; returns {field: (old, new)} (empty: no-op).
+
+        `current` is the record as just read by the caller (saves reading it again)."""
+        if current is None:
+            current = self.get(table, record_id, include_deleted=True)
         if current is None:
             raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
         diff = {
@@ -297,15 +303,20 @@ class Store:
         hlc, at = self._stamp()
         changed = {k: new for k, (_, new) in diff.items()}
         row = {**self._to_row(table, changed), **_derived(table, changed)}
-        with self.db.atomic():
-            self.db[table].update(
-                record_id, {**row, "updated_at": at, "hlc": hlc, "device_id": self.device_id}
+        with self.atomic():
+            _update_row(
+                self.db.conn,
+                table,
+                record_id,
+                {**row, "updated_at": at, "hlc": hlc, "device_id": self.device_id},
             )
-            self.db["change_log"].insert_all(
+            _insert_rows(
+                self.db.conn,
+                "change_log",
                 [
                     self._log(hlc, at, table, record_id, "update", k, old, new)
                     for k, (old, new) in diff.items()
-                ]
+                ],
             )
             self._save_clock()
         return diff
@@ -324,8 +335,11 @@ class Store:
         if bool(current["deleted"]) == deleted:
             return False
         hlc, at = self._stamp()
-        with self.db.atomic():
-            self.db[table].update(
+        op = "delete" if deleted else "restore"
+        with self.atomic():
+            _update_row(
+                self.db.conn,
+                table,
                 record_id,
                 {
                     "deleted": int(deleted),
@@ -334,31 +348,28 @@ class Store:
                     "device_id": self.device_id,
                 },
             )
-            self.db["change_log"].insert(
-                self._log(
-                    hlc,
-                    at,
-                    table,
-                    record_id,
-                    "delete" if deleted else "restore",
-                    "deleted",
-                    not deleted,
-                    deleted,
-                )
-            )
+            log = self._log(hlc, at, table, record_id, op, "deleted", not deleted, deleted)
+            _insert_rows(self.db.conn, "change_log", [log])
             self._save_clock()
         return True
 
     def _save_clock(self) -> None:
-        self.db["meta"].upsert({"key": "hlc_last", "value": self.clock.last}, pk="key")
+        self.db.conn.execute(
+            "insert into meta (key, value) values ('hlc_last', ?) "
+            "on conflict(key) do update set value = excluded.value",
+            [self.clock.last],
+        )
 
     # -- reads ----------------------------------------------------------------------------
     def get(self, table: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
         sql = f"select * from [{table}] where id = ?" + (
             "" if include_deleted else " and deleted = 0"
         )
-        rows = list(self.db.query(sql, [record_id]))
-        return self.from_row(table, rows[0]) if rows else None
+        cursor = self.db.conn.execute(sql, [record_id])
+        values = cursor.fetchone()
+        if values is None:
+            return None
+        return self.from_row(table, dict(zip([d[0] for d in cursor.description], values)))
 
     def find(
         self,
@@ -407,6 +418,35 @@ class Store:
             r["new"] = json.loads(r["new"]) if r["new"] is not None else None
             out.append(r)
         return out
+
+
+def _sql_value(value: Any) -> Any:
+    """A value as SQLite stores it; lists and objects that reach here are JSON text."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+    """Plain INSERTs, one executemany per set of columns. Table and column names come from the
+    declarations, never from input; values are always parameters."""
+    by_columns: dict[tuple, list] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append([_sql_value(v) for v in row.values()])
+    for columns, values in by_columns.items():
+        names = ", ".join(f"[{c}]" for c in columns)
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"insert into [{table}] ({names}) values ({marks})", values)
+
+
+def _update_row(conn: sqlite3.Connection, table: str, record_id: str, values: dict) -> None:
+    sets = ", ".join(f"[{c}] = ?" for c in values)
+    conn.execute(
+        f"update [{table}] set {sets} where id = ?",
+        [*(_sql_value(v) for v in values.values()), record_id],
+    )
 
 
 def _derived(table: str, values: dict) -> dict:

@@ -19,6 +19,7 @@ from forms.validation import (
 )
 
 from .db import StorageError, Store
+from .schema import TABLES
 
 
 class ValidationError(StorageError):
@@ -78,15 +79,17 @@ def list_villages(store: Store) -> list[dict]:
     return store.find("villages", order_by="county, township, code")
 
 
-def update_record(store: Store, entity: str, record_id: str, changes: dict) -> dict:
+def update_record(
+    store: Store, entity: str, record_id: str, changes: dict, *, current: dict | None = None
+) -> dict:
     """Edit fields of any entity's record after validating them (each field, the rules between
-    fields the edit touches, unique codes and ID numbers); returns {field: (old, new)}."""
-    from .schema import TABLES
-
+    fields the edit touches, unique codes and ID numbers); returns {field: (old, new)}.
+    `current` is the record as the caller has just read it."""
     form = FORMS[entity]
     values = clean(form, changes, partial=True)
     table = TABLES[entity]
-    current = _require(store, table, record_id, form.label)
+    if current is None:
+        current = _require(store, table, record_id, form.label)
     if entity == "member" and values.get("id_number"):
         # the ID number is authoritative: birth date and sex follow a valid one
         derived = derive_member({"id_number": values["id_number"]})
@@ -110,7 +113,7 @@ def update_record(store: Store, entity: str, record_id: str, changes: dict) -> d
         problems += _id_number_taken(store, values["id_number"], current["household_id"], record_id)
     if problems:
         raise ValidationError(problems)
-    return store.update(table, record_id, values)
+    return store.update(table, record_id, values, current=current)
 
 
 def _id_number_taken(
@@ -213,6 +216,11 @@ def set_finance(store: Store, household_id: str, year: int, values: dict) -> str
         store.update("finances", existing[0]["id"], values)
         return existing[0]["id"]
     return store.insert("finances", values)
+
+
+def finance_of(store: Store, household_id: str, year: int) -> dict | None:
+    rows = store.find("finances", "household_id = ? and year = ?", [household_id, year])
+    return rows[0] if rows else None
 
 
 def finances_of(store: Store, household_id: str) -> list[dict]:

@@ -1,0 +1,174 @@
+"""File operations of the main window: open, new, demo, import and export, off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from storage import browse
+from storage.interchange import export_register, write_json
+from storage.register import default_year, policy_years
+
+from .editing import import_json_file, open_register, write_demo
+from .guard import warn
+from .tasks import Task, run_with_progress
+
+
+def demo_path(settings: QSettings) -> Path:
+    return Path(settings.fileName()).parent / "fupin-demo.db"
+
+
+class FileActions:
+    """Mixed into MainWindow, which supplies store, operator, settings, scope and _opened."""
+
+    def open_file(self, path: Path, create: bool = False, role: str = "village") -> Task:
+        """Open (or create) a register off the GUI thread behind a progress dialog."""
+        path = Path(path)
+        operator = self.operator
+
+        def work(task: Task):
+            task.progress(0, 0, self.tr("正在打开 {0}…").format(path.name))
+            store = open_register(path, create=create, role=role, operator=operator)
+            try:
+                task.progress(0, 0, self.tr("正在统计各村户数…"))
+                return {
+                    "store": store,
+                    "tree": browse.scope_tree(store),
+                    "year": default_year(store),
+                    "years": policy_years(store),
+                }
+            except BaseException:
+                store.close()
+                raise
+
+        return run_with_progress(
+            self,
+            self.tr("打开数据库"),
+            self.tr("正在打开…"),
+            work,
+            self._opened,
+            lambda m: self._open_failed(path, m),
+        )
+
+    def _open_failed(self, path: Path, message: str) -> None:
+        if self.store is None:
+            self._show_start(None, message)
+        warn(self, self.tr("无法打开数据库"), message)
+
+    def open_demo(self) -> Task | None:
+        """Generate a small demo county into the user's data folder (once) and open it."""
+        path = demo_path(self.settings)
+        if path.exists():
+            return self.open_file(path)
+        operator = self.operator
+
+        def work(task: Task):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_demo(
+                path,
+                villages=3,
+                households=50,
+                operator=operator,
+                progress=lambda d, t: task.progress(
+                    d, t, self.tr("生成演示数据：{0}/{1} 个村").format(d, t)
+                ),
+            )
+            return path
+
+        return run_with_progress(
+            self,
+            self.tr("演示数据"),
+            self.tr("正在生成演示数据…"),
+            work,
+            lambda p: self.open_file(p),
+            lambda m: warn(self, self.tr("演示数据"), m),
+        )
+
+    def on_file_new(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建数据库"), "", self.tr("台账数据库 (*.db)")
+        )
+        if name:
+            path = Path(name if name.endswith(".db") else name + ".db")
+            if path.exists():
+                warn(self, self.tr("新建数据库"), self.tr("文件已存在：{0}").format(path))
+                return
+            self.open_file(path, create=True)
+
+    def on_file_open(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), "", self.tr("台账数据库 (*.db);;所有文件 (*)")
+        )
+        if name:
+            self.open_file(Path(name))
+
+    def on_file_demo(self) -> None:
+        self.open_demo()
+
+    def on_file_import(self) -> None:
+        if self.store is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入"), "", self.tr("fupin-register JSON (*.json)")
+        )
+        if name:
+            self.import_json(Path(name))
+
+    def import_json(self, source: Path) -> Task:
+        """All or nothing, on a connection of the worker's own; the file is opened again after."""
+        path, operator = self.store.path, self.operator
+
+        def done(counts: dict) -> None:
+            QMessageBox.information(
+                self,
+                self.tr("导入完成"),
+                self.tr("新增 {0}，更新 {1}，未变 {2}").format(
+                    counts["inserted"], counts["updated"], counts["unchanged"]
+                ),
+            )
+            self.open_file(path)
+
+        def failed(message: str) -> None:
+            warn(self, self.tr("导入失败（数据库未作任何修改）"), message)
+
+        return run_with_progress(
+            self,
+            self.tr("导入"),
+            self.tr("正在导入…"),
+            lambda task: import_json_file(path, source, operator),
+            done,
+            failed,
+        )
+
+    def on_file_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出"), "", self.tr("fupin-register JSON (*.json)")
+        )
+        if not name:
+            return
+        path, scope = self.store.path, self.scope or {}
+        village = (
+            self.store.get("villages", scope["village_id"]) if scope.get("village_id") else None
+        )
+
+        def work(task: Task):
+            reader = browse.open_reader(path)
+            try:
+                data = export_register(reader, village["code"] if village else None)
+            finally:
+                reader.close()
+            write_json(data, name)
+            return len(data["households"])
+
+        run_with_progress(
+            self,
+            self.tr("导出"),
+            self.tr("正在导出…"),
+            work,
+            lambda n: self.statusBar().showMessage(
+                self.tr("已导出 {0} 户 → {1}").format(n, name), 10000
+            ),
+            lambda m: warn(self, self.tr("导出失败"), m),
+        )

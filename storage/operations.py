@@ -1,0 +1,368 @@
+"""The one door for every write the app makes: named intents, each one transaction, each
+returning the Changes it made so that every view refreshes only what the flags name."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from forms import choices as C
+from forms.entities import FORMS
+from forms.fields import display
+from forms.validation import parse_value
+
+from . import activity, demo, interchange, register
+from .changes import Changes
+from .db import Store, open_store
+from .register import ValidationError  # noqa: F401 - what every intent may raise
+from .schema import TABLES
+
+# Household fields the scope tree counts by (places and still-poor counts).
+TREE_FIELDS = frozenset({"status", "group_id", "village_id"})
+# Entities whose records belong to one household through household_id.
+OF_HOUSEHOLD = ("member", "finance", "visit", "measure", "status_change")
+
+
+# -- editing any record ------------------------------------------------------------------------
+def edit_record(
+    store: Store, entity: str, record_id: str, changes: dict, *, visit_id: str | None = None
+) -> Changes:
+    """Edit fields of a record (validated as register.update_record does). With an open visit
+    of the same household, the edit is one of its findings, written in the same transaction."""
+    table = TABLES[entity]
+    current = register._require(store, table, record_id, FORMS[entity].label)
+    hid = _household_of(entity, current)
+    if not (visit_id and hid):
+        diff = register.update_record(store, entity, record_id, changes, current=current)
+    else:
+        with store.atomic():
+            diff = register.update_record(store, entity, record_id, changes, current=current)
+            findings = [_finding(entity, record_id, k, o, n) for k, (o, n) in diff.items()]
+            _add_findings(store, visit_id, hid, findings)
+    record = {**current, **{k: _stored(n) for k, (_, n) in diff.items()}}
+    return _changes_of(entity, record_id, hid, diff, record=record)
+
+
+def edit_finance(
+    store: Store, household_id: str, year: int, changes: dict, *, visit_id: str | None = None
+) -> Changes:
+    """A household's income and expenditure for a year; the year's record is made on need."""
+    existing = register.finance_of(store, household_id, year)
+    if existing:
+        return edit_record(store, "finance", existing["id"], changes, visit_id=visit_id)
+    with store.atomic():
+        fid = register.set_finance(store, household_id, year, changes)
+        record = store.get("finances", fid)
+        diff = {k: (None, record[k]) for k in changes if record.get(k) is not None}
+        if visit_id:
+            findings = [_finding("finance", fid, k, o, n) for k, (o, n) in diff.items()]
+            _add_findings(store, visit_id, household_id, findings)
+    changes_ = _changes_of("finance", fid, household_id, diff, record=record)
+    changes_.created = fid
+    return changes_
+
+
+def _household_of(entity: str, record: dict) -> str | None:
+    if entity == "household":
+        return record["id"]
+    return record.get("household_id") if entity in OF_HOUSEHOLD else None
+
+
+def _changes_of(entity: str, record_id: str, hid: str | None, diff: dict, **kw) -> Changes:
+    """The flags an edit of `entity` raises."""
+    out = Changes(entity=entity, record_id=record_id, diff=diff, **kw)
+    if not diff:
+        return out
+    if hid:
+        out.households = {hid}
+    if entity == "household":
+        out.household_fields = set(diff)
+        out.criteria = True
+        out.tree = bool(TREE_FIELDS & set(diff))
+    elif entity == "member":
+        out.members = out.criteria = True
+    elif entity == "finance":
+        out.finances = out.criteria = True
+    elif entity == "visit":
+        out.visits = True
+    elif entity == "measure":
+        out.measures = True
+    elif entity == "status_change":
+        out.status = True
+    elif entity == "policy":
+        out.policy = out.criteria = True
+    elif entity in ("village_facts", "county_facts"):
+        out.facts = True
+    else:  # village, group, cadre
+        out.register = out.tree = True
+    return out
+
+
+def _stored(value):
+    """A value as a read of the record returns it (dates as ISO text, lists not tuples)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+# -- a visit's findings (before → after) -------------------------------------------------------
+def _finding(entity: str, record_id: str, key: str, old, new) -> dict:
+    f = FORMS[entity][key]
+    return {
+        "entity": entity,
+        "record_id": record_id,
+        "field": key,
+        "label": f.label,
+        "old": _plain(f, old),
+        "new": _plain(f, new),
+    }
+
+
+def _plain(f, value):
+    """A value as it reads in a visit's before → after list."""
+    if value is None:
+        return None
+    try:
+        value = parse_value(f, value) if not isinstance(value, (list, bool)) else value
+    except ValueError:
+        pass
+    return display(f, value)
+
+
+def _add_findings(store: Store, visit_id: str, household_id: str, findings: list[dict]) -> None:
+    visit = store.get("visits", visit_id)
+    if visit is None or visit["household_id"] != household_id or not findings:
+        return  # a visit of another household: the edit is not one of its findings
+    activity.add_visit_changes(store, visit_id, findings)
+
+
+MEMBER_FINDING = "家庭成员"
+
+
+# -- members ----------------------------------------------------------------------------------
+def add_member(
+    store: Store, household_id: str, values: dict, *, visit_id: str | None = None
+) -> Changes:
+    """A new member; during a visit of the household, one of its findings (家庭成员 → name)."""
+    with store.atomic():
+        mid = register.add_member(store, household_id, values)
+        if visit_id:
+            _add_findings(store, visit_id, household_id, [_member_finding(mid, None, values)])
+    return Changes(
+        households={household_id},
+        members=True,
+        criteria=True,
+        created=mid,
+        entity="member",
+        record_id=mid,
+    )
+
+
+def remove_member(store: Store, member_id: str, *, visit_id: str | None = None) -> Changes:
+    """A member leaves the register (a tombstone); the head only when nobody else is left."""
+    member = register._require(store, "members", member_id, "家庭成员")
+    hid = member["household_id"]
+    with store.atomic():
+        register.delete_member(store, member_id)
+        if visit_id:
+            _add_findings(store, visit_id, hid, [_member_finding(member_id, member, None)])
+    return Changes(
+        households={hid}, members=True, criteria=True, entity="member", record_id=member_id
+    )
+
+
+def _member_finding(member_id: str, before: dict | None, after: dict | None) -> dict:
+    return {
+        "entity": "member",
+        "record_id": member_id,
+        "field": "member",
+        "label": MEMBER_FINDING,
+        "old": (before or {}).get("name"),
+        "new": (after or {}).get("name"),
+    }
+
+
+# -- visits, status, measures -----------------------------------------------------------------
+def start_visit(store: Store, household_id: str, values: dict) -> Changes:
+    """A household visit (入户走访) begins; edits until it ends are its findings."""
+    vid = activity.record_visit(store, household_id, values)
+    return Changes(
+        households={household_id}, visits=True, created=vid, entity="visit", record_id=vid
+    )
+
+
+def end_visit(store: Store, visit_id: str, values: dict) -> Changes:
+    """What was found, noted and to follow up, written when the visit ends."""
+    return edit_record(store, "visit", visit_id, values)
+
+
+def change_status(
+    store: Store,
+    household_id: str,
+    status: str,
+    when,
+    reason: str = "",
+    *,
+    year: int | None = None,
+    confirmed_unmet: bool = False,
+) -> Changes:
+    """A step of "有进有出、动态管理": the household's new status with date and reason."""
+    before = register._require(store, "households", household_id, "贫困户")
+    sid = activity.set_household_status(
+        store, household_id, status, when, reason, year=year, confirmed_unmet=confirmed_unmet
+    )
+    after = store.get("households", household_id)
+    diff = {
+        k: (before.get(k), after.get(k))
+        for k in after
+        if before.get(k) != after.get(k) and k not in ("updated_at", "hlc", "device_id")
+    }
+    return Changes(
+        households={household_id},
+        household_fields=set(diff),
+        status=True,
+        criteria=True,
+        tree=True,
+        created=sid,
+        entity="household",
+        record_id=household_id,
+        record=after,
+        diff=diff,
+    )
+
+
+def plan_measure(store: Store, values: dict) -> Changes:
+    """A measure (帮扶措施) for a household or the village."""
+    mid = activity.add_measure(store, values)
+    hid = values.get("household_id")
+    return Changes(
+        households={hid} if hid else set(),
+        measures=True,
+        created=mid,
+        entity="measure",
+        record_id=mid,
+    )
+
+
+def finish_measure(
+    store: Store, measure_id: str, when: date | None = None, *, visit_id: str | None = None
+) -> Changes:
+    return edit_record(
+        store,
+        "measure",
+        measure_id,
+        {"done_date": when or date.today(), "status": C.MEASURE_DONE},
+        visit_id=visit_id,
+    )
+
+
+# -- the register's places and people ---------------------------------------------------------
+def add_village(store: Store, values: dict) -> Changes:
+    vid = register.add_village(store, values)
+    return Changes(register=True, tree=True, created=vid, entity="village", record_id=vid)
+
+
+def add_group(store: Store, village_id: str, name: str) -> Changes:
+    gid = register.add_group(store, village_id, name)
+    return Changes(register=True, tree=True, created=gid, entity="group", record_id=gid)
+
+
+def add_cadre(store: Store, values: dict) -> Changes:
+    cid = register.add_cadre(store, values)
+    return Changes(register=True, created=cid, entity="cadre", record_id=cid)
+
+
+def register_household(
+    store: Store, values: dict, members: Iterable[dict], reason: str, when: date | None = None
+) -> Changes:
+    """A newly identified household with its members; the entry is kept in its status history
+    ("有进有出、动态管理"), all in one transaction."""
+    with store.atomic():
+        hid = register.add_household(store, {**values, "status": C.STATUS_NEW}, members)
+        activity.set_household_status(store, hid, C.STATUS_NEW, when or date.today(), reason)
+    return Changes(
+        households={hid},
+        members=True,
+        criteria=True,
+        tree=True,
+        status=True,
+        created=hid,
+        entity="household",
+        record_id=hid,
+    )
+
+
+# -- yearly values ----------------------------------------------------------------------------
+def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> Changes:
+    fid = register.set_village_facts(store, village_id, year, data)
+    return Changes(facts=True, entity="village_facts", record_id=fid)
+
+
+def set_county_facts(store: Store, county: str, year: int, data: dict) -> Changes:
+    fid = register.set_county_facts(store, county, year, data)
+    return Changes(facts=True, entity="county_facts", record_id=fid)
+
+
+def set_policy(store: Store, year: int, values: dict) -> Changes:
+    """A year's policy values; every household's criteria of that year are read anew."""
+    pid = register.set_policy(store, year, values)
+    return Changes(policy=True, criteria=True, entity="policy", record_id=pid)
+
+
+# -- whole files ------------------------------------------------------------------------------
+def open_register(
+    path: str | os.PathLike,
+    *,
+    create: bool = False,
+    role: str = "village",
+    operator: str | None = None,
+) -> Store:
+    """Open (or make) a register; a new one gets the reference policy values."""
+    new = not Path(path).exists() or Path(path).stat().st_size == 0
+    store = open_store(path, create=create, role=role, operator=operator)
+    try:
+        if new:
+            register.seed_default_policy(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def import_register(store: Store, data: dict) -> tuple[dict, Changes]:
+    """An interchange document, all or nothing (storage.interchange)."""
+    counts = interchange.import_register(store, data)
+    return counts, Changes(everything=bool(counts.get("inserted") or counts.get("updated")))
+
+
+def import_json_file(
+    path: str | os.PathLike, source: str | os.PathLike, operator: str | None = None
+) -> dict:
+    """Read an interchange file and import it into the register at `path` on a connection of
+    its own (a worker thread's); returns the counts."""
+    data = interchange.read_json(source)
+    store = open_store(path, operator=operator)
+    try:
+        return import_register(store, data)[0]
+    finally:
+        store.close()
+
+
+def write_demo(
+    path: str | os.PathLike,
+    *,
+    villages: int,
+    households: int,
+    operator: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """A synthetic county in a new file (storage.demo)."""
+    store = open_store(path, create=True, role="county", operator=operator)
+    try:
+        demo.generate(store, villages=villages, households=households, progress=progress)
+    finally:
+        store.close()
