@@ -141,7 +141,9 @@ class WorkArea(QTabWidget):
         self.model.apply(changes)
         if changes.register:
             self.filter_bar.set_cadres(browse.cadre_choices(self.store, self.village_id()))
-        if changes.criteria or changes.facts or changes.register:
+        # (a village fact is typed on the village page, which evaluates the 17 again itself:
+        # reloading it would drop the refused input of its other fields)
+        if changes.criteria or changes.register:
             self._dirty_pages.add(PAGE_VILLAGE)
         if changes.visits or changes.household_fields or changes.members:
             self._dirty_pages.add(PAGE_REMINDERS)
