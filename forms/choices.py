@@ -1,4 +1,4 @@
-"""The Chinese enum values of the register (DOMAIN.md); stored and exchanged as these strings."""
+"""The Chinese enum values of the register (docs/domain.md); stored and exchanged as these strings."""
 
 # Household status lifecycle: "有进有出、动态管理".
 STATUS_NEW = "新识别"

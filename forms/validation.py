@@ -150,7 +150,7 @@ def _multi(field: Field, raw) -> list[str]:
 
 
 def _looks_like_excel_number(raw) -> bool:
-    # Excel stores an 18-digit number as a float and drops digits past the 15th (PITFALLS.md).
+    # Excel stores an 18-digit number as a float and drops digits past the 15th (docs/domain.md).
     return isinstance(raw, float) or (
         isinstance(raw, str) and re.fullmatch(r"\s*\d(\.\d+)?[eE]\+?\d+\s*", raw) is not None
     )

@@ -12,7 +12,7 @@ Column = tuple[str, "str | Callable[[dict], object]"]
 
 
 class RowsModel(QAbstractTableModel):
-    """Small lists load whole (STYLE.md); rows are dicts, columns say what to show."""
+    """Small lists load whole (docs/domain.md); rows are dicts, columns say what to show."""
 
     def __init__(self, columns: list[Column], parent=None):
         super().__init__(parent)

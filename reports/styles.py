@@ -23,7 +23,7 @@ TOTAL_BG = colors.HexColor("#e8e8e8")
 MUTED = colors.HexColor("#555555")
 
 # Full-width punctuation that must not begin a line. reportlab's list (textsplit) has 、。）」
-# but misses ，；：！？》 (PITFALLS.md), so a line could start with a comma.
+# but misses ，；：！？》 (docs/domain.md), so a line could start with a comma.
 NO_LINE_START = "，；：！？》）、。」』】〉…％"
 
 

@@ -246,7 +246,7 @@ def policy_years(store: Store) -> list[int]:
 
 
 def seed_default_policy(store: Store) -> None:
-    """Reference values (DOMAIN.md), editable; the county confirms and sends them out."""
+    """Reference values (docs/domain.md), editable; the county confirms and sends them out."""
     from forms.criteria.policy import DEFAULT_POLICY
 
     with store.atomic():

@@ -13,7 +13,7 @@ Snapshot (one household, one evaluation year)::
 
 Booleans are True/False (SQLite's 1/0 accepted) or None for missing; multi-valued fields
 (income_channels) are lists, None = missing and [] = none. Ages are full years on 31 August of
-the evaluation year (DOMAIN.md: the school-year date).
+the evaluation year (docs/domain.md: the school-year date).
 """
 
 from __future__ import annotations
@@ -430,7 +430,7 @@ def disposable_fen(finance: dict | None) -> tuple[int | None, list[str]]:
 
 
 # ⑴ "人均可支配收入高于当年贫困线,并达到或高于全省农村居民人均可支配收入平均水平"
-# Strictly above the line decides; the provincial level and growth are information (DOMAIN.md).
+# Strictly above the line decides; the provincial level and growth are information (docs/domain.md).
 def income_above_line(v: HouseholdView) -> Verdict:
     unknowns = []
     if v.finance is None:

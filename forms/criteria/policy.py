@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # These are the defaults a new database starts with. They are reference values, not law: the
 # county poverty office confirms or corrects them each year and sends them out on the USB stick
-# (DOMAIN.md "Editable; the county sends them out"). Keys are those of forms.entities.POLICY.
+# (docs/domain.md, "Policy values by year"). Keys are those of forms.entities.POLICY.
 
 # 国家扶贫标准（现价，元/人·年）: the 2010 constant-price line of 2300 元 at each year's prices.
 POVERTY_LINES = {2014: 2800, 2015: 2855, 2016: 3000, 2017: 3335, 2018: 3535, 2019: 3747, 2020: 4000}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-# The four statuses (DOMAIN.md). "Unknown is never shown as met."
+# The four statuses (docs/domain.md). "Unknown is never shown as met."
 MET = "met"
 UNMET = "unmet"
 UNKNOWN = "unknown"
