@@ -35,7 +35,7 @@ def _open(args, path, **kw):
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_init(args) -> int:
-    from storage.register import seed_default_policy
+    from storage.operations import open_register
 
     path = Path(args.file)
     if path.exists() and path.stat().st_size > 0:
@@ -43,39 +43,32 @@ def cmd_init(args) -> int:
         print(f"数据库已存在，版本 {store.schema_version}：{path}")
         store.close()
         return EXIT_OK
-    store = _open(args, path, create=True, role=args.role)
-    seed_default_policy(store)
+    # a new register gets the reference policy values
+    store = open_register(path, create=True, role=args.role, operator=_operator(args))
     print(f"已创建数据库（{'县级' if args.role == 'county' else '村级'}）：{path}")
     store.close()
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
-    from storage.demo import generate
+    from storage.operations import write_demo
 
     path = Path(args.file)
     if path.exists() and path.stat().st_size > 0:
         raise UserError(f"文件已存在，演示数据只写入新文件：{path}（file exists）")
-    store = _open(args, path, create=True, role="county")
-    try:
 
-        def progress(done, total):
-            if sys.stderr.isatty() or args.progress:
-                print(f"\r生成演示数据：{done}/{total} 个村", end="", file=sys.stderr, flush=True)
+    def progress(done, total):
+        if sys.stderr.isatty() or args.progress:
+            print(f"\r生成演示数据：{done}/{total} 个村", end="", file=sys.stderr, flush=True)
 
-        counts = generate(
-            store,
-            villages=args.villages,
-            households=args.households,
-            seed=args.seed,
-            progress=progress,
-        )
-    except BaseException:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        raise
-    store.close()
+    counts = write_demo(
+        path,
+        villages=args.villages,
+        households=args.households,
+        seed=args.seed,
+        operator=_operator(args),
+        progress=progress,
+    )
     print(
         f"\n已生成演示数据：{counts['villages']} 个村，{counts['households']} 户，"
         f"{counts['members']} 人 → {path}",
@@ -96,12 +89,13 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from storage.interchange import InterchangeError, import_register, read_json
+    from storage.interchange import InterchangeError, read_json
+    from storage.operations import import_register
 
     data = read_json(args.input)  # a malformed file is refused before the database is opened
     store = _open(args, args.file)
     try:
-        counts = import_register(store, data)
+        counts, _changes = import_register(store, data)
     except InterchangeError as e:
         print(str(e), file=sys.stderr)
         for p in e.problems:
@@ -361,7 +355,8 @@ def cmd_report(args) -> int:
 def cmd_policy(args) -> int:
     """Show the yearly policy values, or set some of one year's."""
     from forms.entities import POLICY
-    from storage.register import ValidationError, policy_for, policy_years, set_policy
+    from storage.operations import set_policy
+    from storage.register import ValidationError, policy_for, policy_years
 
     store = _open(args, args.file)
     try:

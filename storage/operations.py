@@ -357,12 +357,22 @@ def write_demo(
     *,
     villages: int,
     households: int,
+    seed: int | None = None,
     operator: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """A synthetic county in a new file (storage.demo)."""
+) -> dict:
+    """A synthetic county in a new file (storage.demo); returns its counts. A run that fails
+    or is interrupted leaves no half-made file behind."""
     store = open_store(path, create=True, role="county", operator=operator)
+    options = {} if seed is None else {"seed": seed}
     try:
-        demo.generate(store, villages=villages, households=households, progress=progress)
-    finally:
+        counts = demo.generate(
+            store, villages=villages, households=households, progress=progress, **options
+        )
+    except BaseException:
         store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    store.close()
+    return counts
