@@ -3,6 +3,7 @@ undo step, and tells the views what changed (Changes); a refused write returns i
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -112,6 +113,8 @@ class Editing(QObject):
             return Outcome(problems=e.problems or str(e))
         except StorageError as e:
             return Outcome(problems=str(e))
+        except sqlite3.Error as e:  # a full disk, a locked or vanished file: nothing was saved
+            return Outcome(problems=self.tr("无法写入数据库，本次修改未保存：{0}").format(e))
         if changes and emit:
             self.changed.emit(changes)
         return Outcome(changes=changes)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 import gui.criteria as criteria_module
 from storage.activity import visits_of
 from storage.register import list_villages
-from tests.gui.helpers import line_of, type_text
+from tests.gui.helpers import line_of, message_of, type_text
 
 
 class Trace:
@@ -140,3 +140,24 @@ def dump(store) -> dict:
     """Every table of the register, every row."""
     tables = [r[0] for r in store.db.execute("select name from sqlite_master where type='table'")]
     return {t: store.db.execute(f"select * from [{t}] order by rowid").fetchall() for t in tables}
+
+
+def test_a_write_the_file_refuses_is_shown_and_the_input_kept(household_window, qtbot):
+    # Given a register that can no longer be written (a full disk, a locked file…)
+    window = household_window
+    hid = window.household_id
+    before = dump(window.store)
+    window.store.db.conn.execute("PRAGMA query_only = ON")
+    # When the user saves a field
+    line = line_of(window.work.editor.conditions, "housing_area_m2")
+    type_text(qtbot, line, "99", finish=True)
+    # Then the field says so, keeps the typed value, and the file is unchanged
+    assert "无法写入数据库" in message_of(window.work.editor.conditions, "housing_area_m2")
+    assert line.text() == "99"
+    window.store.db.conn.execute("PRAGMA query_only = OFF")
+    assert dump(window.store) == before
+    assert window.store.get("households", hid)["housing_area_m2"] != 99
+    # and once the file can be written again, the same input saves
+    type_text(qtbot, line, "99", finish=True)
+    assert not message_of(window.work.editor.conditions, "housing_area_m2")
+    assert window.store.get("households", hid)["housing_area_m2"] == 99
