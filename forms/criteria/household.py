@@ -24,6 +24,7 @@ from datetime import date
 from typing import Callable
 
 from .. import choices as C
+from ..age import AGE_DAY, full_years
 from ..entities import FINANCE
 from ..idnumber import CHECK_CHARS, WEIGHTS
 from .result import (
@@ -129,18 +130,16 @@ def birth_from_id(value) -> tuple[int, int, int] | None:
     return _memo(_ID_BIRTHS, _read_id_birth, value)
 
 
-def age_on_31_august(birth: tuple[int, int, int], year: int) -> int:
-    """Full years on 31 August of year: born on 31 August → already had the birthday,
-    born on 1 September or later in the year → not yet."""
-    return year - birth[0] - (1 if birth[1] >= 9 else 0)
-
-
 class Person:
-    """A member as the criteria see them: display name, age on 31 August, field-path prefix."""
+    """A member as the criteria see them: display name, age on 31 August, field-path prefix.
+
+    `on` is 31 August of the evaluation year as (year, 8, 31), None without a year, built once
+    per household (this runs for every member of every household); the age is
+    forms.age.full_years, the one definition of an age."""
 
     __slots__ = ("raw", "name", "age", "age_problem", "ref")
 
-    def __init__(self, raw: dict, index: int, year: int | None):
+    def __init__(self, raw: dict, index: int, on: tuple[int, int, int] | None):
         self.raw = raw
         name = raw.get("name")
         name = name.strip() if type(name) is str else ""
@@ -151,9 +150,8 @@ class Person:
         birth = birth_from_date(bd) if bd is not None else None
         if birth is None:
             birth = birth_from_id(raw.get("id_number"))
-        if birth is not None and year is not None:
-            # age_on_31_august, inlined: this runs for every member of every household.
-            self.age = year - birth[0] - (1 if birth[1] >= 9 else 0)
+        if birth is not None and on is not None:
+            self.age = full_years(birth, on)
             self.age_problem = None
             return
         self.age = None
@@ -205,9 +203,8 @@ class HouseholdView:
         self.hh = hh if isinstance(hh, dict) else {}
         members = snap.get("members")
         members = members if isinstance(members, (list, tuple)) else ()
-        self.people = [
-            Person(m, i, self.year) for i, m in enumerate(members) if isinstance(m, dict)
-        ]
+        on = (self.year, *AGE_DAY) if self.year is not None else None
+        self.people = [Person(m, i, on) for i, m in enumerate(members) if isinstance(m, dict)]
         self.n = len(self.people)
         self.finance = _dict_or_none(snap.get("finance"))
         self.finance_prev = _dict_or_none(snap.get("finance_prev"))
