@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.criteria.result import MET, NA, UNKNOWN, UNMET
+from forms.criteria.result import LOOKS, MET, NA, UNKNOWN, UNMET
 from forms.facts import VILLAGE_FACTS
 from storage import browse
 from storage.register import ValidationError, set_village_facts, village_facts
@@ -106,7 +106,7 @@ class CriteriaBarChart(QWidget):
         # legend
         y = self.height() - legend_h + 2
         x = 8 + label_w
-        for status, word in ((MET, "达标"), (NA, "不适用"), (UNKNOWN, "缺数据"), (UNMET, "未达标")):
+        for status, word in ((s, LOOKS[s].word) for s in (MET, NA, UNKNOWN, UNMET)):
             p.fillRect(QRectF(x, y + 3, 12, 12), QColor(COLORS[status]))
             p.setPen(QColor("#424242"))
             text = self.tr(word)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from forms import choices as C
 from forms.age import age_on_31_august
 from forms.criteria.household import birth_from_date, birth_from_id, evaluate_household
-from forms.criteria.result import number, plain, shown
+from forms.criteria.result import NA, UNKNOWN, number, plain, shown
 from forms.criteria.village import BY_REGISTER, evaluate_village
 from storage import snapshots
 from storage.activity import measures_of_village
@@ -22,8 +22,6 @@ from storage.register import find_village, list_cadres, list_groups, policy_for,
 from storage.report_queries import village_status_history, village_visits
 
 from .model import (
-    NOT_APPLICABLE,
-    UNKNOWN,
     Cadre,
     CriterionResult,
     Finance,
@@ -275,7 +273,7 @@ VALUE_PARTS: dict[int, tuple[tuple[str, str, str, float | None], ...]] = {
     4: (("groups_road_pct", "", "%", None),),
     5: (("water_safe", "饮水安全", "户", 100), ("tap_water", "自来水入户", "户", 90)),
     6: (("power_grid", "", "", None),),
-    7: (("housing_safe", "安全住房", "户", 100), ("housing_over_30", "人均30㎡以上", "户", 90)),
+    7: (("housing_safe", "安全住房", "户", 100), ("housing_over_30", "人均大于30㎡", "户", 90)),
     8: (("industries", "", "项", None),),
     9: (("schooling", "适龄儿童", "人", 95),),
     10: (("ncms", "参合", "人", 95),),
@@ -337,7 +335,7 @@ def _village_criterion(c) -> VillageCriterion:
         for key, label, unit, _ in parts
         if isinstance(f := figures.get(key), dict) and f.get("unknown")
     ]
-    if not notes and c.status in (UNKNOWN, NOT_APPLICABLE):
+    if not notes and c.status in (UNKNOWN, NA):
         notes = [r for r in c.reasons if not r.startswith(BY_REGISTER)]
     return VillageCriterion(
         no=c.no, status=c.status, value=value or "—", target=target, reasons=notes

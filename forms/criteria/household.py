@@ -654,23 +654,26 @@ def consumption_at_line(v: HouseholdView) -> Verdict:
 @dataclass(frozen=True)
 class Rule:
     no: int
-    title: str
+    title: str  # as printed and shown: the seed's wording (定发〔2015〕13号 二、(二) 3)
     check: Callable[[HouseholdView], Verdict]
+    short: str = ""  # two characters: a column of the wall-chart grid
 
 
+# Titles are the seed's words, but ⑴ stops at the poverty line: the provincial level is
+# information, not part of the verdict (DOMAIN.md).
 HOUSEHOLD_RULES: tuple[Rule, ...] = (
-    Rule(1, "人均可支配收入高于当年贫困线", income_above_line),
-    Rule(2, "有安全稳固住房，人均面积不低于30平方米", safe_housing),
-    Rule(3, "饮用安全水", safe_water),
-    Rule(4, "适龄儿童接受9年义务教育", compulsory_education),
-    Rule(5, "主要劳动力接受了技能培训", skills_training),
-    Rule(6, "有增收门路", income_channels),
-    Rule(7, "全部人口参加新型农村合作医疗", medical_insurance),
-    Rule(8, "符合条件人口参加新型农村社会养老保险", pension_insurance),
-    Rule(9, "有简易卫生厕所或卫生厕所", toilet),
-    Rule(10, "有通讯设备，有线广播电视入户，接通互联网", communications),
-    Rule(11, "无因病、因学、因婚借贷", no_hardship_debt),
-    Rule(12, "人均生活消费支出不低于当年国家扶贫标准", consumption_at_line),
+    Rule(1, "人均可支配收入高于当年贫困线", income_above_line, "收入"),
+    Rule(2, "有安全稳固住房，人均安全稳固住房面积等于或大于30平方米", safe_housing, "住房"),
+    Rule(3, "饮用安全水，有条件地区接通自来水", safe_water, "饮水"),
+    Rule(4, "适龄儿童接受9年义务教育", compulsory_education, "教育"),
+    Rule(5, "主要劳动力接受了技能培训", skills_training, "培训"),
+    Rule(6, "有增收门路", income_channels, "门路"),
+    Rule(7, "全部人口参加了新型农村合作医疗", medical_insurance, "医保"),
+    Rule(8, "符合条件人口参加了新型农村社会养老保险", pension_insurance, "养老"),
+    Rule(9, "有简易卫生厕所或卫生厕所", toilet, "厕所"),
+    Rule(10, "有通讯设备，有线广播电视入户，接通互联网", communications, "通讯"),
+    Rule(11, "无因病、因学、因婚借贷", no_hardship_debt, "借贷"),
+    Rule(12, "人均生活消费支出大于等于当年国家扶贫标准", consumption_at_line, "消费"),
 )
 
 
