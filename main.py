@@ -173,6 +173,7 @@ def _check(args, store, year: int) -> dict:
 
 def _village_result(vsnap: dict, summary: bool = False) -> dict:
     from forms.criteria.batch import evaluate_households
+    from forms.criteria.result import STATUSES
     from forms.criteria.village import evaluate_village
 
     results = evaluate_households(vsnap["households"])
@@ -182,7 +183,7 @@ def _village_result(vsnap: dict, summary: bool = False) -> dict:
         "village_name": vsnap["village"]["name"],
     }
     if summary:
-        tally = {status: [0] * 12 for status in ("met", "unmet", "unknown", "not_applicable")}
+        tally = {status: [0] * 12 for status in STATUSES}
         for r in results:
             for c in r.criteria:
                 tally[c.status][c.no - 1] += 1
@@ -225,13 +226,47 @@ def cmd_lint(args) -> int:
     return EXIT_OK
 
 
-MARK = {"met": "✓ 达标", "unmet": "✗ 未达标", "unknown": "? 缺数据", "not_applicable": "— 不适用"}
+def _mark(status: str) -> str:
+    """ "✘ 未达标": the status's mark and word (forms.criteria.result.LOOKS)."""
+    from forms.criteria.result import LOOKS
+
+    look = LOOKS[status]
+    return f"{look.mark} {look.word}"
+
+
+def _figure(value) -> str:
+    from forms.criteria.result import plain
+
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return plain(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(_figure, value)) or "无"
+    if isinstance(value, dict) and {"yes", "total"} <= value.keys():  # a share (Share.figures)
+        text = f"{value['yes']}/{value['total']}"
+        if value.get("pct") is not None:
+            text += f" {plain(value['pct'])}%"
+        return text + (f"（另有 {value['unknown']} 数据不全）" if value.get("unknown") else "")
+    if isinstance(value, dict):
+        return "（" + "，".join(f"{k} {_figure(v)}" for k, v in value.items()) + "）"
+    return str(value)
+
+
+def _figures(c: dict, indent: str) -> None:
+    """The figures the rule computed (CriterionResult.figures), as given: nothing recomputed."""
+    if c.get("figures"):
+        print(f"{indent}数据：" + "；".join(f"{k} {_figure(v)}" for k, v in c["figures"].items()))
 
 
 def _emit(result: dict, fmt: str) -> None:
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
+    from forms.criteria.result import LOOKS, UNKNOWN, UNMET
+
     if "criteria" in result:
         _print_household(result)
         return
@@ -246,21 +281,26 @@ def _emit(result: dict, fmt: str) -> None:
                 f"  {village['households']} 户，可脱贫 {village['eligible_to_exit']} 户；"
                 f"各项未达标户数  {unmet}"
             )
-            failed = [str(c["no"]) for c in village["village_criteria"] if c["status"] == "unmet"]
-            print(f"  村级17项未达标：{'、'.join(failed) or '无'}")
+            failed = [str(c["no"]) for c in village["village_criteria"] if c["status"] == UNMET]
+            print(f"  村级17项{LOOKS[UNMET].word}：{'、'.join(failed) or '无'}")
             continue
         for h in village["households"]:
-            unmet = [str(c["no"]) for c in h["criteria"] if c["status"] == "unmet"]
-            unknown = [str(c["no"]) for c in h["criteria"] if c["status"] == "unknown"]
+            unmet = [str(c["no"]) for c in h["criteria"] if c["status"] == UNMET]
+            unknown = [str(c["no"]) for c in h["criteria"] if c["status"] == UNKNOWN]
             print(
                 f"  {h['household_no']:>6}  {'可脱贫' if h['eligible_to_exit'] else '未达标'}"
-                f"  未达标: {','.join(unmet) or '—'}  缺数据: {','.join(unknown) or '—'}"
+                f"  {LOOKS[UNMET].word}: {','.join(unmet) or '—'}"
+                f"  {LOOKS[UNKNOWN].word}: {','.join(unknown) or '—'}"
             )
         print("  村级17项：")
         for c in village["village_criteria"]:
-            print(f"  {c['no']:>2}. {MARK[c['status']]:<6} {c['title']}  {'；'.join(c['reasons'])}")
+            print(
+                f"  {c['no']:>2}. {_mark(c['status']):<6} {c['title']}  {'；'.join(c['reasons'])}"
+            )
+            _figures(c, "      ")
     for c in result.get("county_criteria", []):
-        print(f"县 {c['no']:>2}. {MARK[c['status']]:<6} {c['title']}  {'；'.join(c['reasons'])}")
+        print(f"县 {c['no']:>2}. {_mark(c['status']):<6} {c['title']}  {'；'.join(c['reasons'])}")
+        _figures(c, "       ")
 
 
 def _print_household(result: dict) -> None:
@@ -269,9 +309,10 @@ def _print_household(result: dict) -> None:
         f"{'可以脱贫' if result['eligible_to_exit'] else '尚不能脱贫'}"
     )
     for c in result["criteria"]:
-        print(f"{c['no']:>3}. {MARK[c['status']]:<6} {c['title']}")
+        print(f"{c['no']:>3}. {_mark(c['status']):<6} {c['title']}")
         for r in c["reasons"]:
             print(f"       {r}")
+        _figures(c, "       ")
 
 
 def _date_option(value: str | None, option: str):

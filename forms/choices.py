@@ -84,9 +84,10 @@ MEASURE_CATEGORIES = (
     "电商扶贫",
     "其他",
 )
-MEASURE_STATUSES = ("计划", "实施中", "已完成", "已取消")
-MEASURE_DONE = MEASURE_STATUSES[2]
 MEASURE_OPEN_STATUSES = ("计划", "实施中")
+MEASURE_DONE = "已完成"
+MEASURE_CANCELLED = "已取消"
+MEASURE_STATUSES = (*MEASURE_OPEN_STATUSES, MEASURE_DONE, MEASURE_CANCELLED)
 FUND_SOURCES = (
     "财政专项扶贫资金",
     "行业部门资金",

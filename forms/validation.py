@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from .age import full_years
 from .fields import (
     AREA,
     BOOL,
@@ -284,9 +285,9 @@ def check_value(field: Field, value) -> str | None:
 
 
 def age_on(birth_date, on_date) -> int:
-    """Full years on on_date (the criteria use 31 August); negative if born after on_date."""
+    """forms.age.full_years of two dates (or ISO texts); negative if born after on_date."""
     b, d = _date(birth_date), _date(on_date)
-    return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+    return full_years((b.year, b.month, b.day), (d.year, d.month, d.day))
 
 
 def clean_record(form: Form, record: dict) -> tuple[dict, list[Problem]]:

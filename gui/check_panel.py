@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.criteria.result import MET, NA, UNKNOWN, UNMET
+from forms.criteria.result import LOOKS, UNKNOWN, UNMET
 
-COLORS = {MET: "#2e7d32", UNMET: "#c62828", UNKNOWN: "#9e9e9e", NA: "#bdbdbd"}
-MARKS = {MET: "✓", UNMET: "✗", UNKNOWN: "?", NA: "—"}
-STATUS_WORDS = {MET: "达标", UNMET: "未达标", UNKNOWN: "缺数据", NA: "不适用"}
+# The statuses' colours, marks and words are the core's (forms.criteria.result.LOOKS).
+COLORS = {s: look.colour for s, look in LOOKS.items()}
 
 
 def mark_icon(status: str, size: int = 18) -> QIcon:
@@ -34,7 +33,8 @@ def mark_icon(status: str, size: int = 18) -> QIcon:
     font.setBold(True)
     font.setPixelSize(int(size * 0.7))
     p.setFont(font)
-    p.drawText(pix.rect(), Qt.AlignCenter, MARKS.get(status, "?"))
+    look = LOOKS.get(status)
+    p.drawText(pix.rect(), Qt.AlignCenter, look.mark if look else "?")
     p.end()
     return QIcon(pix)
 
@@ -67,7 +67,8 @@ class CriteriaModel(QAbstractListModel):
         if role == Qt.DecorationRole:
             return self._icons.get(c.status)
         if role == Qt.ToolTipRole:
-            return f"{STATUS_WORDS.get(c.status, c.status)}：" + "\n".join(c.reasons)
+            word = LOOKS[c.status].word if c.status in LOOKS else c.status
+            return f"{word}：" + "\n".join(c.reasons)
         if role == Qt.ForegroundRole:
             return QColor("#b71c1c") if c.status == UNMET else None
         if role == self.ResultRole:
@@ -170,9 +171,9 @@ class CheckPanel(QWidget):
         if not evaluation.eligible_to_exit:
             parts = []
             if unmet:
-                parts.append(self.tr("{0}项未达标").format(unmet))
+                parts.append(self.tr("{0}项{1}").format(unmet, LOOKS[UNMET].word))
             if unknown:
-                parts.append(self.tr("{0}项缺数据").format(unknown))
+                parts.append(self.tr("{0}项{1}").format(unknown, LOOKS[UNKNOWN].word))
             note = "（" + "，".join(parts) + "）" if parts else ""
         self.list.set_results(evaluation.criteria, evaluation.eligible_to_exit, note)
         self._update_button()

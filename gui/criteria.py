@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from forms.criteria.batch import evaluate_households
 from forms.criteria.household import evaluate_household
-from forms.criteria.result import UNMET
+from forms.criteria.result import STATUSES, UNMET
 from storage import browse
 from storage.changes import Changes
 from storage.db import Store
@@ -48,7 +48,7 @@ class CriteriaCache(QObject):
     def village_tally(self, village_id: str) -> tuple[list[dict], int]:
         """Per criterion the counts of each status over the village's households, and how many
         households have results yet."""
-        tally = [{"met": 0, "unmet": 0, "unknown": 0, "not_applicable": 0} for _ in range(12)]
+        tally = [dict.fromkeys(STATUSES, 0) for _ in range(12)]
         n = 0
         for hid, vid in self.village_of.items():
             if vid != village_id:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.criteria.household import HOUSEHOLD_RULES
 from forms.criteria.quality import lint
-from forms.criteria.result import MET, NA, UNKNOWN, UNMET
+from forms.criteria.result import LOOKS, MET, NA, UNKNOWN, UNMET
 from forms.criteria.village import evaluate_village
 from forms.facts import VILLAGE_FACTS
 from storage import browse
@@ -28,20 +29,7 @@ from .editing import Editing
 from .fields import FormSection
 from .tasks import Task
 
-SHORT_TITLES = {
-    1: "人均可支配收入",
-    2: "安全住房",
-    3: "安全饮水",
-    4: "义务教育",
-    5: "技能培训",
-    6: "增收门路",
-    7: "新农合",
-    8: "新农保",
-    9: "卫生厕所",
-    10: "通讯电视网络",
-    11: "无因病学婚借贷",
-    12: "人均消费支出",
-}
+SHORT_TITLES = {r.no: r.label for r in HOUSEHOLD_RULES}  # declared on the rules
 
 
 class CriteriaBarChart(QWidget):
@@ -109,7 +97,7 @@ class CriteriaBarChart(QWidget):
         # legend
         y = self.height() - legend_h + 2
         x = 8 + label_w
-        for status, word in ((MET, "达标"), (NA, "不适用"), (UNKNOWN, "缺数据"), (UNMET, "未达标")):
+        for status, word in ((s, LOOKS[s].word) for s in (MET, NA, UNKNOWN, UNMET)):
             p.fillRect(QRectF(x, y + 3, 12, 12), QColor(COLORS[status]))
             p.setPen(QColor("#424242"))
             text = self.tr(word)

@@ -158,7 +158,7 @@ def withheld_note(kind: str, options: ReportOptions, data: VillageReportData) ->
         f"{h.household_no} {h.head_name}（第{'、'.join(map(str, h.not_passing))}项）" for h in left
     )
     return (
-        f"{village_name(data)}：{len(left)} 户计划{data.year}年脱贫，但尚有指标未达标或缺数据，"
+        f"{village_name(data)}：{len(left)} 户计划{data.year}年脱贫，但尚有指标未达标或数据不全，"
         f"未列入拟脱贫户公示：{names}"
     )
 

@@ -7,9 +7,11 @@ from pathlib import Path
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepInFrame, PageBreak, Spacer
 
+from forms.criteria.result import UNKNOWN, UNMET
+
 from . import labels as L
 from .common import empty_note, furniture, listed_households, place, village_name
-from .model import UNKNOWN, UNMET, HouseholdRow, VillageReportData
+from .model import HouseholdRow, VillageReportData
 from .pages import render_story
 from .privacy import mask_id
 from .styles import HEAD_BG, UNKNOWN_BG, UNMET_BG, Styles, grid_table, table

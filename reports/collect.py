@@ -12,19 +12,16 @@ import datetime as dt
 from collections import defaultdict
 
 from forms import choices as C
-from forms.criteria.household import evaluate_household
-from forms.criteria.result import number, plain, shown
+from forms.age import age_on_31_august
+from forms.criteria.household import birth_from_date, birth_from_id, evaluate_household
+from forms.criteria.result import NA, UNKNOWN, number, plain, shown
 from forms.criteria.village import BY_REGISTER, evaluate_village
-from forms.idnumber import birth_date_from_id
-from forms.validation import age_on
 from storage import snapshots
 from storage.activity import measures_of_village
 from storage.register import find_village, list_cadres, list_groups, policy_for, policy_years
 from storage.report_queries import village_status_history, village_visits
 
 from .model import (
-    NOT_APPLICABLE,
-    UNKNOWN,
     Cadre,
     CriterionResult,
     Finance,
@@ -77,9 +74,8 @@ def village_report_data(
         by_household[entry["household_id"]].append(entry)
 
     line = to_decimal(policy.get("poverty_line"))
-    on = dt.date(year, 8, 31)
     households = [
-        _household(s, year, on, line, cadres, groups, by_household) for s in vsnap["households"]
+        _household(s, year, line, cadres, groups, by_household) for s in vsnap["households"]
     ]
     by_id = {h.id: h for h in households}
 
@@ -128,7 +124,7 @@ _RELATION_ORDER = {r: i for i, r in enumerate(C.RELATIONS)}
 
 
 def _household(
-    snap: dict, year: int, on: dt.date, line, cadres: dict, groups: dict, history: dict
+    snap: dict, year: int, line, cadres: dict, groups: dict, history: dict
 ) -> HouseholdRow:
     hh = snap["household"]
     members = sorted(
@@ -157,7 +153,7 @@ def _household(
             CriterionResult(no=c.no, status=c.status, reasons=list(c.reasons))
             for c in evaluation.criteria
         ],
-        members=[_member(m, on) for m in members],
+        members=[_member(m, year) for m in members],
         finance=_finance(snap.get("finance"), year, line),
     )
 
@@ -170,12 +166,12 @@ def _status_reason(hh: dict, entries: list[dict]) -> str:
     return (same[-1].get("reason") or "") if same else ""
 
 
-def _member(m: dict, on: dt.date) -> Member:
+def _member(m: dict, year: int) -> Member:
     return Member(
         name=m.get("name") or "",
         relation=m.get("relation") or "",
         sex=m.get("sex") or "",
-        age=_age(m, on),
+        age=_age(m, year),
         id_number=m.get("id_number") or "",
         health=m.get("health") or "",
         school_status=m.get("school_status") or "",
@@ -183,14 +179,13 @@ def _member(m: dict, on: dt.date) -> Member:
     )
 
 
-def _age(m: dict, on: dt.date) -> int | None:
-    birth = to_date(m.get("birth_date"))
-    if not isinstance(birth, dt.date):
-        try:
-            birth = birth_date_from_id(m.get("id_number") or "")
-        except (ValueError, TypeError):
-            return None
-    age = age_on(birth, on)
+def _age(m: dict, year: int) -> int | None:
+    """The age the criteria give the member (their reasons name it): the birth date, else the
+    ID number's, in full years on 31 August of the year; none for someone not yet born."""
+    birth = birth_from_date(m.get("birth_date")) or birth_from_id(m.get("id_number"))
+    if birth is None:
+        return None
+    age = age_on_31_august(birth, year)
     return age if age >= 0 else None
 
 
@@ -278,7 +273,7 @@ VALUE_PARTS: dict[int, tuple[tuple[str, str, str, float | None], ...]] = {
     4: (("groups_road_pct", "", "%", None),),
     5: (("water_safe", "饮水安全", "户", 100), ("tap_water", "自来水入户", "户", 90)),
     6: (("power_grid", "", "", None),),
-    7: (("housing_safe", "安全住房", "户", 100), ("housing_over_30", "人均30㎡以上", "户", 90)),
+    7: (("housing_safe", "安全住房", "户", 100), ("housing_over_30", "人均大于30㎡", "户", 90)),
     8: (("industries", "", "项", None),),
     9: (("schooling", "适龄儿童", "人", 95),),
     10: (("ncms", "参合", "人", 95),),
@@ -340,7 +335,7 @@ def _village_criterion(c) -> VillageCriterion:
         for key, label, unit, _ in parts
         if isinstance(f := figures.get(key), dict) and f.get("unknown")
     ]
-    if not notes and c.status in (UNKNOWN, NOT_APPLICABLE):
+    if not notes and c.status in (UNKNOWN, NA):
         notes = [r for r in c.reasons if not r.startswith(BY_REGISTER)]
     return VillageCriterion(
         no=c.no, status=c.status, value=value or "—", target=target, reasons=notes

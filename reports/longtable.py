@@ -1,19 +1,36 @@
-"""A long table laid out one page at a time: rows measured once, a small Table per page.
+"""Tables laid out once: Grid per width, PagedTable (a long table) one page at a time.
 
 reportlab splits a long Table at each page end by building a new Table of all the rows that
 remain, restyling and re-measuring them; for a 500-household wall chart of 50 pages that is
 quadratic and was a fifth of the render time. PagedTable measures every row once, then hands
 the frame one Table per page (the header rows repeated, the row heights given), drawn exactly
-as reportlab's own split would draw them.
+as reportlab's own split would draw them. Every table of the reports is a Grid
+(reports.styles.table, grid_table).
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
-
-from .styles import Grid
+from reportlab.platypus import Flowable, Table
 
 _FUZZ = 1e-6
+
+
+class Grid(Table):
+    """A Table that does not lay itself out again for the same width.
+
+    A frame wraps a table and then, when it is too tall, splits it in the same room; a nested
+    table is measured by its row, by KeepInFrame and again when drawn. The cells and styles
+    are fixed once built, so the layout depends only on the width — and on the height only
+    while reportlab's long-table shortcut stops measuring rows at the bottom of the room. A
+    layout of every row is therefore valid for any height at the same width.
+    """
+
+    def _calc(self, availWidth, availHeight):
+        done = getattr(self, "_laid_out", None)
+        if done is not None and done[0] == availWidth and (done[1] or done[2] == availHeight):
+            return
+        super()._calc(availWidth, availHeight)
+        self._laid_out = (availWidth, self._hmax == self._nrows, availHeight)
 
 
 def _rows_of(cmd, nrows: int) -> tuple[int, int]:

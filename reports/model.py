@@ -10,41 +10,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
-# Statuses of one criterion for one household or village (forms/criteria evaluates them).
-MET = "met"
-UNMET = "unmet"
-UNKNOWN = "unknown"  # data missing: never shown as met
-NOT_APPLICABLE = "not_applicable"
-CRITERION_STATUSES = (MET, UNMET, UNKNOWN, NOT_APPLICABLE)
+from forms.criteria.result import LOOKS, MET, NA, STATUSES, UNKNOWN, UNMET
 
-# Chinese spellings a caller may pass instead of the codes above.
-_STATUS_ALIASES = {
-    "达标": MET,
-    "已达标": MET,
-    "是": MET,
-    True: MET,
-    "未达标": UNMET,
-    "否": UNMET,
-    False: UNMET,
-    "未知": UNKNOWN,
-    "数据不全": UNKNOWN,
-    "待核实": UNKNOWN,
-    None: UNKNOWN,
-    "": UNKNOWN,
-    "不适用": NOT_APPLICABLE,
-    "na": NOT_APPLICABLE,
-    "n/a": NOT_APPLICABLE,
-}
+# A criterion's status is a code of forms.criteria.result; a caller may pass its word instead.
+_BY_WORD = {look.word: status for status, look in LOOKS.items()}
 
 
 def criterion_status(value: Any) -> str:
-    """One of CRITERION_STATUSES for a code, a Chinese word, a bool or None; else unknown."""
-    if isinstance(value, str) and value.strip().lower() in CRITERION_STATUSES:
-        return value.strip().lower()
-    try:
-        return _STATUS_ALIASES.get(value.strip() if isinstance(value, str) else value, UNKNOWN)
-    except TypeError:  # unhashable junk
+    """One of STATUSES for a code or its word (达标 …, forms.criteria.result.LOOKS); anything
+    else, None and blanks included, is unknown: never shown as met."""
+    if not isinstance(value, str):
         return UNKNOWN
+    v = value.strip()
+    return v.lower() if v.lower() in STATUSES else _BY_WORD.get(v, UNKNOWN)
 
 
 @dataclass
@@ -68,8 +46,8 @@ class Cadre:
 @dataclass
 class VillageCriterion:
     no: int = 0  # 1..17, the seed's ⑴..⒄
-    title: str = ""  # blank -> reports.labels.VILLAGE_CRITERIA[no]
-    status: str = UNKNOWN  # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
+    title: str = ""  # blank -> the rule's short title (reports.labels.VILLAGE_CRITERIA[no])
+    status: str = UNKNOWN  # a code of forms.criteria.result (or its word, see criterion_status)
     value: str = ""  # the village now, as text: "6.3%", "有", "2条"
     target: str = ""  # the target, as text: "8%以下"
     reasons: list[str] = field(default_factory=list)  # why, naming the figure
@@ -80,7 +58,7 @@ class CriterionResult:
     """One of the 12 household criteria for one household."""
 
     no: int = 0  # 1..12
-    status: str = UNKNOWN  # MET / UNMET / UNKNOWN / NOT_APPLICABLE (or a Chinese alias)
+    status: str = UNKNOWN  # a code of forms.criteria.result (or its word, see criterion_status)
     reasons: list[str] = field(default_factory=list)  # "张三, 12岁, 辍学"
 
 
@@ -177,7 +155,7 @@ class HouseholdRow:
     @property
     def not_passing(self) -> list[int]:
         """The criteria neither met nor not applicable (unmet, or unknown: data missing)."""
-        return [n for n in range(1, 13) if self.status_of(n) not in (MET, NOT_APPLICABLE)]
+        return [n for n in range(1, 13) if self.status_of(n) not in (MET, NA)]
 
 
 @dataclass

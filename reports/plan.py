@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer, Table
 
+from forms.criteria.result import MET, UNKNOWN, UNMET
+
 from . import labels as L
 from .common import (
     active,
@@ -24,7 +26,7 @@ from .common import (
     village_name,
 )
 from .fonts import FAMILY
-from .model import MET, UNKNOWN, UNMET, HouseholdRow, VillageReportData, criterion_status
+from .model import HouseholdRow, VillageReportData, criterion_status
 from .pages import render_story
 from .styles import (
     HEAD_BG,

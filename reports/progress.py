@@ -11,6 +11,8 @@ from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer
 
+from forms.criteria.result import MET, NA, STATUSES, UNKNOWN, UNMET
+
 from . import labels as L
 from .common import (
     active,
@@ -24,7 +26,7 @@ from .common import (
     village_name,
 )
 from .fonts import FAMILY
-from .model import MET, NOT_APPLICABLE, UNKNOWN, UNMET, VillageReportData
+from .model import VillageReportData
 from .pages import render_story
 from .styles import GRID, HEAD_BG, TOTAL_BG, Styles, grid_table
 
@@ -159,7 +161,7 @@ def _by_month(measures, year, styles: Styles):
 
 
 def _criterion_counts(households):
-    counts = {n: {MET: 0, UNMET: 0, UNKNOWN: 0, NOT_APPLICABLE: 0} for n in range(1, 13)}
+    counts = {n: dict.fromkeys(STATUSES, 0) for n in range(1, 13)}
     for h in households:
         for n in range(1, 13):
             counts[n][h.status_of(n)] += 1
@@ -217,10 +219,7 @@ def _by_criterion(data, households, styles: Styles):
             for x in (
                 "序号",
                 "指标",
-                "达标",
-                "未达标",
-                "数据不全",
-                "不适用",
+                *(L.STATUS_WORDS[s] for s in (MET, UNMET, UNKNOWN, NA)),
                 "针对措施",
                 "已完成",
                 "措施完成率",
@@ -235,7 +234,7 @@ def _by_criterion(data, households, styles: Styles):
             [p(str(n), styles.cell_center), p(L.HOUSEHOLD_CRITERIA[n])]
             + [
                 p(str(v), styles.cell_center)
-                for v in (c[MET], c[UNMET], c[UNKNOWN], c[NOT_APPLICABLE], len(ms), fin)
+                for v in (c[MET], c[UNMET], c[UNKNOWN], c[NA], len(ms), fin)
             ]
             + [p(L.percent(fin, len(ms)), styles.cell_center)]
         )

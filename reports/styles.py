@@ -12,6 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from .fonts import FAMILY
+from .longtable import Grid, PagedTable
 
 INK = colors.black
 GRID = colors.HexColor("#444444")
@@ -162,24 +163,6 @@ def make_styles(base: float, width: float, height: float = 10_000, font: str = F
     )
 
 
-class Grid(Table):
-    """A Table that does not lay itself out again for the same width.
-
-    A frame wraps a table and then, when it is too tall, splits it in the same room; a nested
-    table is measured by its row, by KeepInFrame and again when drawn. The cells and styles
-    are fixed once built, so the layout depends only on the width — and on the height only
-    while reportlab's long-table shortcut stops measuring rows at the bottom of the room. A
-    layout of every row is therefore valid for any height at the same width.
-    """
-
-    def _calc(self, availWidth, availHeight):
-        done = getattr(self, "_laid_out", None)
-        if done is not None and done[0] == availWidth and (done[1] or done[2] == availHeight):
-            return
-        super()._calc(availWidth, availHeight)
-        self._laid_out = (availWidth, self._hmax == self._nrows, availHeight)
-
-
 def table(rows, widths, cmds=(), font: str = FAMILY, **kw) -> Table:
     """A Table whose empty cells also use the CJK font (reportlab's default cell font is
     Helvetica, which would be named, unembedded, on every page)."""
@@ -214,8 +197,6 @@ def grid_table(
     # cells); a text that could outgrow a page is cut into continuation rows instead
     # (common.chunk_rows) and nested tables are held to a page by common.fit.
     if paged:  # a long table: measured once, a Table per page (reports.longtable)
-        from .longtable import PagedTable
-
         return PagedTable(
             rows, widths, [("FONTNAME", (0, 0), (-1, -1), FAMILY), *cmds], header_rows
         )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import FAMILY
-from .pages import Furniture, NumberedCanvas, page_size, render_story
+from .sheet import NumberedCanvas, page_size
 from .styles import GRID, HEAD_BG, MUTED
 
 TILE_MARGIN = 12 * mm  # printers cannot print the outer ~5 mm; marks and labels live here
@@ -199,32 +198,3 @@ class TilingCanvas(NumberedCanvas):
                     fill=1,
                 )
         self.restoreState()
-
-
-def tile_story(
-    story_fn,
-    out_path,
-    furniture: Furniture,
-    *,
-    paper: str = "A1",
-    landscape: bool = True,
-    tile_paper: str = "A4",
-    overlap_mm: float = 10.0,
-    ems: float = 80.0,
-    base_size: float | None = None,
-    max_base: float | None = None,
-) -> Path:
-    """Lay a story out on one large sheet (`paper`) and print each page as tiles of
-    `tile_paper`; see render_story. The big sheet itself: call render_story without tiles."""
-    return render_story(
-        out_path,
-        story_fn,
-        furniture,
-        paper=paper,
-        landscape=landscape,
-        ems=ems,
-        base_size=base_size,
-        max_base=max_base,
-        tile_paper=tile_paper,
-        overlap_mm=overlap_mm,
-    )

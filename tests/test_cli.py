@@ -162,3 +162,22 @@ def test_an_unknown_county_name_is_refused(demo):
         run("check", demo, "--county", "--county-name", "不存在县"),
         "没有县区“不存在县”，已有：安定区",
     )
+
+
+def test_check_text_prints_the_rules_figures_and_the_core_marks(demo):
+    from forms.criteria.result import LOOKS, plain
+
+    county = json.loads(run("check", demo, "--county", "--format", "json").stdout)
+    code = county["villages"][0]["village_code"]
+    village = json.loads(run("check", demo, "--village", code, "--format", "json").stdout)
+    household = village["households"][0]
+    text = run("check", demo, "--household", household["household_id"], "--format", "text").stdout
+    for c in household["criteria"]:
+        look = LOOKS[c["status"]]
+        assert f"{c['no']:>3}. {look.mark} {look.word}" in text
+        for key, value in c["figures"].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                assert f"{key} {plain(value)}" in text  # as the rule computed it
+    village_text = run("check", demo, "--village", code, "--format", "text").stdout
+    assert "✗" not in village_text and "缺数据" not in village_text
+    assert "数据：" in village_text

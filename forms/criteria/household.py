@@ -24,6 +24,7 @@ from datetime import date
 from typing import Callable
 
 from .. import choices as C
+from ..age import AGE_DAY, full_years
 from ..entities import FINANCE
 from ..idnumber import CHECK_CHARS, WEIGHTS
 from .result import (
@@ -129,18 +130,16 @@ def birth_from_id(value) -> tuple[int, int, int] | None:
     return _memo(_ID_BIRTHS, _read_id_birth, value)
 
 
-def age_on_31_august(birth: tuple[int, int, int], year: int) -> int:
-    """Full years on 31 August of year: born on 31 August → already had the birthday,
-    born on 1 September or later in the year → not yet."""
-    return year - birth[0] - (1 if birth[1] >= 9 else 0)
-
-
 class Person:
-    """A member as the criteria see them: display name, age on 31 August, field-path prefix."""
+    """A member as the criteria see them: display name, age on 31 August, field-path prefix.
+
+    `on` is 31 August of the evaluation year as (year, 8, 31), None without a year, built once
+    per household (this runs for every member of every household); the age is
+    forms.age.full_years, the one definition of an age."""
 
     __slots__ = ("raw", "name", "age", "age_problem", "ref")
 
-    def __init__(self, raw: dict, index: int, year: int | None):
+    def __init__(self, raw: dict, index: int, on: tuple[int, int, int] | None):
         self.raw = raw
         name = raw.get("name")
         name = name.strip() if type(name) is str else ""
@@ -151,9 +150,8 @@ class Person:
         birth = birth_from_date(bd) if bd is not None else None
         if birth is None:
             birth = birth_from_id(raw.get("id_number"))
-        if birth is not None and year is not None:
-            # age_on_31_august, inlined: this runs for every member of every household.
-            self.age = year - birth[0] - (1 if birth[1] >= 9 else 0)
+        if birth is not None and on is not None:
+            self.age = full_years(birth, on)
             self.age_problem = None
             return
         self.age = None
@@ -205,9 +203,8 @@ class HouseholdView:
         self.hh = hh if isinstance(hh, dict) else {}
         members = snap.get("members")
         members = members if isinstance(members, (list, tuple)) else ()
-        self.people = [
-            Person(m, i, self.year) for i, m in enumerate(members) if isinstance(m, dict)
-        ]
+        on = (self.year, *AGE_DAY) if self.year is not None else None
+        self.people = [Person(m, i, on) for i, m in enumerate(members) if isinstance(m, dict)]
         self.n = len(self.people)
         self.finance = _dict_or_none(snap.get("finance"))
         self.finance_prev = _dict_or_none(snap.get("finance_prev"))
@@ -657,23 +654,35 @@ def consumption_at_line(v: HouseholdView) -> Verdict:
 @dataclass(frozen=True)
 class Rule:
     no: int
-    title: str
+    title: str  # as printed and shown: the seed's wording (定发〔2015〕13号 二、(二) 3)
     check: Callable[[HouseholdView], Verdict]
+    short: str = ""  # two characters: a column of the wall-chart grid
+    label: str = ""  # a few characters: a row of the app's chart of the village's households
 
 
+# Titles are the seed's words, but ⑴ stops at the poverty line: the provincial level is
+# information, not part of the verdict (docs/domain.md).
 HOUSEHOLD_RULES: tuple[Rule, ...] = (
-    Rule(1, "人均可支配收入高于当年贫困线", income_above_line),
-    Rule(2, "有安全稳固住房，人均面积不低于30平方米", safe_housing),
-    Rule(3, "饮用安全水", safe_water),
-    Rule(4, "适龄儿童接受9年义务教育", compulsory_education),
-    Rule(5, "主要劳动力接受了技能培训", skills_training),
-    Rule(6, "有增收门路", income_channels),
-    Rule(7, "全部人口参加新型农村合作医疗", medical_insurance),
-    Rule(8, "符合条件人口参加新型农村社会养老保险", pension_insurance),
-    Rule(9, "有简易卫生厕所或卫生厕所", toilet),
-    Rule(10, "有通讯设备，有线广播电视入户，接通互联网", communications),
-    Rule(11, "无因病、因学、因婚借贷", no_hardship_debt),
-    Rule(12, "人均生活消费支出不低于当年国家扶贫标准", consumption_at_line),
+    Rule(1, "人均可支配收入高于当年贫困线", income_above_line, "收入", "人均可支配收入"),
+    Rule(
+        2,
+        "有安全稳固住房，人均安全稳固住房面积等于或大于30平方米",
+        safe_housing,
+        "住房",
+        "安全住房",
+    ),
+    Rule(3, "饮用安全水，有条件地区接通自来水", safe_water, "饮水", "安全饮水"),
+    Rule(4, "适龄儿童接受9年义务教育", compulsory_education, "教育", "义务教育"),
+    Rule(5, "主要劳动力接受了技能培训", skills_training, "培训", "技能培训"),
+    Rule(6, "有增收门路", income_channels, "门路", "增收门路"),
+    Rule(7, "全部人口参加了新型农村合作医疗", medical_insurance, "医保", "新农合"),
+    Rule(8, "符合条件人口参加了新型农村社会养老保险", pension_insurance, "养老", "新农保"),
+    Rule(9, "有简易卫生厕所或卫生厕所", toilet, "厕所", "卫生厕所"),
+    Rule(10, "有通讯设备，有线广播电视入户，接通互联网", communications, "通讯", "通讯电视网络"),
+    Rule(11, "无因病、因学、因婚借贷", no_hardship_debt, "借贷", "无因病学婚借贷"),
+    Rule(
+        12, "人均生活消费支出大于等于当年国家扶贫标准", consumption_at_line, "消费", "人均消费支出"
+    ),
 )
 
 

@@ -15,6 +15,26 @@ STATUSES = (MET, UNMET, UNKNOWN, NA)
 PASSING = (MET, NA)
 
 
+@dataclass(frozen=True, slots=True)
+class Look:
+    """How a status reads, alike on screen, on paper and on the command line."""
+
+    word: str
+    mark: str
+    colour: str  # on screen: the check panel's marks, the village chart's bars
+
+
+# Unmet is ✘ (U+2718): the reports' bundled font has ✓ (U+2713) and ✘ but not ✗ (U+2717),
+# and tests/reports/test_styles.py checks every glyph printed. Unknown is 数据不全, as in the
+# rules' own reasons ("…2户数据不全").
+LOOKS = {
+    MET: Look("达标", "✓", "#2e7d32"),
+    UNMET: Look("未达标", "✘", "#c62828"),
+    UNKNOWN: Look("数据不全", "?", "#9e9e9e"),
+    NA: Look("不适用", "—", "#bdbdbd"),
+}
+
+
 @dataclass(slots=True)
 class CriterionResult:
     no: int

@@ -723,30 +723,79 @@ def v_two_after(v: VillageView):
 @dataclass(frozen=True)
 class VillageRule:
     no: int
-    title: str
+    title: str  # on screen and in `main.py check`: the seed's sentence (二、(二) 2), tightened
     check: Callable[[VillageView], tuple]
+    short: str = ""  # a row of the wall chart's 17-row table (its 现状 and 目标 give the figures)
 
 
 VILLAGE_RULES: tuple[VillageRule, ...] = (
-    VillageRule(1, "贫困人口人均可支配收入高于当年贫困线，增幅高于全省平均水平", v_income),
-    VillageRule(2, "贫困发生率下降到8%以下", v_incidence),
-    VillageRule(3, "有通乡镇硬化路1条以上，有到村客运班车1辆以上", v_roads_bus),
-    VillageRule(4, "村民小组通村部硬化路或砂化路比例达到100%", v_group_roads),
-    VillageRule(5, "饮水安全农户比重100%，自来水入户率90%以上", v_water),
-    VillageRule(6, "通动力电", v_power),
-    VillageRule(7, "安全稳固住房农户比重100%，人均面积大于30平方米的农户比重90%", v_housing),
-    VillageRule(8, "有村级增收产业1项以上", v_industry),
-    VillageRule(9, "义务教育巩固率达到95%以上", v_schooling),
-    VillageRule(10, "新型农村合作医疗参合率达到95%以上", v_ncms),
-    VillageRule(11, "有标准化村卫生室1个以上，有执业医师1个以上", v_clinic),
-    VillageRule(12, "新型农村社会养老保险参保率达到95%以上", v_pension),
-    VillageRule(13, "简易卫生厕所比例80%以上，卫生厕所普及率70%以上", v_toilets),
-    VillageRule(14, "有村文化活动室1个以上", v_culture),
     VillageRule(
-        15, "通讯普及率95%以上，广播电视覆盖率达标，通互联网农户比重25%以上", v_communications
+        1,
+        "贫困人口人均可支配收入高于当年贫困线，增幅高于全省平均水平",
+        v_income,
+        "贫困人口人均可支配收入高于当年贫困线",
     ),
-    VillageRule(16, "有互助资金协会1个以上", v_mutual_aid),
-    VillageRule(17, "有意愿的贫困家庭“两后生”技能培训率达到100%", v_two_after),
+    VillageRule(2, "贫困发生率下降到8%以下", v_incidence, "贫困发生率下降到8%以下"),
+    VillageRule(
+        3,
+        "有通乡镇硬化路1条以上，有到村客运班车1辆以上",
+        v_roads_bus,
+        "通乡镇硬化路、到村客运班车",
+    ),
+    VillageRule(
+        4,
+        "村民小组通村部硬化路或砂化路比例达到100%",
+        v_group_roads,
+        "村民小组通村部硬化（砂化）路比例100%",
+    ),
+    VillageRule(
+        5,
+        "饮水安全农户比重100%，自来水入户率90%以上",
+        v_water,
+        "饮水安全农户100%，自来水入户率90%以上",
+    ),
+    VillageRule(6, "通动力电", v_power, "通动力电"),
+    VillageRule(
+        7,
+        "安全稳固住房农户比重100%，人均面积大于30平方米的农户比重90%",
+        v_housing,
+        "安全稳固住房农户100%，人均大于30平方米90%",
+    ),
+    VillageRule(8, "有村级增收产业1项以上", v_industry, "有村级增收产业1项以上"),
+    VillageRule(9, "义务教育巩固率达到95%以上", v_schooling, "义务教育巩固率95%以上"),
+    VillageRule(10, "新型农村合作医疗参合率达到95%以上", v_ncms, "新型农村合作医疗参合率95%以上"),
+    VillageRule(
+        11,
+        "有标准化村卫生室1个以上，有执业医师1个以上",
+        v_clinic,
+        "标准化村卫生室1个以上、执业医师1个以上",
+    ),
+    VillageRule(
+        12,
+        "新型农村社会养老保险参保率达到95%以上",
+        v_pension,
+        "新型农村社会养老保险参保率95%以上",
+    ),
+    VillageRule(
+        13,
+        "简易卫生厕所比例80%以上，卫生厕所普及率70%以上",
+        v_toilets,
+        "简易卫生厕所80%以上，卫生厕所70%以上",
+    ),
+    VillageRule(14, "有村文化活动室1个以上", v_culture, "有村文化活动室1个以上"),
+    VillageRule(
+        15,
+        "通讯普及率95%以上，广播电视覆盖率达标，通互联网农户比重25%以上",
+        v_communications,
+        "通讯、广播电视、互联网覆盖",
+    ),
+    VillageRule(16, "有互助资金协会1个以上", v_mutual_aid, "有互助资金协会1个以上"),
+    VillageRule(
+        17,
+        "有意愿的贫困家庭“两后生”技能培训率达到100%",
+        v_two_after,
+        "有意愿的贫困家庭“两后生”技能培训率100%",
+    ),
 )
 
 

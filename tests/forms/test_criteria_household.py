@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from forms.criteria.household import HOUSEHOLD_RULES, age_on_31_august, evaluate_household
+from forms.age import age_on_31_august
+from forms.criteria.household import HOUSEHOLD_RULES, evaluate_household
 from forms.criteria.result import MET, NA, STATUSES, UNKNOWN, UNMET
 from forms.idnumber import make_id_number
 from tests.forms.snapshots import (

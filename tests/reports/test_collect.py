@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from forms.criteria.household import evaluate_household
+from forms.criteria.result import MET, UNMET
 from forms.criteria.village import evaluate_village
 from forms.idnumber import make_id_number
 from reports.collect import CollectError, village_report_data
 from reports.common import listed_households
-from reports.model import MET, UNMET
 from reports.plan import render_plan
 from storage import snapshots
 from storage.activity import add_measure, measures_of_village, status_history, visits_of

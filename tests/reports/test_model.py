@@ -3,11 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from forms.criteria.result import MET, NA, UNKNOWN, UNMET
 from reports.model import (
-    MET,
-    NOT_APPLICABLE,
-    UNKNOWN,
-    UNMET,
     Finance,
     HouseholdRow,
     VillageReportData,
@@ -72,7 +69,7 @@ def test_from_dict_builds_nested_rows_and_ignores_unknown_keys():
 def test_status_aliases_and_unknown_is_never_met():
     assert criterion_status("met") == MET
     assert criterion_status(" 未达标 ") == UNMET
-    assert criterion_status("不适用") == NOT_APPLICABLE
+    assert criterion_status("不适用") == NA
     assert criterion_status(None) == UNKNOWN
     assert criterion_status("maybe") == UNKNOWN
     assert criterion_status(["junk"]) == UNKNOWN

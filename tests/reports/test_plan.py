@@ -3,9 +3,9 @@
 import pytest
 from pypdf import PdfReader
 
+from forms.criteria.result import UNMET
 from reports import labels as L
 from reports.common import listed_households
-from reports.model import UNMET
 from reports.plan import render_plan
 
 from .conftest import assert_cjk_pdf, flat, pages_text
