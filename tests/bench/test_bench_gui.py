@@ -131,3 +131,63 @@ def test_first_paint_and_filter_latency(qtbot, county_db, tmp_path):
     print(f"sort by 户主 (75,000 ids):                 {sort_ms:8.1f} ms")
     window.close()
     assert households == VILLAGES * HOUSEHOLDS
+
+
+def test_one_edit_on_the_county_file(qtbot, county_db, tmp_path):
+    """One housing-area edit in the app, from Enter to the check panel showing its verdict, on
+    the county file; the floor is the same UPDATE and commit in plain SQLite, same file, same
+    run. The edit is undone at the end (the cached county file keeps its values)."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import install_font
+    from gui.main_window import MainWindow
+    from tests.gui.helpers import line_of
+
+    install_font(QApplication.instance())
+    settings = QSettings(str(tmp_path / "bench.ini"), QSettings.IniFormat)
+    window = MainWindow(settings, "bench")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_file(county_db)
+    qtbot.waitUntil(lambda: window.household_id is not None, timeout=120000)
+    hid, store = window.household_id, window.store
+    editor = window.work.editor
+    line = line_of(editor.conditions, "housing_area_m2")
+    old = store.get("households", hid)["housing_area_m2"]
+    qtbot.waitUntil(lambda: window.criteria.complete, timeout=300000)  # no worker running
+    conn = store.db.conn
+    times, floor, statements = [], [], []
+    for i in range(9):  # the edit and its floor in turns, so that both see the same machine
+        value = f"{61 + i}.5"
+        line.setText(value)
+        counted = []
+        conn.set_trace_callback(counted.append)
+        t = time.perf_counter()
+        qtbot.keyClick(line, Qt.Key_Return)
+        evaluation = window.work.check_panel.evaluation
+        times.append(_ms(t, time.perf_counter()))
+        conn.set_trace_callback(None)
+        statements.append(len(counted))
+        assert evaluation.criteria[1].figures["housing_area_m2"] == float(value)
+        t = time.perf_counter()
+        conn.execute("update households set housing_area_m2 = ? where id = ?", [float(value), hid])
+        conn.commit()
+        floor.append(_ms(t, time.perf_counter()))
+    while window.work.editing.undo_stack.canUndo():
+        window.work.editing.undo_stack.undo()
+    assert store.get("households", hid)["housing_area_m2"] == old
+    ratios = sorted(a / b for a, b in zip(times, floor))
+    times.sort()
+    floor.sort()
+    print(f"\n== one edit on {county_db.name} ==")
+    print(
+        f"housing area: Enter → check panel (median of 9):   {times[4]:8.3f} ms "
+        f"({min(statements)}–{max(statements)} SQL statements)"
+    )
+    print(f"floor, plain UPDATE + commit, same file (median):  {floor[4]:8.3f} ms")
+    print(
+        f"ratio pair by pair (min / median / max):           "
+        f"{ratios[0]:.1f} / {ratios[4]:.1f} / {ratios[-1]:.1f}×"
+    )
+    window.close()
