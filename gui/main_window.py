@@ -45,6 +45,7 @@ class MainWindow(FileActions, RegisterActions, QMainWindow):
         self.operator = operator
         self.store = None
         self.work: WorkArea | None = None
+        self.editing = None  # the open register's gui.editing.Editing: every write
         self.scope: dict | None = None
         self.year: int | None = None
         self.criteria = CriteriaCache(self)
@@ -136,11 +137,11 @@ class MainWindow(FileActions, RegisterActions, QMainWindow):
         self.year = result["year"]
         self._fill_years(result["years"])
         work = WorkArea(self.store, self.criteria, self.year, result["years"])
-        self.work = work
-        self.undo_group.addStack(work.editing.undo_stack)
-        self.undo_group.setActiveStack(work.editing.undo_stack)
-        work.editing.changed.connect(self._changed)
-        work.editing.failed.connect(lambda m: tell(self, self.tr("未能完成"), m))
+        self.work, self.editing = work, work.editing
+        self.undo_group.addStack(self.editing.undo_stack)
+        self.undo_group.setActiveStack(self.editing.undo_stack)
+        self.editing.changed.connect(self._changed)
+        self.editing.failed.connect(lambda m: tell(self, self.tr("未能完成"), m))
         work.household_shown.connect(lambda _hid: self._update_actions())
         work.village_wanted.connect(self.tree.select_village)
         self.stack.addWidget(work)
@@ -150,10 +151,10 @@ class MainWindow(FileActions, RegisterActions, QMainWindow):
     def close_store(self) -> None:
         self.criteria.stop()
         if self.work is not None:
-            self.undo_group.removeStack(self.work.editing.undo_stack)
+            self.undo_group.removeStack(self.editing.undo_stack)
             self.stack.removeWidget(self.work)
             self.work.deleteLater()
-            self.work = None
+            self.work = self.editing = None
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -41,7 +41,7 @@ def open_record_dialog(
 
 
 class RegisterActions:
-    """Mixed into MainWindow, which supplies store, work, scope and year."""
+    """Mixed into MainWindow, which supplies store, editing, work, scope and year."""
 
     def on_register_new_village(self) -> RecordDialog | None:
         if self.store is None:
@@ -54,7 +54,7 @@ class RegisterActions:
             self.tr("新建村"),
             VILLAGE,
             VILLAGE.keys,
-            self.work.editing.add_village,
+            self.editing.add_village,
             lambda vid: self._reload_tree(select_village=vid),
             values=defaults,
             columns=2,
@@ -70,7 +70,7 @@ class RegisterActions:
             self.tr("新建社"),
             GROUP,
             ("name",),
-            lambda v: self.work.editing.add_group(village_id, v.get("name")),
+            lambda v: self.editing.add_group(village_id, v.get("name")),
             lambda _id: self._reload_tree(select_village=village_id),
         )
 
@@ -83,7 +83,7 @@ class RegisterActions:
             self.tr("新建帮扶干部"),
             CADRE,
             ("name", "unit", "role", "phone"),
-            lambda v: self.work.editing.add_cadre({**v, "village_id": village_id}),
+            lambda v: self.editing.add_cadre({**v, "village_id": village_id}),
             values={"role": "帮扶责任人"},
         )
 
@@ -97,7 +97,7 @@ class RegisterActions:
             self.tr("年度政策参数"),
             POLICY,
             POLICY.keys,
-            lambda v: self.work.editing.set_policy(v["year"], v),
+            lambda v: self.editing.set_policy(v["year"], v),
             values={k: current.get(k) for k in POLICY.keys},
             intro=self.tr(
                 "县扶贫办确认后填写；改一个年度的贫困线，该年度所有户"
@@ -112,7 +112,7 @@ class RegisterActions:
         store, created = self.store, []
 
         def save(values: dict, members: list[dict]) -> str | None:
-            outcome = self.work.editing.register_household(
+            outcome = self.editing.register_household(
                 {**values, "village_id": village_id}, members, self.tr("精准识别纳入建档立卡")
             )
             if outcome.problems:
