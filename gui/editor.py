@@ -91,8 +91,7 @@ class HouseholdEditor(QWidget):
         self.household = store.get("households", household_id) if household_id else None
         h = self.household
         if h:
-            self.basic.set_choices("group_id", browse.group_choices(store, h["village_id"]))
-            self.basic.set_choices("cadre_id", browse.cadre_choices(store, h["village_id"]))
+            self._set_choices(h["village_id"])
         self.basic.set_record(h)
         self.basic.rows["status"].input.set_read_only(True)
         self.conditions.set_record(h)
@@ -104,6 +103,11 @@ class HouseholdEditor(QWidget):
         self._update_header()
         self._update_visit_banner()
         self.tabs.setEnabled(h is not None)
+
+    def _set_choices(self, village_id: str) -> None:
+        store = self.editing.store
+        self.basic.set_choices("group_id", browse.group_choices(store, village_id))
+        self.basic.set_choices("cadre_id", browse.cadre_choices(store, village_id))
 
     def _update_header(self) -> None:
         h = self.household
@@ -136,6 +140,8 @@ class HouseholdEditor(QWidget):
     def apply(self, changes: Changes) -> None:
         """After a write, an undo or a redo: show what changed of this household, no more."""
         h = self.household
+        if h is not None and changes.register:  # a new cadre or group to choose from
+            self._set_choices(h["village_id"])
         if h is None or h["id"] not in changes.households:
             if changes.visits:
                 self._update_visit_banner()  # a visit of another household began or ended

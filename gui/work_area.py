@@ -143,11 +143,12 @@ class WorkArea(QTabWidget):
             self.filter_bar.set_cadres(browse.cadre_choices(self.store, self.village_id()))
         # (a village fact is typed on the village page, which evaluates the 17 again itself:
         # reloading it would drop the refused input of its other fields)
-        if changes.criteria or changes.register:
+        # (its 疑点 read the open measures too: Q11, planned to exit with no measure)
+        if changes.criteria or changes.register or changes.measures:
             self._dirty_pages.add(PAGE_VILLAGE)
         if changes.visits or changes.household_fields or changes.members:
             self._dirty_pages.add(PAGE_REMINDERS)
-        if changes.measures or changes.household_fields:
+        if changes.measures or changes.household_fields or changes.members:  # 户主 is a member
             self._dirty_pages.add(PAGE_NEEDS)
         self._page_changed(self.currentIndex())
 

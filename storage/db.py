@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sqlite3
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -421,24 +423,30 @@ class Store:
 
 
 def _sql_value(value: Any) -> Any:
-    """A value as SQLite stores it; lists and objects that reach here are JSON text."""
+    """A value as SQLite stores it: lists and objects as JSON text, dates and times as ISO
+    text, a Decimal as a float, a UUID or a duration as text (what sqlite-utils did)."""
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (uuid.UUID, timedelta)):
+        return str(value)
     return value
 
 
 def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
-    """Plain INSERTs, one executemany per set of columns. Table and column names come from the
-    declarations, never from input; values are always parameters."""
-    by_columns: dict[tuple, list] = {}
-    for row in rows:
-        by_columns.setdefault(tuple(row), []).append([_sql_value(v) for v in row.values()])
-    for columns, values in by_columns.items():
+    """Plain INSERTs in the order given, one executemany per run of rows with the same columns.
+    Table and column names come from the declarations, never from input; values are always
+    parameters."""
+    for columns, run in itertools.groupby(rows, key=tuple):
         names = ", ".join(f"[{c}]" for c in columns)
         marks = ", ".join("?" * len(columns))
-        conn.executemany(f"insert into [{table}] ({names}) values ({marks})", values)
+        conn.executemany(
+            f"insert into [{table}] ({names}) values ({marks})",
+            [[_sql_value(v) for v in row.values()] for row in run],
+        )
 
 
 def _update_row(conn: sqlite3.Connection, table: str, record_id: str, values: dict) -> None:

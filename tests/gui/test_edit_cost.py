@@ -4,8 +4,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import gui.criteria as criteria_module
+from gui.work_area import PAGE_VILLAGE
 from storage.activity import visits_of
-from storage.register import list_villages
+from storage.register import list_villages, members_of
 from tests.gui.helpers import line_of, message_of, type_text
 
 
@@ -37,7 +38,7 @@ def household_window(make_window, demo_db, qtbot):
     village = list_villages(window.store)[0]
     window.tree.select_village(village["id"])
     qtbot.waitUntil(lambda: window.household_id is not None)
-    qtbot.wait(350)  # the tree-count timer of the opening has fired
+    qtbot.wait(350)  # what the opening started has settled
     return window
 
 
@@ -161,3 +162,39 @@ def test_a_write_the_file_refuses_is_shown_and_the_input_kept(household_window, 
     type_text(qtbot, line, "99", finish=True)
     assert not message_of(window.work.editor.conditions, "housing_area_m2")
     assert window.store.get("households", hid)["housing_area_m2"] == 99
+
+
+def test_pages_that_show_what_changed_are_reloaded(household_window, qtbot):
+    window = household_window
+    store, work = window.store, window.work
+    hid = window.household_id
+    # Given the village page and the needs list shown once (nothing stale), then the households
+    window.on_view_village()
+    window.on_view_needs()
+    window.on_view_households()
+    assert PAGE_VILLAGE not in work._dirty_pages
+    # When a measure is planned: the village page's 疑点 read measures (Q11, planned to exit
+    # with no open measure), so it is stale
+    outcome = work.editing.plan_measure(
+        {
+            "village_id": store.get("households", hid)["village_id"],
+            "household_id": hid,
+            "level": "户",
+            "category": "产业发展",
+            "description": "养殖补助",
+            "status": "计划",
+        }
+    )
+    assert outcome.problems is None
+    assert PAGE_VILLAGE in work._dirty_pages
+    # and the needs list, shown again, lists it; then the head is renamed
+    window.on_view_needs()
+    window.on_view_households()
+    head = next(m for m in members_of(store, hid) if m["relation"] == "户主")
+    work.editor.members.select(head["id"])
+    type_text(qtbot, line_of(work.editor.members.form, "name"), "改名测试", finish=True)
+    assert store.get("members", head["id"])["name"] == "改名测试"
+    # Then the needs list shows the new name of the head (户主 is a member)
+    window.on_view_needs()
+    heads = {r["head"] for r in work.needs_page.model.rows if r["household_id"] == hid}
+    assert heads == {"改名测试"}

@@ -1,6 +1,7 @@
 """Only gui/editing.py writes to the register: every other GUI module reads, or asks it."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +18,11 @@ def _receiver(node: ast.AST) -> str:
     return ast.unparse(node).lower()
 
 
+def _through_store(text: str) -> bool:
+    """Whether an expression reaches a store, its database or connection (by the names used)."""
+    return any(name in STORE_NAMES for name in re.findall(r"[a-z_][a-z0-9_]*", text))
+
+
 def _is_store_write(call: ast.Call, in_store_class: bool) -> bool:
     f = call.func
     if not isinstance(f, ast.Attribute) or f.attr not in WRITE_METHODS:
@@ -29,7 +35,7 @@ def _is_store_write(call: ast.Call, in_store_class: bool) -> bool:
             text = "".join(v.value for v in sql.values if isinstance(v, ast.Constant))
         verb = text.lstrip().split(" ", 1)[0].lower()
         return verb in ("insert", "update", "delete", "replace", "create", "drop", "alter")
-    return any(n in receiver for n in STORE_NAMES) or (in_store_class and receiver == "self")
+    return _through_store(receiver) or (in_store_class and receiver == "self")
 
 
 def _callee(f: ast.AST) -> str:
@@ -40,7 +46,7 @@ def _callee(f: ast.AST) -> str:
     if isinstance(f, ast.Attribute):
         receiver = _receiver(f.value)
         modules = {p.stem for p in (ROOT / "storage").glob("*.py")}
-        if receiver in modules or receiver == "self" or any(n in receiver for n in STORE_NAMES):
+        if receiver in modules or receiver == "self" or _through_store(receiver):
             return f.attr
     return ""
 
@@ -72,31 +78,67 @@ def storage_writers() -> set[str]:
     return writers
 
 
+# What a GUI module may call on a store (or its database, a table, a connection): reads.
+STORE_READS = {"get", "find", "changes", "meta", "kinds", "from_row", "close"}
+# Plain values a store carries (its file's path, the operator's name), not the store.
+STORE_FIELDS = {"path", "operator", "role", "device_id", "schema_version"}
+# What of the door itself stays inside it.
+DOOR_INSIDE = {"ops", "_write", "_push"}
+
+
+def _store_aliases(tree: ast.AST) -> set[str]:
+    """Names bound to something reached through a store (s = self.editing.store, t = db[...])."""
+    aliases: set[str] = set()
+    for node in ast.walk(tree):
+        value = getattr(node, "value", None)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+            value, (ast.Attribute, ast.Subscript, ast.Name)
+        ):
+            plain = isinstance(value, ast.Attribute) and value.attr in STORE_FIELDS
+            if _through_store(_receiver(value)) and not plain:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                aliases |= {_receiver(t) for t in targets}
+    return aliases
+
+
 def violations(source: str, writers: set[str]) -> list[str]:
     """The storage writes a GUI module's source makes or imports, each as a short text."""
     tree = ast.parse(source)
     found, storage_aliases = [], set()
+    aliases = _store_aliases(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("storage"):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
             for alias in node.names:
-                if node.module == "storage.operations" or alias.name == "operations":
-                    found.append(f"imports {node.module}.{alias.name}")
-                elif alias.name in writers:
-                    found.append(f"imports the write {alias.name} from {node.module}")
-                elif node.module == "storage":
+                if module.startswith("storage") and (
+                    module == "storage.operations" or alias.name == "operations"
+                ):
+                    found.append(f"imports {module}.{alias.name}")
+                elif module.startswith("storage") and alias.name in writers:
+                    found.append(f"imports the write {alias.name} from {module}")
+                elif module == "storage":
                     storage_aliases.add(alias.asname or alias.name)
+                elif module.endswith("editing") and (
+                    alias.name in DOOR_INSIDE or alias.name.startswith("_")
+                ):
+                    found.append(f"imports {alias.name} from the door")
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("storage"):
                     found.append(f"imports {alias.name}")
-        elif isinstance(node, ast.Call):
+        elif isinstance(node, ast.Attribute) and node.attr in DOOR_INSIDE:
+            if "editing" in _receiver(node.value):
+                found.append(f"reaches into the door: {ast.unparse(node)}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             f = node.func
-            if _is_store_write(node, False):
+            receiver = _receiver(f.value)
+            through_store = _through_store(receiver) or receiver in aliases
+            if through_store and f.attr not in STORE_READS:
                 found.append(f"calls {ast.unparse(f)}")
             elif (
-                isinstance(f, ast.Attribute)
-                and isinstance(f.value, ast.Name)
-                and (f.value.id in storage_aliases and f.attr in writers)
+                isinstance(f.value, ast.Name)
+                and f.value.id in storage_aliases
+                and (f.attr in writers)
             ):
                 found.append(f"calls {ast.unparse(f)}")
     return found
@@ -129,7 +171,15 @@ def test_the_check_sees_writes():
         "self.editing.store.update('households', hid, {})",
         "store.db.execute('insert into meta values (1, 2)')",
         "from storage import register\nregister.set_finance(store, hid, 2017, {})",
+        "from .editing import ops",
+        "self.editing.ops.set_policy(store, 2017, {})",
+        "self.editing._write(lambda v: None)",
+        "s = self.editing.store\ns.update('households', hid, {})",
+        "t = self.store.db['households']\nt.update(hid, {})",
+        "store.db.query('update households set status = 1')",
+        "sql = 'insert into meta values (1, 2)'\nself.store.db.execute(sql)",
     ):
         assert violations(source, writers), source
     assert not violations("from storage.register import members_of\nstore.find('x')", writers)
+    assert not violations("from .editing import Editing\nself.editing.save('household')", writers)
     assert violations((ROOT / "gui" / THE_DOOR).read_text(encoding="utf-8"), writers)
