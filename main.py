@@ -257,8 +257,13 @@ def _figure(value) -> str:
 
 def _figures(c: dict, indent: str) -> None:
     """The figures the rule computed (CriterionResult.figures), as given: nothing recomputed."""
+    from forms.criteria.figures import figure_label
+
     if c.get("figures"):
-        print(f"{indent}数据：" + "；".join(f"{k} {_figure(v)}" for k, v in c["figures"].items()))
+        print(
+            f"{indent}数据："
+            + "；".join(f"{figure_label(k)} {_figure(v)}" for k, v in c["figures"].items())
+        )
 
 
 def _emit(result: dict, fmt: str) -> None:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -165,6 +166,7 @@ def test_an_unknown_county_name_is_refused(demo):
 
 
 def test_check_text_prints_the_rules_figures_and_the_core_marks(demo):
+    from forms.criteria.figures import figure_label
     from forms.criteria.result import LOOKS, plain
 
     county = json.loads(run("check", demo, "--county", "--format", "json").stdout)
@@ -177,7 +179,10 @@ def test_check_text_prints_the_rules_figures_and_the_core_marks(demo):
         assert f"{c['no']:>3}. {look.mark} {look.word}" in text
         for key, value in c["figures"].items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                assert f"{key} {plain(value)}" in text  # as the rule computed it
+                # as the rule computed it, under the figure's Chinese name
+                assert f"{figure_label(key)} {plain(value)}" in text
     village_text = run("check", demo, "--village", code, "--format", "text").stdout
     assert "✗" not in village_text and "缺数据" not in village_text
     assert "数据：" in village_text
+    figure_lines = [line for line in village_text.splitlines() if "数据：" in line]
+    assert not any(re.search(r"[a-z]{3,}", line) for line in figure_lines)  # no English keys
