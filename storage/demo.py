@@ -98,11 +98,30 @@ MEASURE_TEXT = {
 }
 
 
+class _IdNumbers:
+    """Valid ID numbers, each given once: a random sequence code (顺序码) is moved on by 2 (same
+    sex) until it is free, so that no two demo people share an ID number and the random stream,
+    and so the rest of the demo, stays as the seed makes it."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, birth: date, seq: int, sex: str) -> str:
+        for step in range(500):
+            number = make_id_number(COUNTY_CODE, birth, (seq + 2 * step) % 1000, sex)
+            if number not in self.taken:
+                self.taken.add(number)
+                return number
+        raise ValueError(f"演示数据：{birth} 出生的人太多，身份证顺序码已用完")
+
+
 class _Ids:
-    """Deterministic UUIDs from the seed, so the same seed gives the same file."""
+    """Deterministic UUIDs from the seed, so the same seed gives the same file; and the ID
+    numbers given so far."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
+        self.id_numbers = _IdNumbers()
 
     def __call__(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -252,7 +271,7 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
         return rid
 
     for hi in range(n_households):
-        _household(rng, add, vid, hi, group_ids, cadre_ids, code)
+        _household(rng, add, vid, hi, group_ids, cadre_ids, code, new_id.id_numbers)
     for _ in range(rng.randint(2, 5)):  # village-level measures (道路、饮水、产业)
         add(
             "measures",
@@ -281,7 +300,7 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
     counts["members"] += len(rows["members"])
 
 
-def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
+def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
     size = min(8, max(1, int(rng.gauss(4, 1.6))))
     surname = rng.choice(["王", "李", "张", "刘", "陈", "杨", "赵", "马", "牛", "魏", "汪", "何"])
     roll = rng.random()
@@ -312,7 +331,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code):
     def fail(p: float) -> bool:
         return rng.random() < (p / 4 if good else p)
 
-    people, working = _members(rng, size, surname, fail)
+    people, working = _members(rng, size, surname, fail, id_numbers)
     cause = _cause(rng, people)
     water_safe = not fail(0.08)  # tap water counts as safe water; a well may or may not be
     hid = add(
@@ -506,7 +525,7 @@ def _cause(rng, people: list[dict]) -> str:
     return rng.choices(causes, weights)[0]
 
 
-def _members(rng, size, surname, fail) -> tuple[list[dict], bool]:
+def _members(rng, size, surname, fail, id_numbers) -> tuple[list[dict], bool]:
     """Members with valid ID numbers, and whether anyone of working age works."""
     rows = []
     head_age = rng.randint(28, 72)
@@ -555,7 +574,7 @@ def _members(rng, size, surname, fail) -> tuple[list[dict], bool]:
             {
                 "name": _name(rng, surname if relation in ("户主", "子", "女", "孙子女") else None),
                 "relation": relation,
-                "id_number": make_id_number(COUNTY_CODE, birth, rng.randint(1, 999), sex),
+                "id_number": id_numbers(birth, rng.randint(1, 999), sex),
                 "sex": sex,
                 "birth_date": birth.isoformat(),
                 "ethnicity": rng.choices(["汉族", "回族"], [95, 5])[0],
