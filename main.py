@@ -444,6 +444,45 @@ def cmd_gui(args) -> int:
 
 
 # -- argument parsing ----------------------------------------------------------------------------
+def _passphrase(confirm: bool) -> str:
+    """The enrolment passphrase: $FUPIN_PASSPHRASE (scripts, tests), else asked on the terminal."""
+    given = os.environ.get("FUPIN_PASSPHRASE")
+    if given is not None:
+        return given
+    phrase = getpass.getpass("一次性口令（passphrase）：")
+    if confirm and getpass.getpass("再输入一次（again）：") != phrase:
+        raise UserError("两次输入的口令不一致（passphrases differ）")
+    return phrase
+
+
+def cmd_sync_team(args) -> int:
+    from storage.operations import register_team
+
+    out = Path(args.out)
+    if not out.is_dir():
+        raise UserError(f"--out 应为一个已有的文件夹（U盘）：{out}（not a folder）")
+    store = _open(args, args.file)
+    try:
+        team, path = register_team(store, args.name, args.village, _passphrase(True), out)
+    finally:
+        store.close()
+    print(f"已登记工作队“{team.name}”（{'、'.join(team.villages)}），注册文件 → {path}")
+    print("请把一次性口令当面告诉工作队，不要写在U盘上。")
+    return EXIT_OK
+
+
+def cmd_sync_enroll(args) -> int:
+    from storage.operations import enroll
+
+    store = _open(args, args.file)
+    try:
+        team = enroll(store, Path(args.enrolment), _passphrase(False))
+    finally:
+        store.close()
+    print(f"本机已注册为工作队“{team.name}”：{team.county} {'、'.join(team.villages)}")
+    return EXIT_OK
+
+
 class UserError(Exception):
     pass
 
@@ -502,6 +541,19 @@ def build_parser() -> argparse.ArgumentParser:
                 help=f"{f.label}（{f.unit}）" if f.unit else f.label,
             )
     s.set_defaults(func=cmd_policy)
+
+    s = sub.add_parser("sync", help="U盘同步：登记工作队、注册（其余在建）")
+    sync = s.add_subparsers(dest="sync_command", required=True)
+    t = sync.add_parser("team", help="县级：登记（或重新发放密钥给）一个工作队，写出注册文件")
+    t.add_argument("file")
+    t.add_argument("--name", required=True, help="工作队名称")
+    t.add_argument("--village", action="append", default=[], required=True, help="村代码，可多次")
+    t.add_argument("--out", required=True, help="写注册文件的文件夹（U盘）")
+    t.set_defaults(func=cmd_sync_team)
+    t = sync.add_parser("enroll", help="工作队：导入注册文件（一次）")
+    t.add_argument("file")
+    t.add_argument("enrolment")
+    t.set_defaults(func=cmd_sync_enroll)
 
     s = sub.add_parser("lint", help="数据质量疑点检查")
     s.add_argument("file")

@@ -13,7 +13,7 @@ from forms.entities import FORMS
 from forms.fields import display
 from forms.validation import parse_value
 
-from . import activity, demo, interchange, register
+from . import activity, demo, enrolment, interchange, register
 from .changes import Changes
 from .db import Store, open_store
 from .register import ValidationError  # noqa: F401 - what every intent may raise
@@ -376,3 +376,16 @@ def write_demo(
         raise
     store.close()
     return counts
+
+
+# -- the USB sync -----------------------------------------------------------------------------
+def register_team(
+    store: Store, name: str, village_codes: list[str], passphrase: str, out_folder: Path
+) -> tuple[enrolment.Team, Path]:
+    """At the county: a work team and its enrolment file (storage.enrolment)."""
+    return enrolment.register_team(store, name, village_codes, passphrase, out_folder)
+
+
+def enroll(store: Store, path: Path, passphrase: str) -> enrolment.Team:
+    """On the team's laptop: import the enrolment file, once."""
+    return enrolment.enroll(store, path, passphrase)

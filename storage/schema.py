@@ -274,10 +274,31 @@ def m003_name_initials(db: sqlite_utils.Database) -> None:
     db["members"].create_index(["name_initials"])
 
 
+def m004_sync_teams(db: sqlite_utils.Database) -> None:
+    """The county's work teams for the USB sync: name, villages and the team's key. Not a
+    record table: it stays at the county and never travels in a package."""
+    db["sync_teams"].create(
+        {
+            "id": str,
+            "name": str,
+            "county": str,
+            "villages": str,  # JSON list of village codes
+            "key": str,  # hex; the current key (files at rest are encrypted in a later step)
+            "key_id": str,
+            "retired_key_ids": str,  # JSON list: packages under these are refused as re-keyed
+            "enrolled_at": str,
+        },
+        pk="id",
+        not_null={"name", "key", "key_id"},
+    )
+    db["sync_teams"].create_index(["name"], unique=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
     (3, "name_initials", m003_name_initials),
+    (4, "sync_teams", m004_sync_teams),
 ]
 LATEST = MIGRATIONS[-1][0]
 
