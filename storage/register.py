@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from datetime import date
 from typing import Iterable
 
@@ -49,6 +50,13 @@ def clean(form: Form, values: dict, *, partial: bool = False) -> dict:
     if problems:
         raise ValidationError(problems)
     return parsed
+
+
+def natural_id(table: str, *key) -> str:
+    """The id of a record that is one per key (a year's policy values, a household's finances of
+    a year, a village's facts of a year): the same on every laptop and at the county, so that
+    two registers that each made it merge into one record, not two."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "fupin:" + table + ":" + "|".join(map(str, key))))
 
 
 def _require(store: Store, table: str, record_id: str, what: str) -> dict:
@@ -215,7 +223,7 @@ def set_finance(store: Store, household_id: str, year: int, values: dict) -> str
     if existing:
         store.update("finances", existing[0]["id"], values)
         return existing[0]["id"]
-    return store.insert("finances", values)
+    return store.insert("finances", values, record_id=natural_id("finances", household_id, year))
 
 
 def finance_of(store: Store, household_id: str, year: int) -> dict | None:
@@ -233,7 +241,7 @@ def set_policy(store: Store, year: int, values: dict) -> str:
     if existing:
         store.update("policy_values", existing[0]["id"], values)
         return existing[0]["id"]
-    return store.insert("policy_values", values)
+    return store.insert("policy_values", values, record_id=natural_id("policy_values", year))
 
 
 def policy_for(store: Store, year: int) -> dict | None:
@@ -265,7 +273,11 @@ def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> s
         merged = {**(existing[0]["data"] or {}), **data}
         store.update("village_facts", existing[0]["id"], {"data": merged})
         return existing[0]["id"]
-    return store.insert("village_facts", {"village_id": village_id, "year": year, "data": data})
+    return store.insert(
+        "village_facts",
+        {"village_id": village_id, "year": year, "data": data},
+        record_id=natural_id("village_facts", village_id, year),
+    )
 
 
 def village_facts(store: Store, village_id: str, year: int) -> dict | None:
@@ -284,7 +296,11 @@ def set_county_facts(store: Store, county: str, year: int, data: dict) -> str:
             "county_facts", existing[0]["id"], {"data": {**(existing[0]["data"] or {}), **data}}
         )
         return existing[0]["id"]
-    return store.insert("county_facts", {"county": county, "year": year, "data": data})
+    return store.insert(
+        "county_facts",
+        {"county": county, "year": year, "data": data},
+        record_id=natural_id("county_facts", county, year),
+    )
 
 
 def county_facts(store: Store, county: str, year: int) -> dict | None:

@@ -120,3 +120,22 @@ def test_a_delete_and_a_newer_edit_of_another_field_both_stand(tmp_path):
         assert row["name_initials"] == "ldh"  # the derived search key follows the merged name
     for s in (laptop, _other, county):
         s.close()
+
+
+def test_a_record_one_per_key_made_in_two_places_merges_into_one(tmp_path):
+    # A year's policy values and a household's finances of a year, entered on the laptop and at
+    # the county before they met: one record each after the merge, not two.
+    laptop, _other, county = _base(tmp_path)
+    hid = county.find("households", order_by="household_no")[0]["id"]
+    R.set_policy(county, 2018, {"poverty_line": 3535})
+    R.set_finance(county, hid, 2018, {"wage_income": 5000})
+    merge(laptop, field_state(county))  # seen, then a later correction on the laptop
+    R.set_policy(laptop, 2018, {"poverty_line": 3600})
+    R.set_finance(_other, hid, 2018, {"wage_income": 6000})  # made apart from the county's
+    for a, b in itertools.permutations((laptop, _other, county), 2):
+        merge(b, field_state(a))
+    for s in (laptop, _other, county):
+        assert [p["poverty_line"] for p in s.find("policy_values", "year = 2018")] == [3600]
+        assert len(s.find("finances", "household_id = ? and year = 2018", [hid])) == 1
+    for s in (laptop, _other, county):
+        s.close()
