@@ -128,3 +128,58 @@ def logical_dump(store: Store) -> dict:
         ).fetchall()
         out[table] = rows
     return out
+
+
+# -- whose records: a team may change only its own villages' ------------------------------------
+BY_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts")
+BY_HOUSEHOLD = ("members", "finances", "visits", "status_history")
+COUNTY_WIDE = ("policy_values", "county_facts")  # only the county changes these
+assert set(ORDER) == {"villages", *BY_VILLAGE, *BY_HOUSEHOLD, *COUNTY_WIDE}
+
+
+def _village_of_household(store: Store, state: State) -> dict[str, str]:
+    """household id → village id, from the state itself and, for the others, the register."""
+    out = {rid: f["village_id"][0] for rid, f in state.get("households", {}).items()}
+    wanted = {f["household_id"][0] for t in BY_HOUSEHOLD for f in state.get(t, {}).values()}
+    wanted -= set(out)
+    for hid in wanted:
+        row = store.db.execute("select village_id from households where id = ?", [hid]).fetchone()
+        if row:
+            out[hid] = row[0]
+    return out
+
+
+def village_of(table: str, rid: str, fields: dict, households: dict[str, str]) -> str | None:
+    """The village a record belongs to (its id), or None for a county-wide record."""
+    if table == "villages":
+        return rid
+    if table in BY_VILLAGE:
+        return fields["village_id"][0]
+    if table in BY_HOUSEHOLD:
+        return households.get(fields["household_id"][0], "")  # "" : a household unknown here
+    return None
+
+
+def outside(store: Store, state: State, village_ids: set[str]) -> list[tuple[str, str]]:
+    """The records of `state` that are not of these villages (county-wide ones included):
+    what a team's package may not carry."""
+    households = _village_of_household(store, state)
+    return [
+        (table, rid)
+        for table in ORDER
+        for rid, fields in state.get(table, {}).items()
+        if village_of(table, rid, fields, households) not in village_ids
+    ]
+
+
+def within(store: Store, state: State, village_ids: set[str]) -> State:
+    """The part of `state` a team is sent: its villages' records and the county-wide ones."""
+    households = _village_of_household(store, state)
+    return {
+        table: {
+            rid: fields
+            for rid, fields in records.items()
+            if (v := village_of(table, rid, fields, households)) is None or v in village_ids
+        }
+        for table, records in state.items()
+    }

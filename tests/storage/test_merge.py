@@ -139,3 +139,31 @@ def test_a_record_one_per_key_made_in_two_places_merges_into_one(tmp_path):
         assert len(s.find("finances", "household_id = ? and year = 2018", [hid])) == 1
     for s in (laptop, _other, county):
         s.close()
+
+
+def test_a_team_is_sent_its_villages_and_may_send_only_them(tmp_path):
+    from storage.merge import outside, within
+
+    laptop, _other, county = _base(tmp_path)
+    mine = county.find("villages")[0]["id"]
+    theirs = R.add_village(county, {**VILLAGE, "code": "621102100202", "name": "石岔村"})
+    R.add_household(county, {"village_id": theirs, "household_no": "0001", "status": "新识别"},
+                    [{"name": "牛有才", "relation": "户主"}])  # fmt: skip
+    R.set_policy(county, 2018, {"poverty_line": 3535})
+    sent = within(county, field_state(county), {mine})
+    assert theirs not in sent["villages"]
+    assert {f["household_id"][0] for f in sent["members"].values()} <= set(sent["households"])
+    assert len(sent["households"]) == 3 and sent["policy_values"]  # county-wide values go too
+    # a team's package with another village's household, or a policy value, is outside
+    assert outside(county, sent, {mine}) == [
+        ("policy_values", rid) for rid in sent["policy_values"]
+    ]
+    everything = field_state(county)
+    found = outside(county, everything, {mine})
+    assert ("villages", theirs) in found
+    assert any(t == "members" for t, _ in found)  # a member of the other village's household
+    assert outside(county, within(county, everything, {mine, theirs}), {mine, theirs}) == [
+        ("policy_values", rid) for rid in everything["policy_values"]
+    ]
+    for s in (laptop, _other, county):
+        s.close()
