@@ -14,10 +14,12 @@ from forms.entities import FORMS
 from storage import operations as ops
 from storage.changes import Changes
 from storage.db import StorageError, Store
-from storage.operations import ValidationError, import_json_file, open_register, write_demo
-
-# Worker threads open, import and generate whole files through these three (gui/files.py).
-FILE_WRITES = (open_register, import_json_file, write_demo)
+from storage.operations import (  # noqa: F401 - worker threads' whole-file writes (gui/files.py)
+    ValidationError,
+    import_json_file,
+    open_register,
+    write_demo,
+)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from forms.criteria.household import HOUSEHOLD_RULES, evaluate_household
-from forms.criteria.result import MET, UNKNOWN
+from forms.criteria.result import LOOKS, MET, UNKNOWN
 from forms.entities import FINANCE
 from forms.fields import blank
 from forms.validation import check_value, parse_value
@@ -22,7 +22,6 @@ FINANCE_KEYS = tuple(k for k in FINANCE.keys if k not in ("household_id", "year"
 # The two criteria read from this tab, with the figure each shows per person.
 PER_CAPITA = {1: "人均可支配收入", 12: "人均生活消费支出"}
 RULES = tuple(r for r in HOUSEHOLD_RULES if r.no in PER_CAPITA)
-COLOURS = {True: "#2e7d32", False: "#c62828"}
 
 
 class FinanceTab(QWidget):
@@ -133,7 +132,7 @@ class FinanceTab(QWidget):
             # A rich-text label: a bare "<" would open a tag and swallow the rest.
             sign = (">" if ok else "≤") if c.no == 1 else ("≥" if ok else "<")
             parts.append(
-                f"{label}：<b style='color:{COLOURS[ok]}'>{c.figures['per_capita']:,.2f} 元</b> "
+                f"{label}：<b style='color:{LOOKS[c.status].colour}'>{c.figures['per_capita']:,.2f} 元</b> "
                 + html.escape(sign + " ")
                 + self.tr("贫困线 {0} 元").format(f"{c.figures['poverty_line']:g}")
             )

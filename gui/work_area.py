@@ -152,7 +152,7 @@ class WorkArea(QTabWidget):
             self._dirty_pages.add(PAGE_NEEDS)
         self._page_changed(self.currentIndex())
 
-    # -- scope, year, table, selection ---------------------------------------------------------
+    # -- scope, year, the household table and the household shown ----------------------------
     def village_id(self) -> str | None:
         return scope_filter(self.scope).village_id
 
@@ -183,8 +183,8 @@ class WorkArea(QTabWidget):
         self.filter_bar.count.setText(self.tr("{0} 户").format(len(self.model.ids)))
 
     def select_household(self, hid: str | None) -> None:
-        """Select `hid` in the table (the first row when it is not listed), asking first when
-        the editor holds refused input."""
+        """Show household `hid` and highlight its row (the first row when it is not listed),
+        asking first when the editor holds refused input."""
         row = self.model.row_of.get(hid) if hid else None
         if row is None:
             row = 0 if self.model.ids else None

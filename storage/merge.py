@@ -9,6 +9,8 @@ the far-future stamps, and the package and receipt around this state."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Iterable
 
 from .db import DERIVED, Store, _derived, _insert_rows, _update_row
@@ -67,7 +69,8 @@ def merge(store: Store, incoming: State) -> dict[str, int]:
                 if here is None:
                     values = {f: v for f, (v, _s) in fields.items()}
                     row = {**values, **_derived(table, values), "id": rid}
-                    row.update(_stamp_columns(max(s for _v, s in fields.values())))
+                    stamps = [s for _v, s in fields.values()]
+                    row.update(_stamp_columns(max(stamps)), created_at=stamp_time(min(stamps)))
                     _insert_rows(store.db.conn, table, [row])
                     counts["inserted"] += 1
                     taken = fields
@@ -93,14 +96,12 @@ def merge(store: Store, incoming: State) -> dict[str, int]:
 
 
 def _stamp_columns(stamp: str) -> dict:
+    """The record's last-write columns for a change stamped elsewhere (created_at stays)."""
     device = stamp.split("-", 2)[2]
-    return {"hlc": stamp, "device_id": device, "updated_at": stamp_time(stamp),
-            "created_at": stamp_time(stamp)}  # fmt: skip
+    return {"hlc": stamp, "device_id": device, "updated_at": stamp_time(stamp)}
 
 
 def stamp_time(stamp: str) -> str:
-    from datetime import datetime
-
     return datetime.fromtimestamp(int(stamp.split("-", 1)[0]) / 1000).isoformat(timespec="seconds")
 
 
@@ -112,8 +113,6 @@ def _log(store: Store, table: str, rid: str, field: str, old, new, stamp: str) -
 
 
 def _text(value):
-    import json
-
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -7,6 +7,7 @@ import gui.criteria as criteria_module
 from gui.work_area import PAGE_VILLAGE
 from storage.activity import visits_of
 from storage.register import list_villages, members_of
+from tests.dumps import dump
 from tests.gui.helpers import line_of, message_of, type_text
 
 
@@ -135,12 +136,6 @@ def test_a_failed_undo_is_shown_and_leaves_the_undo_stack(household_window, qtbo
     assert window.store.get("households", hid, include_deleted=True)["housing_area_m2"] == 88
     assert dump(window.store) == before
     boxes[-1].close()
-
-
-def dump(store) -> dict:
-    """Every table of the register, every row."""
-    tables = [r[0] for r in store.db.execute("select name from sqlite_master where type='table'")]
-    return {t: store.db.execute(f"select * from [{t}] order by rowid").fetchall() for t in tables}
 
 
 def test_a_write_the_file_refuses_is_shown_and_the_input_kept(household_window, qtbot):

@@ -12,16 +12,12 @@ from storage import package
 from storage import register as R
 from storage.db import open_store
 from storage.enrolment import EnrolmentError, enroll, register_team, team_of, teams
+from tests.dumps import dump
 
 ROOT = Path(__file__).resolve().parents[2]
 PASS = "青岭村-2016-开门"
 VILLAGE = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
 OTHER = {"code": "621102100202", "name": "石岔村", "township": "凤翔镇", "county": "安定区"}
-
-
-def dump(store) -> dict:
-    tables = [r[0] for r in store.db.execute("select name from sqlite_master where type='table'")]
-    return {t: store.db.execute(f"select * from [{t}] order by rowid").fetchall() for t in tables}
 
 
 @pytest.fixture

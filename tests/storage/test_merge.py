@@ -92,6 +92,7 @@ def test_three_registers_converge_whatever_the_order(steps):
 def test_the_newer_stamp_wins_and_the_older_is_kept_out(tmp_path):
     laptop, _other, county = _base(tmp_path)
     hid = county.find("households", order_by="household_no")[0]["id"]
+    born = county.get("households", hid)["created_at"]
     R.update_record(county, "household", hid, {"housing_area_m2": 40})
     merge(laptop, field_state(county))  # the laptop has seen the county's 40 …
     R.update_record(laptop, "household", hid, {"housing_area_m2": 90})  # … so 90 is newer
@@ -99,6 +100,7 @@ def test_the_newer_stamp_wins_and_the_older_is_kept_out(tmp_path):
     merge(laptop, field_state(county))
     assert county.get("households", hid)["housing_area_m2"] == 90
     assert laptop.get("households", hid)["housing_area_m2"] == 90
+    assert county.get("households", hid)["created_at"] == born  # a merged edit is no rebirth
     # the merged change is in the county's change log with the laptop's own stamp and device
     [row] = [c for c in county.changes("households", hid) if c["op"] == "merge"]
     assert row["field"] == "housing_area_m2" and row["new"] == 90 and row["old"] == 40
