@@ -225,8 +225,14 @@ class Store:
         return row
 
     # -- the write path -------------------------------------------------------------------
-    def _stamp(self) -> tuple[str, str]:
-        return self.clock.tick(), _now()
+    def _stamp(self, over: str | None = None) -> tuple[str, str]:
+        """A new stamp; `over` is the record's newest stamp: when a package brought one from a
+        laptop whose clock runs ahead (months, sometimes), this change is stamped just above
+        it so that it still wins, without the clock itself staying in the future."""
+        hlc = self.clock.tick()
+        if over and over > hlc:
+            hlc = self.clock.above(over)
+        return hlc, _now()
 
     def _log(
         self,
@@ -252,16 +258,22 @@ class Store:
             "new": _json(new),
         }
 
-    def insert(self, table: str, values: dict, *, record_id: str | None = None) -> str:
-        return self.insert_many(table, [values], ids=[record_id])[0]
+    def insert(
+        self, table: str, values: dict, *, record_id: str | None = None, stamp: str | None = None
+    ) -> str:
+        return self.insert_many(table, [values], ids=[record_id], stamp=stamp)[0]
 
-    def insert_many(self, table: str, rows: Iterable[dict], *, ids=None) -> list[str]:
-        """Insert records, one change-log row each, in one transaction."""
+    def insert_many(
+        self, table: str, rows: Iterable[dict], *, ids=None, stamp: str | None = None
+    ) -> list[str]:
+        """Insert records, one change-log row each, in one transaction. `stamp` is for values
+        every register makes alike (the reference policy values): one fixed stamp older than
+        any edit, so that the county's values win over a laptop's defaults."""
         rows = list(rows)
         ids = list(ids) if ids else [None] * len(rows)
         records, log = [], []
         for values, rid in zip(rows, ids):
-            hlc, at = self._stamp()
+            hlc, at = (stamp, _now()) if stamp else self._stamp()
             rid = rid or str(uuid.uuid4())
             clean = {k: v for k, v in values.items() if k != "id"}
             records.append(
@@ -302,7 +314,7 @@ class Store:
         }
         if not diff:
             return {}
-        hlc, at = self._stamp()
+        hlc, at = self._stamp(current.get("hlc"))
         changed = {k: new for k, (_, new) in diff.items()}
         row = {**self._to_row(table, changed), **_derived(table, changed)}
         with self.atomic():
@@ -336,7 +348,7 @@ class Store:
             raise RecordNotFound(f"记录不存在：{table} {record_id}（record not found）")
         if bool(current["deleted"]) == deleted:
             return False
-        hlc, at = self._stamp()
+        hlc, at = self._stamp(current.get("hlc"))
         op = "delete" if deleted else "restore"
         with self.atomic():
             _update_row(

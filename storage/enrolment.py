@@ -98,6 +98,7 @@ def register_team(
               "salt": salt.hex(), "kdf": KDF, "team": name}  # fmt: skip
     payload = json.dumps({"team_id": team.id, "team": name, "county": county,
                           "county_device": store.device_id, "villages": list(codes),
+                          "village_ids": {v["code"]: v["id"] for v in villages},
                           "key": team.key.hex(), "issued_at": _now()},
                          ensure_ascii=False).encode("utf-8")  # fmt: skip
     out = Path(out_folder) / package.package_name(county, name, "注册", when=_now())
@@ -110,6 +111,8 @@ def register_team(
             [team.id, name, county, json.dumps(list(codes)), team.key.hex(), team.key_id,
              json.dumps(retired), _now()],
         )  # fmt: skip
+        # a re-keyed team starts again: its next package carries all of its villages' records
+        store.db.conn.execute("delete from sync_peers where peer = ?", [team.id])
         # written inside the transaction: a file that cannot be written leaves no team behind
         package.write_package(out, header, payload, _derive(passphrase, salt, KDF))
     return team, out
@@ -179,7 +182,28 @@ def enroll(store: Store, path: Path, passphrase: str) -> Team:
     with store.atomic():
         for key, value in values.items():
             store.set_meta(key, value)
+        for code, county_id in (e.get("village_ids") or {}).items():
+            if code in mine and mine[code]["id"] != county_id:
+                _take_county_id(store, mine[code]["id"], county_id)
+        # a new laptop of the team (or a re-keyed one) starts its exchange with the county anew
+        store.db.conn.execute("delete from sync_peers where peer = 'county'")
     return team_of(store)
+
+
+def _take_county_id(store: Store, local_id: str, county_id: str) -> None:
+    """A village kept on the laptop before enrolment is the county's village of the same code:
+    it takes the county's id, and every record of it follows, so that the two merge into one
+    village. Its households, members and the rest keep their own ids."""
+    from .merge import BY_VILLAGE
+
+    conn = store.db.conn
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, when all have moved
+    conn.execute("update villages set id = ? where id = ?", [county_id, local_id])
+    for table in BY_VILLAGE:
+        conn.execute(f"update [{table}] set village_id = ? where village_id = ?",
+                     [county_id, local_id])  # fmt: skip
+    conn.execute("update change_log set record_id = ? where table_name = 'villages' and "
+                 "record_id = ?", [county_id, local_id])  # fmt: skip
 
 
 def team_of(store: Store) -> Team | None:

@@ -46,6 +46,11 @@ class Clock:
             self._last = Stamp(self._last.wall_ms, self._last.counter + 1, self.device_id)
         return str(self._last)
 
+    def above(self, stamp: str) -> str:
+        """A stamp just above `stamp`, for one change; the clock itself does not move."""
+        other = Stamp.parse(stamp)
+        return str(Stamp(other.wall_ms, other.counter + 1, self.device_id))
+
     def observe(self, remote: str) -> None:
         other = Stamp.parse(remote)
         wall = max(self._now_ms(), self._last.wall_ms, other.wall_ms)

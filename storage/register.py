@@ -260,7 +260,13 @@ def seed_default_policy(store: Store) -> None:
     with store.atomic():
         for year, values in sorted(DEFAULT_POLICY.items()):
             if policy_for(store, year) is None:
-                set_policy(store, year, values)
+                store.insert("policy_values", clean(POLICY, {**values, "year": year}),
+                             record_id=natural_id("policy_values", year), stamp=DEFAULT_STAMP)  # fmt: skip
+
+
+# Every register seeds the same reference values under the same id and this stamp, older than any
+# edit: the same rows everywhere, and the county's confirmed values win over them in a merge.
+DEFAULT_STAMP = "0000000000000-00001-default"
 
 
 def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> str:

@@ -294,11 +294,73 @@ def m004_sync_teams(db: sqlite_utils.Database) -> None:
     db["sync_teams"].create_index(["name"], unique=True)
 
 
+def m005_sync_state(db: sqlite_utils.Database) -> None:
+    """What the USB sync remembers, beside the records (never travels as records itself):
+    per peer what each side has acknowledged; every package imported or refused; the values
+    that lost a merge to a concurrent change, kept until a person decides."""
+    db["sync_peers"].create(
+        {
+            "peer": str,  # a team's id at the county; "county" on a team's laptop
+            "device_id": str,  # the peer's device whose sequence numbers these are
+            "acked_seq": int,  # the last change_log seq of ours the peer has applied
+            "received_seq": int,  # the last seq of the peer's that we have applied
+            "received_at": str,
+            "received_package": str,
+            "sent_at": str,
+            "sent_package": str,
+            "receipted_inbox": int,  # inbox rows up to this one were in a receipt already
+        },
+        pk="peer",
+    )
+    db["sync_inbox"].create(
+        {
+            "id": int,
+            "peer": str,  # None: a package no team of ours sealed
+            "package": str,  # the file's name
+            "sender_device": str,
+            "written_at": str,
+            "imported_at": str,
+            "result": str,  # applied | refused
+            "reason": str,
+            "inserted": int,
+            "taken": int,
+            "kept": int,
+            "conflicts": int,
+            "future": int,
+            "upto": int,
+        },
+        pk="id",
+    )
+    db["sync_conflicts"].create(
+        {
+            "id": str,  # the same everywhere: a hash of the record, field and both stamps
+            "table_name": str,
+            "record_id": str,
+            "field": str,
+            "won_value": str,  # JSON of the stored value
+            "won_stamp": str,
+            "won_author": str,
+            "lost_value": str,
+            "lost_stamp": str,
+            "lost_author": str,
+            "incoming_won": int,  # 1: the package's value won here, 0: ours did
+            "peer": str,
+            "detected_at": str,
+            "resolved_at": str,
+            "resolution": str,  # mine | theirs
+            "resolved_by": str,
+        },
+        pk="id",
+    )
+    db["sync_conflicts"].create_index(["resolved_at"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
     (3, "name_initials", m003_name_initials),
     (4, "sync_teams", m004_sync_teams),
+    (5, "sync_state", m005_sync_state),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -73,9 +73,15 @@ def test_an_enrolment_from_another_county_or_for_other_villages_is_refused(count
 
 def test_a_laptop_keeps_its_records_when_their_village_is_the_teams(county, laptop, stick):
     vid = R.add_village(laptop, VILLAGE)  # a register kept before enrolment
+    hid = R.add_household(laptop, {"village_id": vid, "household_no": "0001", "status": "新识别"},
+                          [{"name": "王建国", "relation": "户主"}])  # fmt: skip
     _, path = register_team(county, "青岭村工作队", ["621102100201"], PASS, stick)
     enroll(laptop, path, PASS)
-    assert laptop.get("villages", vid)["code"] == "621102100201"  # same record, same UUID
+    # the village is the county's record of that code now; the households keep their UUIDs
+    county_vid = R.find_village(county, "621102100201")["id"]
+    assert laptop.get("villages", vid) is None and laptop.get("villages", county_vid)["code"] == (
+        "621102100201")  # fmt: skip
+    assert laptop.get("households", hid)["village_id"] == county_vid
     R.add_village(laptop, OTHER)
     _, path2 = register_team(county, "青岭村工作队", ["621102100201"], PASS, stick)
     with pytest.raises(EnrolmentError, match="不属于本工作队的村：621102100202"):

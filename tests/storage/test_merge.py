@@ -83,7 +83,7 @@ def test_three_registers_converge_whatever_the_order(steps):
             dumps = [logical_dump(s) for s in stores]
             assert dumps[0] == dumps[1] == dumps[2]
             again = merge(stores[0], field_state(stores[1]))
-            assert again["taken"] == 0 and again["inserted"] == 0
+            assert again.taken == 0 and again.inserted == 0
         finally:
             for s in stores:
                 s.close()
@@ -144,7 +144,7 @@ def test_a_record_one_per_key_made_in_two_places_merges_into_one(tmp_path):
 
 
 def test_a_team_is_sent_its_villages_and_may_send_only_them(tmp_path):
-    from storage.merge import outside, within
+    from storage.merge import foreign_records, records_of_villages, state_of_records
 
     laptop, _other, county = _base(tmp_path)
     mine = county.find("villages")[0]["id"]
@@ -152,20 +152,22 @@ def test_a_team_is_sent_its_villages_and_may_send_only_them(tmp_path):
     R.add_household(county, {"village_id": theirs, "household_no": "0001", "status": "新识别"},
                     [{"name": "牛有才", "relation": "户主"}])  # fmt: skip
     R.set_policy(county, 2018, {"poverty_line": 3535})
-    sent = within(county, field_state(county), {mine})
+    sent = state_of_records(county, records_of_villages(county, [mine]))
     assert theirs not in sent["villages"]
     assert {f["household_id"][0] for f in sent["members"].values()} <= set(sent["households"])
     assert len(sent["households"]) == 3 and sent["policy_values"]  # county-wide values go too
-    # a team's package with another village's household, or a policy value, is outside
-    assert outside(county, sent, {mine}) == [
+    # a team's package with another village's household, or a policy value, is foreign
+    assert foreign_records(county, sent, {mine}) == [
         ("policy_values", rid) for rid in sent["policy_values"]
     ]
     everything = field_state(county)
-    found = outside(county, everything, {mine})
+    found = foreign_records(county, everything, {mine})
     assert ("villages", theirs) in found
     assert any(t == "members" for t, _ in found)  # a member of the other village's household
-    assert outside(county, within(county, everything, {mine, theirs}), {mine, theirs}) == [
-        ("policy_values", rid) for rid in everything["policy_values"]
-    ]
+    # a member moved into the other village's household (as sent) is foreign too
+    member = next(iter(sent["members"]))
+    theirs_hh = county.find("households", "village_id = ?", [theirs])[0]["id"]
+    moved = {"members": {member: {"household_id": [theirs_hh, "9", None]}}}
+    assert foreign_records(county, moved, {mine}) == [("members", member)]
     for s in (laptop, _other, county):
         s.close()

@@ -1,0 +1,498 @@
+"""The USB sync: a team's laptop and the county exchange package files on a stick.
+
+A package carries every field the other side may not have yet (changed after the last change
+of ours it acknowledged; too much rather than too little), what we have applied of theirs (the
+acknowledgement), and from the county a receipt: what it accepted, what it refused and why, the
+conflicts. Everything is checked before the register changes: the file (storage.package), the
+key (a re-keyed team's old key is refused as such), the direction, the county, and the team's
+authority (a team may change only its own villages' records). Then one transaction applies it
+(storage.merge) and remembers the acknowledgement. Import twice, or in any order: same result."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import merge as M
+from . import package
+from .db import StorageError, Store
+from .enrolment import team_of
+
+KIND = "sync"
+TO_COUNTY, TO_TEAM = "team→county", "county→team"
+COUNTY_PEER = "county"  # a laptop's one peer
+
+
+class SyncError(StorageError):
+    """A package refused, or a sync step that cannot be done; the register is unchanged."""
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+# -- peers: what each side has acknowledged ----------------------------------------------------
+@dataclass
+class Peer:
+    peer: str
+    device_id: str | None = None
+    acked_seq: int = 0
+    received_seq: int = 0
+    received_at: str | None = None
+    received_package: str | None = None
+    sent_at: str | None = None
+    sent_package: str | None = None
+    receipted_inbox: int = 0
+
+
+def peer(store: Store, name: str) -> Peer:
+    row = store.db.execute(
+        "select peer, device_id, acked_seq, received_seq, received_at, received_package, "
+        "sent_at, sent_package, receipted_inbox from sync_peers where peer = ?",
+        [name],
+    ).fetchone()
+    if row is None:
+        return Peer(name)
+    return Peer(row[0], row[1], row[2] or 0, row[3] or 0, *row[4:8], row[8] or 0)
+
+
+def _save_peer(store: Store, p: Peer) -> None:
+    values = [p.peer, p.device_id, p.acked_seq, p.received_seq, p.received_at,
+              p.received_package, p.sent_at, p.sent_package, p.receipted_inbox]  # fmt: skip
+    store.db.conn.execute(
+        "insert or replace into sync_peers (peer, device_id, acked_seq, received_seq, "
+        "received_at, received_package, sent_at, sent_package, receipted_inbox) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+
+
+def forget_peer(store: Store, name: str) -> None:
+    """A re-keyed team starts again: its next package from us carries all of its villages."""
+    store.db.conn.execute("delete from sync_peers where peer = ?", [name])
+
+
+# -- export -------------------------------------------------------------------------------------
+@dataclass
+class Exported:
+    path: Path
+    team: str
+    records: int
+    fields: int
+    left_out: int = 0  # records the team may not send (not of its villages)
+
+
+def _county_teams(store: Store) -> list[dict]:
+    from .enrolment import teams
+
+    return teams(store)
+
+
+def _village_ids(store: Store, codes: Iterable[str]) -> dict[str, str]:
+    """village code → id in this register."""
+    codes = list(codes)
+    rows = store.db.execute(
+        f"select code, id from villages where code {M.IN_IDS}", [json.dumps(codes)]
+    ).fetchall()
+    return dict(rows)
+
+
+def export(
+    store: Store, folder: str | Path, *, teams: Iterable[str] | None = None
+) -> list[Exported]:
+    """Write the packages for the other side into `folder` (the stick): from a laptop one for
+    the county; from the county one per team (or the teams named)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SyncError(f"找不到文件夹（U盘未插好？）：{folder}（folder not found）")
+    if store.role == "county":
+        wanted = set(teams or ())
+        chosen = [t for t in _county_teams(store) if not wanted or t["name"] in wanted
+                  or t["id"] in wanted]  # fmt: skip
+        if wanted and not chosen:
+            raise SyncError("没有这个工作队：" + "、".join(sorted(wanted)) + "（no such team）")
+        if not chosen:
+            raise SyncError("县级数据库还没有登记工作队，请先 sync team（no teams registered）")
+        return [_export_to_team(store, folder, t) for t in chosen]
+    return [_export_to_county(store, folder)]
+
+
+def _enrolled(store: Store):
+    team = team_of(store)
+    if team is None:
+        raise SyncError(
+            "本机尚未注册为工作队，请先导入县扶贫办发放的注册文件（sync enroll）（not enrolled）"
+        )
+    return team
+
+
+def _export_to_county(store: Store, folder: Path) -> Exported:
+    team = _enrolled(store)
+    p = peer(store, COUNTY_PEER)
+    upto = M.last_seq(store)
+    tables = [t for t in M.ORDER if t not in M.COUNTY_WIDE]
+    state = M.changes_since(store, p.acked_seq, tables)
+    mine = set(_village_ids(store, team.villages).values())
+    foreign = M.foreign_records(store, state, mine)
+    for table, rid in foreign:  # e.g. a village added on the laptop: the county would refuse
+        del state[table][rid]
+    payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": None}
+    header = _header(store, TO_COUNTY, team.id, team.name, team.county, team.villages, upto,
+                     p.received_seq, state)  # fmt: skip
+    villages = [v["name"] for v in store.find("villages", order_by="code")]
+    name = package.package_name(team.county, *villages[:3], when=_now())
+    path = _write(folder / name, header, payload, team.key)
+    p.sent_at, p.sent_package = _now(), path.name
+    with store.atomic():
+        _save_peer(store, p)
+    return Exported(path, team.name, *_size(state), left_out=len(foreign))
+
+
+def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
+    p = peer(store, team["id"])
+    upto = M.last_seq(store)
+    village_ids = _village_ids(store, team["villages"]).values()
+    state = M.state_of_records(store, M.records_of_villages(store, village_ids), p.acked_seq)
+    inbox = _inbox_since(store, team["id"], p.receipted_inbox)
+    receipt = {
+        "packages": inbox,
+        "conflicts": conflicts(store, peer_name=team["id"], open_only=False),
+        "written_at": _now(),
+    }
+    payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": receipt}
+    header = _header(store, TO_TEAM, team["id"], team["name"], team["county"], team["villages"],
+                     upto, p.received_seq, state)  # fmt: skip
+    name = package.package_name(team["county"], "县发", team["name"], when=_now())
+    key = bytes.fromhex(_team_key(store, team["id"]))
+    path = _write(folder / name, header, payload, key)
+    p.sent_at, p.sent_package = _now(), path.name
+    p.receipted_inbox = max([p.receipted_inbox] + [i["id"] for i in inbox])
+    with store.atomic():
+        _save_peer(store, p)
+    return Exported(path, team["name"], *_size(state))
+
+
+def _team_key(store: Store, team_id: str) -> str:
+    return store.db.execute("select key from sync_teams where id = ?", [team_id]).fetchone()[0]
+
+
+def _header(store, direction, team_id, team, county, villages, upto, ack, state) -> dict:
+    return {"kind": KIND, "direction": direction, "team_id": team_id, "team": team,
+            "county": county, "villages": list(villages), "device": store.device_id,
+            "written_at": _now(), "upto": upto, "ack": ack, "compression": "zlib",
+            "manifest": {t: len(r) for t, r in state.items() if r}}  # fmt: skip
+
+
+def _size(state: M.State) -> tuple[int, int]:
+    records = sum(len(r) for r in state.values())
+    return records, sum(len(f) for r in state.values() for f in r.values())
+
+
+def _write(path: Path, header: dict, payload: dict, key: bytes) -> Path:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return package.write_package(path, header, zlib.compress(body, 6), key)
+
+
+# -- import -------------------------------------------------------------------------------------
+@dataclass
+class Imported:
+    """One package imported (or refused: result "refused" with the reason)."""
+
+    package: str
+    result: str  # applied | refused | skipped
+    reason: str = ""
+    team: str = ""
+    villages: tuple = ()
+    written_at: str = ""
+    inserted: int = 0
+    taken: int = 0
+    kept: int = 0
+    conflicts: int = 0
+    future: int = 0
+    repeat: bool = False  # everything in it had arrived before
+    households: set = field(default_factory=set)
+    receipt: dict | None = None  # on a laptop: what the county said about our packages
+
+
+def import_package(store: Store, path: str | Path) -> Imported:
+    """Verify, check and apply one package; a refusal raises SyncError (or PackageError) and
+    leaves the register exactly as it was."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise package.PackageError(f"无法读取数据包：{path}（{e}）") from e
+    header, _ = package.read_header(data, path.name)
+    if header.get("kind") == "enrolment":
+        raise SyncError(f"这是工作队注册文件，请用“注册”导入（sync enroll）：{path.name}"
+                        "（an enrolment file, not a package）")  # fmt: skip
+    if header.get("kind") != KIND:
+        raise SyncError(f"不是同步数据包：{path.name}（not a sync package）")
+    if store.role == "county":
+        return _import_at_county(store, path, data, header)
+    return _import_at_team(store, path, data, header)
+
+
+def _open(data: bytes, key: bytes, name: str) -> tuple[dict, dict]:
+    header, body = package.open_package(data, key, name)
+    try:
+        raw = zlib.decompress(body) if header.get("compression") == "zlib" else body
+        payload = json.loads(raw.decode("utf-8"))
+        assert isinstance(payload.get("records"), dict)
+    except (zlib.error, UnicodeDecodeError, ValueError, AssertionError, AttributeError):
+        raise SyncError(f"数据包内容无法读取：{name}（payload damaged）") from None
+    return header, payload
+
+
+def _team_for_key(store: Store, key_id: str, name: str) -> dict:
+    for t in _county_teams(store):
+        if t["key_id"] == key_id:
+            return t
+        if key_id in t["retired_key_ids"]:
+            raise SyncError(
+                f"这个数据包是用工作队“{t['name']}”的旧密钥加密的：县里已为该队重新发放密钥"
+                f"（换了电脑或电脑丢失），旧电脑的数据包不再接受。请用新注册的电脑重新导出：{name}"
+                "（sealed with a retired key）"
+            )
+    raise SyncError(
+        f"这个数据包不是本县登记的工作队加密的（可能来自另一个县，或工作队尚未登记）：{name}"
+        "（no team of this county holds its key）"
+    )
+
+
+def _import_at_county(store: Store, path: Path, data: bytes, header: dict) -> Imported:
+    team = _team_for_key(store, header.get("key_id", ""), path.name)
+    key = bytes.fromhex(_team_key(store, team["id"]))
+    header, payload = _open(data, key, path.name)
+    if header.get("direction") != TO_COUNTY:
+        raise SyncError(f"这是县里发给工作队“{team['name']}”的数据包，不必导入县级数据库："
+                        f"{path.name}（a package the county wrote）")  # fmt: skip
+    villages = _village_ids(store, team["villages"])
+    state = payload["records"]
+    foreign = M.foreign_records(store, state, set(villages.values()))
+    if foreign:
+        raise SyncError(_foreign_message(store, team, foreign, state, path.name))
+    return _apply(store, team["id"], team["name"], path, header, payload)
+
+
+def _foreign_message(store: Store, team: dict, foreign, state, name: str) -> str:
+    tables = sorted({t for t, _ in foreign})
+    where = "、".join(_TABLE_WORDS.get(t, t) for t in tables)
+    return (f"工作队“{team['name']}”的数据包改动了不属于本队的村的记录（{where}，共 {len(foreign)} "
+            f"条），整个数据包未导入。本队的村：{'、'.join(team['villages'])}：{name}"
+            "（the package touches records outside the team's villages）")  # fmt: skip
+
+
+_TABLE_WORDS = {"villages": "村", "groups": "村民小组", "cadres": "帮扶干部", "households": "户",
+                "members": "家庭成员", "finances": "收支", "visits": "走访", "measures": "帮扶措施",
+                "status_history": "状态变更", "policy_values": "年度政策参数",
+                "village_facts": "村级数据", "county_facts": "县级数据"}  # fmt: skip
+
+
+def _import_at_team(store: Store, path: Path, data: bytes, header: dict) -> Imported:
+    team = _enrolled(store)
+    header, payload = _open(data, team.key, path.name)
+    if header.get("direction") != TO_TEAM:
+        raise SyncError(f"这是本队发给县里的数据包，应在县扶贫办导入：{path.name}"
+                        "（a package for the county）")  # fmt: skip
+    if header.get("team_id") != team.id:
+        raise SyncError(f"这个数据包是发给工作队“{header.get('team')}”的：{path.name}"
+                        "（a package for another team）")  # fmt: skip
+    if header.get("county") != team.county:
+        raise SyncError(f"这个数据包来自{header.get('county')}，本队属于{team.county}：{path.name}"
+                        "（a package from another county）")  # fmt: skip
+    result = _apply(store, COUNTY_PEER, team.name, path, header, payload)
+    result.receipt = payload.get("receipt")
+    return result
+
+
+def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, payload: dict):
+    p = peer(store, peer_name)
+    sender = header.get("device")
+    if p.device_id and sender != p.device_id:  # a replacement laptop: its numbers start anew
+        p = Peer(peer_name, receipted_inbox=p.receipted_inbox, sent_at=p.sent_at,
+                 sent_package=p.sent_package)  # fmt: skip
+    upto, ack = int(payload.get("upto") or 0), int(payload.get("ack") or 0)
+    repeat = p.device_id == sender and upto <= p.received_seq
+    try:
+        with store.atomic():
+            merged = M.merge(store, payload["records"], acked_seq=p.acked_seq, peer=peer_name)
+            receipt = payload.get("receipt") or {}
+            M.keep_conflicts(store, [_as_row(c) for c in receipt.get("conflicts", [])])
+            p.device_id = sender
+            p.received_seq = max(p.received_seq, upto)
+            p.acked_seq = max(p.acked_seq, ack)
+            p.received_at, p.received_package = _now(), path.name
+            _save_peer(store, p)
+            result = Imported(path.name, "applied", team=team,
+                              villages=tuple(header.get("villages", ())),
+                              written_at=header.get("written_at", ""), inserted=merged.inserted,
+                              taken=merged.taken, kept=merged.kept,
+                              conflicts=len(merged.conflicts), future=merged.future,
+                              repeat=repeat and not merged.taken, households=merged.households)  # fmt: skip
+            _log_inbox(store, peer_name, header, result, upto)
+    except sqlite3.IntegrityError as e:
+        raise SyncError(f"数据包中有记录缺少它所属的村或户，整个数据包未导入：{path.name}"
+                        f"（{e}）") from None  # fmt: skip
+    return result
+
+
+_CONFLICT_COLUMNS = ("id", "table_name", "record_id", "field", "won_value", "won_stamp",
+                     "won_author", "lost_value", "lost_stamp", "lost_author", "incoming_won",
+                     "peer", "detected_at", "resolved_at", "resolution", "resolved_by")  # fmt: skip
+
+
+def _as_row(conflict: dict) -> dict:
+    """A conflict the county listed, as kept here: the county's value is the incoming one."""
+    row = {k: conflict.get(k) for k in _CONFLICT_COLUMNS}
+    row["incoming_won"] = 1 - int(conflict.get("incoming_won") or 0)
+    row["peer"] = COUNTY_PEER
+    return row
+
+
+def _log_inbox(store: Store, peer_name, header: dict, r: Imported, upto: int) -> None:
+    store.db.conn.execute(
+        "insert into sync_inbox (peer, package, sender_device, written_at, imported_at, result, "
+        "reason, inserted, taken, kept, conflicts, future, upto) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [peer_name, r.package, header.get("device"), header.get("written_at"), _now(), r.result,
+         r.reason, r.inserted, r.taken, r.kept, r.conflicts, r.future, upto],
+    )  # fmt: skip
+
+
+def _inbox_since(store: Store, peer_name: str, after: int) -> list[dict]:
+    rows = store.db.execute(
+        "select id, package, written_at, imported_at, result, reason, inserted, taken, kept, "
+        "conflicts, future from sync_inbox where peer = ? and id > ? order by id",
+        [peer_name, after],
+    )
+    keys = ("id", "package", "written_at", "imported_at", "result", "reason", "inserted",
+            "taken", "kept", "conflicts", "future")  # fmt: skip
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Imported]:
+    """Import every package among `paths` (files, or folders of .fpk files) in order; one that
+    is refused is reported and, when its team is known, logged for the receipt: it does not
+    stop the others."""
+    files = _package_files(paths)
+    out = []
+    for i, path in enumerate(files):
+        if progress:
+            progress(i, len(files), path.name)
+        try:
+            out.append(import_package(store, path))
+        except SyncError as e:
+            out.append(_refused(store, path, str(e)))
+        except package.PackageError as e:
+            out.append(_refused(store, path, str(e)))
+    if progress:
+        progress(len(files), len(files), "")
+    return out
+
+
+def _package_files(paths) -> list[Path]:
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix == package.SUFFIX and f.is_file())
+        else:
+            files.append(p)
+    return files
+
+
+def _refused(store: Store, path: Path, reason: str) -> Imported:
+    """A refusal; at the county, logged for its team's receipt when the key names the team."""
+    result = Imported(path.name, "refused", reason=reason)
+    if "县里发给工作队" in reason or "注册文件" in reason:
+        result.result = "skipped"
+        return result
+    if store.role == "county":
+        try:
+            header, _ = package.read_header(path.read_bytes(), path.name)
+            team = next((t for t in _county_teams(store) if t["key_id"] == header.get("key_id")),
+                        None)  # fmt: skip
+        except (OSError, StorageError):
+            team = None
+        if team is not None:
+            result.team = team["name"]
+            with store.atomic():
+                _log_inbox(store, team["id"], header, result, 0)
+    return result
+
+
+# -- conflicts ----------------------------------------------------------------------------------
+def conflicts(store: Store, *, peer_name: str | None = None, open_only: bool = True) -> list[dict]:
+    sql = f"select {', '.join(_CONFLICT_COLUMNS)} from sync_conflicts where 1 = 1"
+    params = []
+    if open_only:
+        sql += " and resolved_at is null"
+    if peer_name:
+        sql += " and peer = ?"
+        params.append(peer_name)
+    rows = store.db.execute(sql + " order by detected_at, id", params).fetchall()
+    return [dict(zip(_CONFLICT_COLUMNS, r)) for r in rows]
+
+
+def resolve(store: Store, conflict_id: str, keep: str) -> dict | None:
+    """Decide a conflict: keep "mine" (this register's value before the package) or "theirs"
+    (the package's). When the value kept is the one that lost, it is written again as a new
+    change of this register, stamped now, so that it travels like any edit. Returns the
+    record's {field: (old, new)} written, or None when the value stands as it is."""
+    if keep not in ("mine", "theirs"):
+        raise SyncError("请选择保留本机的值（mine）或对方的值（theirs）（keep mine|theirs）")
+    row = store.db.execute(
+        f"select {', '.join(_CONFLICT_COLUMNS)} from sync_conflicts where id = ?", [conflict_id]
+    ).fetchone()
+    if row is None:
+        raise SyncError(f"没有编号为 {conflict_id} 的冲突（no such conflict）")
+    c = dict(zip(_CONFLICT_COLUMNS, row))
+    if c["resolved_at"]:
+        raise SyncError(
+            f"这个冲突已于 {c['resolved_at']} 处理（{c['resolution']}）（already resolved）"
+        )
+    lost_is_kept = (keep == "mine") == bool(c["incoming_won"])
+    written = None
+    with store.atomic():
+        if lost_is_kept:
+            value = None if c["lost_value"] is None else json.loads(c["lost_value"])
+            written = M.write_raw(store, c["table_name"], c["record_id"], c["field"], value)
+        store.db.conn.execute(
+            "update sync_conflicts set resolved_at = ?, resolution = ?, resolved_by = ? "
+            "where id = ?",
+            [_now(), keep, store.operator, conflict_id],
+        )
+    return written
+
+
+# -- status -------------------------------------------------------------------------------------
+def status(store: Store) -> dict:
+    """What each side last acknowledged, and what waits for a decision."""
+    peers = []
+    if store.role == "county":
+        for t in _county_teams(store):
+            p = peer(store, t["id"])
+            peers.append({"team": t["name"], "villages": t["villages"], **_peer_dict(p)})
+    else:
+        team = team_of(store)
+        if team:
+            peers.append({"team": team.name, "villages": list(team.villages),
+                          **_peer_dict(peer(store, COUNTY_PEER))})  # fmt: skip
+    return {"role": store.role, "device": store.device_id, "last_seq": M.last_seq(store),
+            "peers": peers, "open_conflicts": len(conflicts(store))}  # fmt: skip
+
+
+def _peer_dict(p: Peer) -> dict:
+    return {"received_at": p.received_at, "received_package": p.received_package,
+            "sent_at": p.sent_at, "sent_package": p.sent_package,
+            "they_acknowledged_seq": p.acked_seq, "we_applied_seq": p.received_seq}  # fmt: skip

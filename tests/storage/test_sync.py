@@ -1,0 +1,305 @@
+"""The USB sync end to end: a team's laptop and the county exchange real package files."""
+
+import json
+import os
+
+import pytest
+
+from storage import package
+from storage import register as R
+from storage import sync as S
+from storage.db import open_store
+from storage.enrolment import register_team
+from storage.operations import enroll
+from tests.dumps import dump
+
+PASS = "青岭村-2016-开门"
+VILLAGE = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+OTHER = {"code": "621102100202", "name": "石岔村", "township": "凤翔镇", "county": "安定区"}
+
+
+@pytest.fixture
+def world(tmp_path):
+    """The county with two villages and two teams; each team's laptop enrolled."""
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    county = open_store(tmp_path / "county.db", create=True, role="county", operator="县扶贫办")
+    R.add_village(county, VILLAGE)
+    R.add_village(county, OTHER)
+    laptops = []
+    for i, code in enumerate((VILLAGE["code"], OTHER["code"])):
+        _, path = register_team(county, f"第{i + 1}工作队", [code], PASS, stick)
+        laptop = open_store(tmp_path / f"laptop{i}.db", create=True, operator=f"队员{i}")
+        enroll(laptop, path, PASS)
+        path.unlink()
+        laptops.append(laptop)
+    yield county, laptops, stick
+    for s in (county, *laptops):
+        s.close()
+
+
+def _swap(sender, receiver, stick, **kw):
+    """Export from one side onto an empty stick and import it at the other."""
+    for f in stick.iterdir():
+        f.unlink()
+    written = S.export(sender, stick, **kw)
+    return [S.import_package(receiver, e.path) for e in written]
+
+
+def _add(store, village_code, no, names):
+    vid = R.find_village(store, village_code)["id"]
+    return R.add_household(store, {"village_id": vid, "household_no": no, "status": "新识别"},
+                           [{"name": n, "relation": "户主" if i == 0 else "子"}
+                            for i, n in enumerate(names)])  # fmt: skip
+
+
+def test_a_team_first_package_reaches_the_county_and_the_receipt_comes_back(world):
+    county, (laptop, _), stick = world
+    # the laptop got the village record only from the county
+    [first] = _swap(county, laptop, stick, teams=["第1工作队"])
+    assert first.result == "applied" and laptop.find("villages")[0]["code"] == VILLAGE["code"]
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国", "王小红"])
+    [got] = _swap(laptop, county, stick)
+    assert got.inserted == 3 and got.team == "第1工作队"  # the household and its two members
+    assert {m["name"] for m in county.find("members")} == {"王建国", "王小红"}
+    assert (
+        county.get("households", hid)["village_id"] == R.find_village(county, VILLAGE["code"])["id"]
+    )
+    # the receipt: what the county accepted, and its correction, back on the laptop
+    R.update_record(county, "household", hid, {"housing_area_m2": 96})
+    [back] = _swap(county, laptop, stick, teams=["第1工作队"])
+    assert back.receipt["packages"][0]["result"] == "applied"
+    assert back.receipt["packages"][0]["inserted"] == 3
+    assert laptop.get("households", hid)["housing_area_m2"] == 96
+    # the second package is incremental: nothing new, nothing sent
+    [again] = _swap(laptop, county, stick)
+    assert again.taken == 0 and again.inserted == 0
+
+
+def test_a_package_imported_twice_or_out_of_order_changes_nothing_more(world):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    old = S.export(laptop, stick)[0].path
+    kept = old.with_name("old.fpk")
+    os.replace(old, kept)
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 80})
+    new = S.export(laptop, stick)[0].path
+    S.import_package(county, new)
+    before = county.get("households", hid)
+    again = S.import_package(county, new)
+    late = S.import_package(county, kept)  # the older one arrives after the newer
+    assert again.taken == late.taken == 0 and again.repeat
+    assert county.get("households", hid)["housing_area_m2"] == 80 == before["housing_area_m2"]
+
+
+def test_both_sides_change_one_field_the_loser_is_kept_as_a_conflict(world):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    _swap(laptop, county, stick)
+    _swap(county, laptop, stick, teams=["第1工作队"])  # they have met: both hold the household
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 60})
+    later = county.clock._now_ms
+    county.clock._now_ms = lambda: later() + 5000  # the county's edit is the later one
+    R.update_record(county, "household", hid, {"housing_area_m2": 90})
+    _swap(laptop, county, stick)
+    [c] = S.conflicts(county)
+    assert (c["field"], json.loads(c["won_value"]), json.loads(c["lost_value"])) == (
+        "housing_area_m2", 90, 60)  # fmt: skip
+    assert c["lost_author"] == "队员0" and c["won_author"] == "县扶贫办" and not c["incoming_won"]
+    # the receipt carries it to the laptop, which takes the county's value and lists it too
+    [back] = _swap(county, laptop, stick, teams=["第1工作队"])
+    assert laptop.get("households", hid)["housing_area_m2"] == 90
+    assert [x["id"] for x in S.conflicts(laptop)] == [c["id"]]
+    # the county keeps the team's value: a new change that travels back like any edit
+    S.resolve(county, c["id"], "theirs")
+    assert county.get("households", hid)["housing_area_m2"] == 60 and not S.conflicts(county)
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    assert laptop.get("households", hid)["housing_area_m2"] == 60
+    with pytest.raises(S.SyncError, match="已于"):
+        S.resolve(county, c["id"], "mine")
+
+
+def test_an_edit_made_after_seeing_the_other_value_is_no_conflict(world):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    _swap(laptop, county, stick)
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 60})
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 70})
+    _swap(laptop, county, stick)
+    R.update_record(county, "household", hid, {"housing_area_m2": 75})  # the county saw 70
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 76})  # and the team saw 75
+    _swap(laptop, county, stick)
+    assert county.get("households", hid)["housing_area_m2"] == 76
+    assert S.conflicts(county) == [] and S.conflicts(laptop) == []
+
+
+def test_a_delete_travels_and_a_newer_edit_of_another_field_is_kept(world):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国", "王小红"])
+    _swap(laptop, county, stick)
+    member = [m for m in county.find("members") if m["name"] == "王小红"][0]["id"]
+    county.delete("members", member)
+    R.update_record(laptop, "member", member, {"phone": "13900000000"})
+    _swap(laptop, county, stick)
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    for s in (county, laptop):
+        row = s.get("members", member, include_deleted=True)
+        assert row["deleted"] == 1 and row["phone"] == "13900000000"
+    assert len(laptop.find("members", "household_id = ?", [hid])) == 1
+
+
+def _refused(store, path, match):
+    before = dump(store)
+    with pytest.raises((S.SyncError, package.PackageError), match=match):
+        S.import_package(store, path)
+    assert dump(store) == before
+
+
+def test_refusals_leave_the_register_exactly_as_it_was(world, tmp_path):
+    county, (laptop, other), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    path = S.export(laptop, stick)[0].path
+    data = path.read_bytes()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+
+    def variant(name, content):
+        (bad / name).write_bytes(content)
+        return bad / name
+
+    _refused(county, variant("cut.fpk", data[: len(data) // 2]), "不完整")
+    flipped = bytearray(data)
+    flipped[-40] ^= 1
+    _refused(county, variant("flip.fpk", bytes(flipped)), "校验未通过")
+    # a package of a newer format
+    newer = data[:8] + (99).to_bytes(2, "big") + data[10:]
+    _refused(county, variant("newer.fpk", newer), "更新版本")
+    # the team's own package at another team's laptop, or back at its own
+    _refused(other, path, "另一个工作队|另一个密钥|不是用本机的密钥")
+    _refused(laptop, path, "发给县里")
+    # a county package at the county
+    county_pkg = S.export(county, bad, teams=["第1工作队"])[0].path
+    _refused(county, county_pkg, "县里发给")
+    # another county's package
+    elsewhere = open_store(tmp_path / "elsewhere.db", create=True, role="county")
+    try:
+        R.add_village(elsewhere, VILLAGE)
+        _refused(elsewhere, path, "不是本县登记")
+    finally:
+        elsewhere.close()
+
+
+def test_a_teams_package_touching_another_village_is_refused_whole(world, tmp_path):
+    county, (laptop, other), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    _swap(county, other, stick, teams=["第2工作队"])
+    theirs = _add(other, OTHER["code"], "0001", ["牛有才"])
+    _swap(other, county, stick)
+    # the first team's laptop is handed the other village's household (a copied file)
+    from storage.merge import changes_since, merge
+
+    merge(laptop, changes_since(other, 0, ["villages", "households", "members"]))
+    laptop.db.conn.execute("delete from sync_peers")  # as if never sent, so it goes out again
+    R.update_record(laptop, "household", theirs, {"housing_area_m2": 10})
+    # the exporter leaves it out: it is not the team's to send
+    [e] = S.export(laptop, stick)
+    assert e.left_out >= 1
+    # a forged package carrying it anyway is refused whole
+    team = S.team_of(laptop)
+    state = changes_since(laptop, 0, ["households", "members"])
+    header = S._header(laptop, S.TO_COUNTY, team.id, team.name, team.county, team.villages, 99,
+                       0, state)  # fmt: skip
+    forged = S._write(tmp_path / "forged.fpk", header,
+                      {"records": state, "upto": 99, "ack": 0, "receipt": None}, team.key)  # fmt: skip
+    _refused(county, forged, "不属于本队的村")
+
+
+def test_a_rekeyed_team_old_laptop_is_refused_and_the_new_one_gets_everything(world, tmp_path):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    _swap(laptop, county, stick)
+    old_package = S.export(laptop, tmp_path)[0].path
+    # the laptop is lost: the county re-keys the team and a new laptop enrols
+    _, enrolment = register_team(county, "第1工作队", [VILLAGE["code"]], PASS, tmp_path)
+    _refused(county, old_package, "旧密钥")
+    new = open_store(tmp_path / "new.db", create=True, operator="新队员")
+    try:
+        enroll(new, enrolment, PASS)
+        [first] = _swap(county, new, stick, teams=["第1工作队"])
+        assert first.inserted >= 2 and new.get("households", hid) is not None
+        R.update_record(new, "household", hid, {"toilet": "卫生厕所"})
+        [got] = _swap(new, county, stick)
+        assert got.result == "applied" and county.get("households", hid)["toilet"] == "卫生厕所"
+    finally:
+        new.close()
+
+
+def test_a_laptop_register_kept_before_enrolment_merges_into_the_county_village(tmp_path):
+    county = open_store(tmp_path / "county.db", create=True, role="county")
+    laptop = open_store(tmp_path / "laptop.db", create=True)
+    try:
+        R.add_village(county, VILLAGE)
+        R.add_village(laptop, VILLAGE)  # its own village record, another id
+        hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+        _, path = register_team(county, "第1工作队", [VILLAGE["code"]], PASS, tmp_path)
+        enroll(laptop, path, PASS)
+        assert (
+            laptop.get("households", hid)["village_id"]
+            == R.find_village(county, VILLAGE["code"])["id"]
+        )
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        [got] = _swap(laptop, county, stick)
+        assert got.result == "applied" and len(county.find("villages")) == 1
+        assert county.get("households", hid) is not None
+    finally:
+        county.close()
+        laptop.close()
+
+
+def test_a_stamp_far_in_the_future_is_taken_flagged_and_does_not_hold_the_clock(world):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    laptop.clock._now_ms = lambda: 1_000 * 3600 * 24 * 365 * 80  # a laptop clock set to 2049
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 55})
+    [got] = _swap(laptop, county, stick)
+    assert got.future >= 1 and county.get("households", hid)["housing_area_m2"] == 55
+    assert county.clock.tick() < "2040"  # the county's clock stayed in the present
+    R.update_record(county, "household", hid, {"housing_area_m2": 65})  # and its edit still wins
+    assert county.get("households", hid)["housing_area_m2"] == 65
+    assert county.get("households", hid)["hlc"] > "2"
+    [back] = _swap(county, laptop, stick, teams=["第1工作队"])
+    assert laptop.get("households", hid)["housing_area_m2"] == 65
+
+
+def test_the_batch_import_reports_each_package_and_does_not_stop_at_a_bad_one(world, tmp_path):
+    county, laptops, stick = world
+    for lap, name in zip(laptops, ("第1工作队", "第2工作队")):
+        _swap(county, lap, stick, teams=[name])
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _add(laptops[0], VILLAGE["code"], "0001", ["王建国"])
+    _add(laptops[1], OTHER["code"], "0001", ["牛有才"])
+    a = S.export(laptops[0], inbox)[0].path
+    S.export(laptops[1], inbox)
+    (inbox / "torn.fpk").write_bytes(a.read_bytes()[:-30])
+    seen = []
+    results = S.import_paths(county, [inbox], progress=lambda i, n, name: seen.append((i, n)))
+    assert sorted(r.result for r in results) == ["applied", "applied", "refused"]
+    assert seen[-1] == (3, 3)
+    torn = next(r for r in results if r.result == "refused")
+    assert "不完整" in torn.reason and torn.team == "第1工作队"
+    # the refusal is in that team's receipt
+    [back] = _swap(county, laptops[0], stick, teams=["第1工作队"])
+    assert {p["result"] for p in back.receipt["packages"]} == {"applied", "refused"}
+    status = S.status(county)
+    assert [p["team"] for p in status["peers"]] == ["第1工作队", "第2工作队"]
+    assert all(p["received_at"] for p in status["peers"])
