@@ -108,7 +108,109 @@ def cmd_import(args) -> int:
         f"导入完成：新增 {counts['inserted']}，更新 {counts['updated']}，"
         f"未变 {counts['unchanged']}{skipped}"
     )
+    _print_import_duplicates(counts.get("duplicates") or [])
     return EXIT_OK
+
+
+def _print_import_duplicates(found: list[dict]) -> None:
+    """The import's 疑点: stored, not refused; the clerk decides with `duplicates`."""
+    from storage.duplicates import Duplicate, describe
+
+    if not found:
+        return
+    print(
+        f"疑点：{len(found)} 个身份证号登记在不止一户（已导入，未拒绝；"
+        "请用 duplicates 命令核查并处理）（ID numbers held in more than one household）"
+    )
+    for d in found:
+        print(f"  {describe(Duplicate.from_dict(d))}")
+
+
+def cmd_duplicates(args) -> int:
+    """The 疑点 of one person in two places: list them, or record a clerk's decision."""
+    from storage.duplicates import DECISIONS, find_duplicates, group_of
+    from storage.operations import decide_different_people, decide_same_person
+    from storage.register import find_village
+
+    if args.same and args.different:
+        raise UserError("--same 与 --different 只能选一个（one decision at a time）")
+    if args.same and not args.keep:
+        raise UserError("--same 需要 --keep 保留的成员 ID（which member is kept）")
+    if args.different and not (args.member and args.new_id):
+        raise UserError(
+            "--different 需要 --member 成员 ID 和 --new-id 更正后的身份证号"
+            "（which member, and the corrected number）"
+        )
+    store = _open(args, args.file)
+    try:
+        if args.same:
+            group = group_of(store, args.same)
+            decide_same_person(store, args.same, args.keep, args.note or "")
+            print(
+                f"已记录：身份证号 {args.same} 为同一人，保留成员 {args.keep}，其余已从所在户删除"
+            )
+            _print_emptied(store, group)
+            return EXIT_OK
+        if args.different:
+            changes = decide_different_people(
+                store, args.different, args.member, args.new_id, args.note or ""
+            )
+            new = changes.diff["id_number"][1]
+            print(
+                f"已记录：不同人，成员 {args.member} 的身份证号已由 {args.different} 更正为 {new}"
+            )
+            return EXIT_OK
+        village_ids = None
+        if args.village:
+            village = find_village(store, args.village)
+            if village is None:
+                raise UserError(f"没有行政区划代码为 {args.village} 的村（village not found）")
+            village_ids = {village["id"]}
+        found = find_duplicates(store, village_ids, include_decided=args.all)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps([d.to_dict() for d in found], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for n, d in enumerate(found, 1):
+        state = "待处理" if d.open else "已处理"
+        print(f"疑点 {n}（{state}）：身份证号 {d.id_number}，{len(d.members)} 处登记")
+        for m in d.members:
+            print(
+                f"  {m.name}  户主 {m.head_name or '（无户主）'}  "
+                f"{m.village_name}（{m.village_code}）{m.group_name or ''}  "
+                f"{m.household_no or '（无户编号）'}号户  成员ID {m.member_id}"
+            )
+        if d.decision:
+            dec = d.decision
+            what = DECISIONS.get(dec["decision"], dec["decision"])
+            detail = (
+                f"保留成员 {dec['keep_member_id']}"
+                if dec["decision"] == "same"
+                else f"成员 {dec['corrected_member_id']} 更正为 {dec['new_id_number']}"
+            )
+            note = f"，备注：{dec['note']}" if dec.get("note") else ""
+            print(
+                f"  已记录的处理：{what}，{detail}（{dec['decided_by']} {dec['decided_at']}）{note}"
+            )
+    opened = sum(d.open for d in found)
+    print(
+        f"共 {opened} 个待处理的疑点（身份证号重复登记）"
+        + ("" if opened == len(found) else f"，{len(found) - opened} 个已处理")
+    )
+    return EXIT_OK
+
+
+def _print_emptied(store, group) -> None:
+    """A household the decision left with nobody in it stays: leaving the register is 清退."""
+    for m in group.members:
+        if store.get("members", m.member_id) is None and not store.find(
+            "members", "household_id = ?", [m.household_id]
+        ):
+            print(
+                f"注意：{m.village_name}{m.household_no or ''}号户已无成员，该户仍在台账中；"
+                "如属重复建档，请按清退程序处理（the household has no members left）"
+            )
 
 
 def _year(args, store) -> int:
@@ -512,10 +614,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--village", help="只导出这个村（行政区划代码）")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("import-json", help="导入 fupin-register/1 JSON（全部成功或全部不改）")
+    s = sub.add_parser(
+        "import-json",
+        help="导入 fupin-register/1 JSON（全部成功或全部不改；身份证号重复只列为疑点）",
+    )
     s.add_argument("file")
     s.add_argument("input")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser(
+        "duplicates",
+        help="疑点：同一身份证号登记在不止一户；列出，或记录处理（同一人 / 不同人）",
+        description="列出身份证号重复登记的疑点；--same 记为同一人（保留一户），"
+        "--different 记为不同人（更正其中一人的身份证号）。",
+    )
+    s.add_argument("file")
+    s.add_argument("--village", help="只列出涉及这个村（行政区划代码）的疑点")
+    s.add_argument("--all", action="store_true", help="也列出已处理的疑点")
+    s.add_argument("--format", choices=["json", "text"], default="text")
+    s.add_argument("--same", metavar="ID_NUMBER", help="同一人：此身份证号的各成员是同一人")
+    s.add_argument("--keep", metavar="MEMBER_ID", help="同一人时保留的成员（其所在户保留此人）")
+    s.add_argument("--different", metavar="ID_NUMBER", help="不同人：更正其中一人的身份证号")
+    s.add_argument("--member", metavar="MEMBER_ID", help="不同人时身份证号有误的成员")
+    s.add_argument("--new-id", metavar="NEW_ID", help="该成员更正后的身份证号")
+    s.add_argument("--note", help="处理说明（记入处理记录）")
+    s.set_defaults(func=cmd_duplicates)
 
     s = sub.add_parser("check", help="脱贫指标核查（户12项、村17项、县19项）")
     s.add_argument("file")

@@ -247,3 +247,20 @@ class Editing(QObject):
 
     def set_policy(self, year: int, values: dict) -> Outcome:
         return self._write(lambda _v: ops.set_policy(self.store, year, values))
+
+    # -- the same person in two places (疑点, storage.duplicates) ------------------------------
+    def decide_same_person(self, id_number: str, keep_member_id: str, note: str = "") -> Outcome:
+        """The holders of `id_number` are one person, kept in `keep_member_id`'s household."""
+        return self._write(
+            lambda _v: ops.decide_same_person(self.store, id_number, keep_member_id, note)
+        )
+
+    def decide_different_people(
+        self, id_number: str, member_id: str, new_id_number: str, note: str = ""
+    ) -> Outcome:
+        """Different people: `member_id`'s number is corrected to `new_id_number`."""
+        return self._write(
+            lambda _v: ops.decide_different_people(
+                self.store, id_number, member_id, new_id_number, note
+            )
+        )

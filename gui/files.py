@@ -121,13 +121,16 @@ class FileActions:
         path, operator = self.store.path, self.operator
 
         def done(counts: dict) -> None:
-            QMessageBox.information(
-                self,
-                self.tr("导入完成"),
-                self.tr("新增 {0}，更新 {1}，未变 {2}").format(
-                    counts["inserted"], counts["updated"], counts["unchanged"]
-                ),
+            text = self.tr("新增 {0}，更新 {1}，未变 {2}").format(
+                counts["inserted"], counts["updated"], counts["unchanged"]
             )
+            found = counts.get("duplicates") or []
+            if found:  # stored, not refused: the clerk decides in the 疑点 dialog
+                text += self.tr(
+                    "\n\n疑点：{0} 个身份证号登记在不止一户（已导入）"
+                    "（ID numbers held in more than one household）"
+                ).format(len(found))
+            QMessageBox.information(self, self.tr("导入完成"), text)
             self.open_file(path)
 
         def failed(message: str) -> None:

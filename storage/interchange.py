@@ -1,4 +1,5 @@
-"""The JSON interchange format fupin-register/1: export, and all-or-nothing import."""
+"""The JSON interchange format fupin-register/1: export, and all-or-nothing import (an ID
+number in two households is stored and reported as a 疑点, not refused: storage.duplicates)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from forms.facts import VILLAGE_FACTS
 from forms.validation import derive_member, validate_household_members
 
 from .db import DERIVED, StorageError, Store
+from .duplicates import find_duplicates
 from .register import ValidationError, clean, find_village, head_of
 
 FORMAT = "fupin-register/1"
@@ -204,15 +206,7 @@ class _Plan:
         self.counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0}
         self.seen: dict[tuple, str] = {}  # key → where it first stood in the file
         self.cadre_ids = {c["id"] for c in store.find("cadres", include_deleted=True)}
-        # ID number → household, for the people already in the register
-        self.registered_ids = {
-            r["id_number"]: r["household_id"]
-            for r in store.find(
-                "members",
-                "id_number is not null and household_id in "
-                "(select id from households where deleted = 0)",
-            )
-        }
+        self.id_numbers: set[str] = set()  # of the file's members: its 疑点 are looked up after
         self.tombstones = {
             r["id"] for r in store.find("households", "deleted = 1", include_deleted=True)
         }
@@ -262,7 +256,9 @@ def _records(data: dict, key: str, plan: _Plan) -> list[dict]:
 
 def import_register(store: Store, data: dict) -> dict:
     """Import a fupin-register/1 object in one transaction. Any invalid record: nothing changes
-    and InterchangeError lists every problem with its record and field. Returns counts."""
+    and InterchangeError lists every problem with its record and field. Returns counts, and
+    under "duplicates" the 疑点 the file's members are in (Duplicate.to_dict() of each ID number
+    held by more than one live member, file and register together): warnings, not refusals."""
     plan = _Plan(store)
     writes: list[tuple[str, str | None, dict]] = []  # (table, existing id or None, values)
     village_ids: dict[str, str] = {}
@@ -336,9 +332,8 @@ def import_register(store: Store, data: dict) -> dict:
         for j, m in enumerate(plan.nested(where, v.get("measures"), "measures"), 1):
             _plan_measure(plan, writes, f"{where}, measure {j}", m, vid, None)
 
-    seen_ids: dict[str, str] = {}
     for i, h in enumerate(_records(data, "households", plan), 1):
-        _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups, seen_ids)
+        _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
 
     if plan.problems:
         raise InterchangeError(
@@ -346,6 +341,10 @@ def import_register(store: Store, data: dict) -> dict:
         )
     with store.atomic():
         _apply(store, writes, plan)
+    # the file's people held by more than one household (of the file, or of the register)
+    plan.counts["duplicates"] = [
+        d.to_dict() for d in find_duplicates(store, id_numbers=plan.id_numbers)
+    ]
     return plan.counts
 
 
@@ -373,7 +372,7 @@ def _plan_measure(plan, writes, where, m, village_id, household_id):
         writes.append(("measures", m.get("id"), values))
 
 
-def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups, seen_ids):
+def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups):
     raw_members = h.get("members")
     head = (
         head_of([m for m in raw_members if isinstance(m, dict)])
@@ -436,17 +435,11 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups,
         if mv:
             checked_members.append(mv)
             writes.append(("members", m.get("id"), mv))
-            number = mv.get("id_number")
-            if number:
-                if number in seen_ids and seen_ids[number] != where:
-                    plan.problems.append(
-                        f"{where}, member {j}, id_number: 身份证号与 {seen_ids[number]} 重复"
-                    )
-                elif plan.registered_ids.get(number, hid) != hid:
-                    plan.problems.append(
-                        f"{where}, member {j}, id_number: 身份证号已登记在数据库中的另一户"
-                    )
-                seen_ids.setdefault(number, where)
+            # The same ID number in another household of the file or of the register is no
+            # reason to refuse the file: it is stored and reported as a 疑点 (storage.duplicates)
+            # for a clerk to decide. Twice in one household is a typing error, refused below.
+            if mv.get("id_number"):
+                plan.id_numbers.add(mv["id_number"])
     if len(checked_members) == len(members) and members and len(members) == len(raw_members or []):
         plan.problems += [
             f"{where}, {p.field}: {p.message}" for p in validate_household_members(checked_members)

@@ -4,18 +4,20 @@ returning the Changes it made so that every view refreshes only what the flags n
 from __future__ import annotations
 
 import os
-from datetime import date
+import uuid
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 from forms import choices as C
 from forms.entities import FORMS
 from forms.fields import display
+from forms.idnumber import normalize_id_number
 from forms.validation import parse_value
 
-from . import activity, demo, enrolment, interchange, register
+from . import activity, demo, duplicates, enrolment, interchange, register
 from .changes import Changes
-from .db import Store, open_store
+from .db import StorageError, Store, open_store
 from .register import ValidationError  # noqa: F401 - what every intent may raise
 from .schema import TABLES
 
@@ -294,6 +296,119 @@ def register_household(
         entity="household",
         record_id=hid,
     )
+
+
+# -- the same person in two places (疑点, storage.duplicates) ------------------------------------
+def decide_same_person(
+    store: Store, id_number: str, keep_member_id: str, note: str = ""
+) -> Changes:
+    """The members holding `id_number` are one person, who stays in the household of
+    `keep_member_id`: the others leave the register (tombstones, stamped and logged, so that the
+    deletes travel by USB), and the decision is recorded, in one transaction. Refused, with
+    nothing changed: a number no longer duplicated, a member not among its holders, or a member
+    to remove who heads a household with other members (another head must be chosen first)."""
+    group, keep = _duplicate_member(store, id_number, keep_member_id)
+    removed = [m for m in group.members if m.member_id != keep.member_id]
+    for m in removed:
+        member = store.get("members", m.member_id)
+        household = register.members_of(store, m.household_id)
+        if member["relation"] == duplicates.HEAD and len(household) > 1:
+            raise StorageError(
+                f"{m.name}是{_place(m)}的户主，该户还有其他成员：请先在该户另设户主，"
+                "再按同一人处理（the member to remove heads a household with other members）"
+            )
+    with store.atomic():
+        for m in removed:
+            register.delete_member(store, m.member_id)
+        _record_decision(
+            store, group.id_number, duplicates.SAME, note, keep_member_id=keep.member_id
+        )
+    return Changes(
+        households={m.household_id for m in group.members},
+        members=True,
+        criteria=True,
+        entity="member",
+        record_id=keep.member_id,
+    )
+
+
+def decide_different_people(
+    store: Store, id_number: str, member_id: str, new_id_number: str, note: str = ""
+) -> Changes:
+    """The members holding `id_number` are different people, and `member_id`'s number is the
+    wrong one: it is corrected to `new_id_number` by the ordinary validated edit
+    (register.update_record: check digit, birth date, a number held elsewhere — with the same
+    Chinese messages; birth date and sex follow the new number), and the decision is recorded,
+    in one transaction. Refused, with nothing changed: a number no longer duplicated, a member
+    not among its holders, or a new number the edit refuses or that is the same."""
+    group, member = _duplicate_member(store, id_number, member_id)
+    if not normalize_id_number(new_id_number):
+        raise StorageError("请输入更正后的身份证号（no corrected ID number given）")
+    if normalize_id_number(new_id_number) == group.id_number:
+        raise StorageError(
+            f"新身份证号与原号 {group.id_number} 相同，请输入更正后的号码（the same number）"
+        )
+    current = register._require(store, "members", member.member_id, "家庭成员")
+    with store.atomic():
+        diff = register.update_record(
+            store, "member", member.member_id, {"id_number": new_id_number}, current=current
+        )
+        _record_decision(
+            store,
+            group.id_number,
+            duplicates.DIFFERENT,
+            note,
+            corrected_member_id=member.member_id,
+            new_id_number=diff["id_number"][1],
+        )
+    record = {**current, **{k: _stored(n) for k, (_, n) in diff.items()}}
+    out = _changes_of("member", member.member_id, member.household_id, diff, record=record)
+    out.households = {m.household_id for m in group.members}
+    return out
+
+
+def _duplicate_member(store: Store, id_number: str, member_id: str):
+    """The 疑点 of `id_number` and its member `member_id`, or a refusal."""
+    number = normalize_id_number(id_number)
+    group = duplicates.group_of(store, number)
+    if group is None:
+        raise StorageError(
+            f"身份证号 {number} 现已不再重复登记，无需处理（the ID number is no longer duplicated）"
+        )
+    member = next((m for m in group.members if m.member_id == member_id), None)
+    if member is None:
+        raise StorageError(
+            f"成员 {member_id} 不在身份证号 {number} 的疑点中（the member does not hold this number）"
+        )
+    return group, member
+
+
+def _place(m: duplicates.DuplicateMember) -> str:
+    return f"{m.village_name}{m.group_name or ''}{m.household_no or ''}号户"
+
+
+def _record_decision(store: Store, id_number: str, decision: str, note: str, **members) -> str:
+    """One row of duplicate_decisions (a plain table: it does not travel; what the decision
+    changed does, through the change log)."""
+    did = str(uuid.uuid4())
+    row = {
+        "id": did,
+        "id_number": id_number,
+        "decision": decision,
+        "keep_member_id": members.get("keep_member_id"),
+        "corrected_member_id": members.get("corrected_member_id"),
+        "new_id_number": members.get("new_id_number"),
+        "note": (note or "").strip() or None,
+        "decided_by": store.operator,
+        "decided_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    with store.atomic():
+        store.db.conn.execute(
+            f"insert into duplicate_decisions ({', '.join(row)}) "
+            f"values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+    return did
 
 
 # -- yearly values ----------------------------------------------------------------------------

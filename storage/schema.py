@@ -355,12 +355,37 @@ def m005_sync_state(db: sqlite_utils.Database) -> None:
     db["sync_conflicts"].create_index(["resolved_at"])
 
 
+def m006_duplicate_decisions(db: sqlite_utils.Database) -> None:
+    """The county clerk's decisions on one ID number held by members of two households (疑点,
+    storage.duplicates): the same person (which member is kept) or different people (whose ID
+    number was corrected, and to what). Not a record table: it stays in the file where the
+    decision was made; what the decision changed (a member deleted, an ID number corrected)
+    travels as ordinary edits through the change log."""
+    db["duplicate_decisions"].create(
+        {
+            "id": str,
+            "id_number": str,
+            "decision": str,  # 'same' | 'different'
+            "keep_member_id": str,  # same: the member kept; the others were deleted
+            "corrected_member_id": str,  # different: the member whose ID number was corrected
+            "new_id_number": str,
+            "note": str,
+            "decided_by": str,
+            "decided_at": str,
+        },
+        pk="id",
+        not_null={"id_number", "decision", "decided_at"},
+    )
+    db["duplicate_decisions"].create_index(["id_number", "decided_at"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
     (3, "name_initials", m003_name_initials),
     (4, "sync_teams", m004_sync_teams),
     (5, "sync_state", m005_sync_state),
+    (6, "duplicate_decisions", m006_duplicate_decisions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -160,9 +160,11 @@ def test_the_check_sees_writes():
     writers = storage_writers()
     for name in ("add_member", "update_record", "edit_record", "set_village_facts",
                  "record_visit", "import_register", "generate", "open_store", "open_register",
-                 "set_policy", "change_status", "register_household"):  # fmt: skip
+                 "set_policy", "change_status", "register_household", "decide_same_person",
+                 "decide_different_people"):  # fmt: skip
         assert name in writers, name
     assert not {"members_of", "household_ids", "open_reader", "policy_for"} & writers
+    assert not {"find_duplicates", "group_of", "latest_decisions"} & writers
     for source in (
         "from storage.register import add_member",
         "from storage import operations",

@@ -149,7 +149,8 @@ def test_household_without_head_or_with_two_heads_is_refused(tmp_path):
     assert any("该户有2名户主：乙、丙" in p for p in err.value.problems)
 
 
-def test_same_id_number_in_two_households_is_refused(tmp_path):
+def test_same_id_number_in_two_households_of_the_file_is_stored_as_a_duplicate(tmp_path):
+    # Issue 9 item 5: never a refusal. Both households are stored, the result names the 疑点.
     store = _blank_store(tmp_path)
     village = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
     member = {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}
@@ -166,9 +167,26 @@ def test_same_id_number_in_two_households_is_refused(tmp_path):
             for i in (1, 2)
         ],
     }
+    counts = import_register(store, data)
+    assert len(store.find("households")) == 2
+    assert len(store.find("members", "id_number = ?", ["11010519491231002X"])) == 2
+    (dup,) = counts["duplicates"]
+    assert dup["id_number"] == "11010519491231002X" and dup["open"] is True
+    assert sorted(m["household_no"] for m in dup["members"]) == ["1", "2"]
+
+
+def test_same_id_number_twice_in_one_household_is_still_refused(tmp_path):
+    # Two members of one household with one number is a typing error, not a 疑点.
+    store = _blank_store(tmp_path)
+    before = len(store.changes())
+    twice = [
+        {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"},
+        {"name": "王建民", "relation": "子", "id_number": "11010519491231002X"},
+    ]
     with pytest.raises(InterchangeError) as err:
-        import_register(store, data)
-    assert any("household 2" in p and "重复" in p for p in err.value.problems)
+        import_register(store, _one_village(members=twice))
+    assert any("在本户重复：王建国、王建民" in p for p in err.value.problems)
+    assert len(store.changes()) == before and not store.find("households")
 
 
 def test_unknown_village_code_and_wrong_format(tmp_path):
@@ -257,21 +275,24 @@ def test_a_village_code_twice_and_groups_as_text_are_refused(tmp_path):
     assert any("groups: 应为社名的列表" in p for p in err.value.problems)
 
 
-def test_a_person_already_in_another_household_of_the_register_is_refused(tmp_path):
+def test_a_person_already_in_another_household_of_the_register_is_a_duplicate(tmp_path):
     store = _blank_store(tmp_path)
-    import_register(
+    first = import_register(
         store,
         _one_village(
             members=[{"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}]
         ),
     )
+    assert first["duplicates"] == []
     again = _one_village(
         household_no="2",
         members=[{"name": "冒名", "relation": "户主", "id_number": "11010519491231002X"}],
     )
-    with pytest.raises(InterchangeError) as err:
-        import_register(store, again)
-    assert any("身份证号已登记在数据库中的另一户" in p for p in err.value.problems)
+    counts = import_register(store, again)
+    assert counts["inserted"] >= 2  # the household and its member are stored
+    (dup,) = counts["duplicates"]
+    assert sorted(m["name"] for m in dup["members"]) == ["冒名", "王建国"]
+    assert sorted(m["head_name"] for m in dup["members"]) == ["冒名", "王建国"]
 
 
 def test_a_household_deleted_here_is_not_revived_by_an_import(tmp_path, demo_export):
