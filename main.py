@@ -585,6 +585,117 @@ def cmd_sync_enroll(args) -> int:
     return EXIT_OK
 
 
+def cmd_sync_export(args) -> int:
+    from storage.operations import sync_export
+
+    store = _open(args, args.file)
+    try:
+        written = sync_export(store, Path(args.dir), teams=args.team or None)
+    finally:
+        store.close()
+    for e in written:
+        left = f"（{e.left_out} 条不属于本队的村的记录未发送）" if e.left_out else ""
+        print(f"已写出：{e.path}（{e.team}：{e.records} 条记录，{e.fields} 个字段）{left}")
+    return EXIT_OK
+
+
+def cmd_sync_import(args) -> int:
+    from storage import sync
+    from storage.operations import sync_import
+
+    store = _open(args, args.file)
+    try:
+        results, _ = sync_import(store, [Path(p) for p in args.packages],
+                                 progress=_progress if len(args.packages) > 1 or
+                                 Path(args.packages[0]).is_dir() else None)  # fmt: skip
+        for r in results:
+            print(sync.summary_line(r))
+            for p in (r.receipt or {}).get("packages", []):
+                word = sync.RESULT_WORDS.get(p["result"], p["result"])
+                print(
+                    f"  县里回执：{p['package']}：{word}"
+                    + (f"：{p['reason']}" if p["reason"] else "")
+                )
+        log = sync.append_log(store, results)
+        receipts = [] if args.no_receipt else sync.write_receipts(
+            store, results, Path(args.receipts) if args.receipts else _folder_of(args.packages))  # fmt: skip
+        for e in receipts:
+            print(f"回执 → {e.path}")
+        print(f"日志：{log}")
+    finally:
+        store.close()
+    refused = [r for r in results if r.result == "refused"]
+    return EXIT_INVALID if refused else EXIT_OK
+
+
+def _progress(i: int, n: int, name: str) -> None:
+    if name:
+        print(f"[{i + 1}/{n}] {name}", file=sys.stderr)
+
+
+def _folder_of(packages: list[str]) -> Path:
+    first = Path(packages[0])
+    return first if first.is_dir() else first.parent
+
+
+def cmd_sync_conflicts(args) -> int:
+    from storage import sync
+
+    store = _open(args, args.file)
+    try:
+        rows = sync.conflicts(store, open_only=not args.all)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not rows:
+        print("没有待处理的冲突")
+    for c in rows:
+        mine, theirs = ((c["lost_value"], c["won_value"]) if c["incoming_won"]
+                        else (c["won_value"], c["lost_value"]))  # fmt: skip
+        done = f"  已处理：{c['resolution']}" if c["resolved_at"] else ""
+        print(f"{c['id']}  {c['table_name']}.{c['field']}  记录 {c['record_id']}：本机 {mine}，"
+              f"对方 {theirs}（采用了{'对方' if c['incoming_won'] else '本机'}的值；"
+              f"{c['won_author']} / {c['lost_author']}）{done}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_sync_resolve(args) -> int:
+    from storage.operations import sync_resolve
+
+    store = _open(args, args.file)
+    try:
+        changes = sync_resolve(store, args.conflict, args.keep)
+    finally:
+        store.close()
+    print("已处理；" + ("已写入保留的值，下次同步时发出" if changes else "当前的值不变"))
+    return EXIT_OK
+
+
+def cmd_sync_status(args) -> int:
+    from storage import sync
+
+    store = _open(args, args.file)
+    try:
+        info = sync.status(store)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(info, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(
+        f"{'县级' if info['role'] == 'county' else '工作队'}数据库，设备 {info['device']}，"
+        f"修改日志到第 {info['last_seq']} 条；待处理冲突 {info['open_conflicts']} 处"
+    )
+    for p in info["peers"]:
+        print(f"{p['team']}（{'、'.join(p['villages'])}）：最近收到 {p['received_at'] or '—'}"
+              f" {p['received_package'] or ''}；最近发出 {p['sent_at'] or '—'}；"
+              f"对方已确认收到本机第 {p['they_acknowledged_seq']} 条为止，"
+              f"本机已导入对方第 {p['we_applied_seq']} 条为止")  # fmt: skip
+    return EXIT_OK
+
+
 class UserError(Exception):
     pass
 
@@ -665,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
     s.set_defaults(func=cmd_policy)
 
-    s = sub.add_parser("sync", help="U盘同步：登记工作队、注册（其余在建）")
+    s = sub.add_parser("sync", help="U盘同步：登记工作队、注册、导出、导入、冲突、状态")
     sync = s.add_subparsers(dest="sync_command", required=True)
     t = sync.add_parser("team", help="县级：登记（或重新发放密钥给）一个工作队，写出注册文件")
     t.add_argument("file")
@@ -677,6 +788,31 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("file")
     t.add_argument("enrolment")
     t.set_defaults(func=cmd_sync_enroll)
+    t = sync.add_parser("export", help="写出数据包到U盘（工作队：给县里；县级：给每个工作队）")
+    t.add_argument("file")
+    t.add_argument("dir", help="U盘上的文件夹")
+    t.add_argument("--team", action="append", help="县级：只给这个工作队（可重复）")
+    t.set_defaults(func=cmd_sync_export)
+    t = sync.add_parser("import", help="导入数据包（文件或文件夹，可多个）")
+    t.add_argument("file")
+    t.add_argument("packages", nargs="+", metavar="PACKAGE_OR_DIR")
+    t.add_argument("--receipts", help="县级：回执写到这个文件夹（默认：数据包所在的文件夹）")
+    t.add_argument("--no-receipt", action="store_true", help="县级：不写回执")
+    t.set_defaults(func=cmd_sync_import)
+    t = sync.add_parser("conflicts", help="列出同步冲突")
+    t.add_argument("file")
+    t.add_argument("--format", choices=["text", "json"], default="text")
+    t.add_argument("--all", action="store_true", help="也列出已处理的")
+    t.set_defaults(func=cmd_sync_conflicts)
+    t = sync.add_parser("resolve", help="处理一个冲突：保留本机的值（mine）或对方的值（theirs）")
+    t.add_argument("file")
+    t.add_argument("conflict")
+    t.add_argument("--keep", choices=["mine", "theirs"], required=True)
+    t.set_defaults(func=cmd_sync_resolve)
+    t = sync.add_parser("status", help="同步状态：双方各自确认收到了什么")
+    t.add_argument("file")
+    t.add_argument("--format", choices=["text", "json"], default="text")
+    t.set_defaults(func=cmd_sync_status)
 
     s = sub.add_parser("lint", help="数据质量疑点检查")
     s.add_argument("file")

@@ -97,8 +97,9 @@ def _values(store: Store, table: str, ids: list[str], fields: list[str]) -> dict
     return {rid: values for rid, *values in rows}
 
 
-def _state_of(store: Store, history, since: int = 0) -> State:
-    """The state of the records in `history` (only their log rows after `since` in it)."""
+def _state_of(store: Store, history, since: int = 0, has=None) -> State:
+    """The state of the records in `history` (only their log rows after `since` in it);
+    `has(field history)` says the receiver has that value already (it came from there)."""
     state: State = {}
     for table in ORDER:
         records = history.get(table)
@@ -113,25 +114,28 @@ def _state_of(store: Store, history, since: int = 0) -> State:
             entry = {}
             for name, value in zip(fields, values[rid]):
                 f = _field_of(hist, name)
-                if f is None:
-                    continue  # not changed since `since`
+                if f is None or (has and has(f)):
+                    continue  # not changed since `since`, or the receiver's own value
                 earlier = sorted(f.known - {f.stamp})
                 entry[name] = [value, f.stamp, f.author] + ([earlier] if earlier else [])
-            out[rid] = entry
+            if entry:
+                out[rid] = entry
     return state
 
 
-def changes_since(store: Store, since: int, tables: Iterable[str] = ORDER) -> State:
+def changes_since(store: Store, since: int, tables: Iterable[str] = ORDER, has=None) -> State:
     """Every field changed (or record made) in this register after change-log seq `since`."""
     wanted = list(tables)
     rows = store.db.execute(
         f"select {LOG_COLUMNS} from change_log where seq > ? and table_name {IN_IDS}",
         [since, _ids_param(wanted)],
     )
-    return _state_of(store, _history(rows), since)
+    return _state_of(store, _history(rows), since, has)
 
 
-def state_of_records(store: Store, records: dict[str, list[str]], since: int = 0) -> State:
+def state_of_records(
+    store: Store, records: dict[str, list[str]], since: int = 0, has=None
+) -> State:
     """The fields of these records (table → ids) changed after `since` (0: all of them)."""
     rows = []
     for table, ids in records.items():
@@ -140,7 +144,7 @@ def state_of_records(store: Store, records: dict[str, list[str]], since: int = 0
             f"where table_name = ? and record_id {IN_IDS} and seq > ?",
             [table, _ids_param(ids), since],
         ).fetchall()
-    return _state_of(store, _history(rows), since)
+    return _state_of(store, _history(rows), since, has)
 
 
 def field_state(store: Store, tables: Iterable[str] = ORDER) -> State:

@@ -15,7 +15,7 @@ from forms.fields import display
 from forms.idnumber import normalize_id_number
 from forms.validation import parse_value
 
-from . import activity, demo, duplicates, enrolment, interchange, register
+from . import activity, demo, duplicates, enrolment, interchange, register, sync
 from .changes import Changes
 from .db import StorageError, Store, open_store
 from .register import ValidationError  # noqa: F401 - what every intent may raise
@@ -504,3 +504,24 @@ def register_team(
 def enroll(store: Store, path: Path, passphrase: str) -> enrolment.Team:
     """On the team's laptop: import the enrolment file, once."""
     return enrolment.enroll(store, path, passphrase)
+
+
+def sync_export(store: Store, folder: Path, *, teams: Iterable[str] | None = None) -> list:
+    """Write the packages for the other side onto the stick (storage.sync)."""
+    return sync.export(store, folder, teams=teams)
+
+
+def sync_import(
+    store: Store, paths: Iterable[Path], *, progress: Callable[[int, int, str], None] | None = None
+) -> tuple[list, Changes]:
+    """Import packages (files or folders); each one applied whole or refused whole."""
+    results = sync.import_paths(store, paths, progress=progress)
+    applied = [r for r in results if r.result == "applied" and (r.taken or r.inserted)]
+    households = set().union(*(r.households for r in applied)) if applied else set()
+    return results, Changes(everything=bool(applied), households=households)
+
+
+def sync_resolve(store: Store, conflict_id: str, keep: str) -> Changes:
+    """Decide a conflict: the value kept, when it is the one that lost, is written anew."""
+    written = sync.resolve(store, conflict_id, keep)
+    return Changes(everything=bool(written), diff=written or {})

@@ -136,7 +136,8 @@ def _export_to_county(store: Store, folder: Path) -> Exported:
     p = peer(store, COUNTY_PEER)
     upto = M.last_seq(store)
     tables = [t for t in M.ORDER if t not in M.COUNTY_WIDE]
-    state = M.changes_since(store, p.acked_seq, tables)
+    # a value merged here came from the county (a laptop's one peer): it has it, or newer
+    state = M.changes_since(store, p.acked_seq, tables, has=lambda f: not f.local)
     mine = set(_village_ids(store, team.villages).values())
     foreign = M.foreign_records(store, state, mine)
     for table, rid in foreign:  # e.g. a village added on the laptop: the county would refuse
@@ -157,7 +158,9 @@ def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
     p = peer(store, team["id"])
     upto = M.last_seq(store)
     village_ids = _village_ids(store, team["villages"]).values()
-    state = M.state_of_records(store, M.records_of_villages(store, village_ids), p.acked_seq)
+    device = p.device_id  # the team's laptop has what it made itself (a new laptop: nothing)
+    state = M.state_of_records(store, M.records_of_villages(store, village_ids), p.acked_seq,
+                               has=lambda f: bool(device) and f.stamp.endswith("-" + device))  # fmt: skip
     inbox = _inbox_since(store, team["id"], p.receipted_inbox)
     receipt = {
         "packages": inbox,
@@ -496,3 +499,45 @@ def _peer_dict(p: Peer) -> dict:
     return {"received_at": p.received_at, "received_package": p.received_package,
             "sent_at": p.sent_at, "sent_package": p.sent_package,
             "they_acknowledged_seq": p.acked_seq, "we_applied_seq": p.received_seq}  # fmt: skip
+
+
+# -- after a batch: receipts and the log ------------------------------------------------------------
+def write_receipts(store: Store, results: list[Imported], folder: str | Path) -> list[Exported]:
+    """At the county: a package back to every team whose packages were just imported (applied
+    or refused): the receipt, with the county's changes for the team's villages."""
+    names = sorted({r.team for r in results if r.team and r.result in ("applied", "refused")})
+    return export(store, folder, teams=names) if names and store.role == "county" else []
+
+
+def log_path(store: Store) -> Path:
+    """The sync log, beside the register: one line per package imported or refused."""
+    return store.path.with_name(store.path.stem + "-同步日志.txt")
+
+
+def append_log(store: Store, results: list[Imported]) -> Path:
+    path = log_path(store)
+    with open(path, "a", encoding="utf-8") as f:
+        for r in results:
+            f.write("\t".join([_now(), RESULT_WORDS.get(r.result, r.result), r.team or "-",
+                               r.package, f"新增{r.inserted} 采用{r.taken} 保留{r.kept} "
+                               f"冲突{r.conflicts} 时间超前{r.future}", r.reason]) + "\n")  # fmt: skip
+    return path
+
+
+RESULT_WORDS = {"applied": "已导入", "refused": "已拒绝", "skipped": "已跳过"}
+
+
+def summary_line(r: Imported) -> str:
+    """One line of what happened to a package, as the CLI and the app show it."""
+    if r.result != "applied":
+        return f"{RESULT_WORDS[r.result]}：{r.package}：{r.reason}"
+    if r.repeat:
+        return f"已导入（此前已导入过，无新内容）：{r.package}"
+    extra = f"，{r.conflicts} 处冲突待处理" if r.conflicts else ""
+    extra += (
+        f"，{r.future} 个字段的时间戳超前本机时钟一天以上（对方电脑时间可能不对）"
+        if r.future
+        else ""
+    )
+    return (f"已导入：{r.package}（{r.team}）：新增记录 {r.inserted}，采用字段 {r.taken}，"
+            f"本机较新而保留 {r.kept}{extra}")  # fmt: skip
