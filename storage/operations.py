@@ -418,14 +418,26 @@ def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> C
 
 
 def set_county_facts(store: Store, county: str, year: int, data: dict) -> Changes:
+    _county_sets(store, "县级数据")
     fid = register.set_county_facts(store, county, year, data)
     return Changes(facts=True, entity="county_facts", record_id=fid)
 
 
 def set_policy(store: Store, year: int, values: dict) -> Changes:
     """A year's policy values; every household's criteria of that year are read anew."""
+    _county_sets(store, "年度政策参数")
     pid = register.set_policy(store, year, values)
     return Changes(policy=True, criteria=True, entity="policy", record_id=pid)
+
+
+def _county_sets(store: Store, what: str) -> None:
+    """On an enrolled team's laptop the county's values come by sync; an edit here would
+    never reach the county and would hide the county's from this laptop."""
+    if store.role != "county" and enrolment.team_of(store) is not None:
+        raise StorageError(
+            f"{what}由县扶贫办统一设定，随同步数据包下发，工作队电脑上不能修改"
+            "（set by the county; comes with its packages）"
+        )
 
 
 # -- whole files ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 from . import merge as M
 from . import package
 from .db import StorageError, Store
+from .duplicates import find_duplicates
 from .enrolment import team_of
 
 KIND = "sync"
@@ -157,7 +158,7 @@ def _export_to_county(store: Store, folder: Path) -> Exported:
 def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
     p = peer(store, team["id"])
     upto = M.last_seq(store)
-    village_ids = _village_ids(store, team["villages"]).values()
+    village_ids = list(_village_ids(store, team["villages"]).values())
     device = p.device_id  # the team's laptop has what it made itself (a new laptop: nothing)
     state = M.state_of_records(store, M.records_of_villages(store, village_ids), p.acked_seq,
                                has=lambda f: bool(device) and f.stamp.endswith("-" + device))  # fmt: skip
@@ -165,6 +166,11 @@ def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
     receipt = {
         "packages": inbox,
         "conflicts": conflicts(store, peer_name=team["id"], open_only=False),
+        # the same ID number in two households, touching the team's villages, and what the
+        # county decided (the decision's own edits travel in the records)
+        "duplicates": [
+            d.to_dict() for d in find_duplicates(store, set(village_ids), include_decided=True)
+        ],  # fmt: skip
         "written_at": _now(),
     }
     payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": receipt}

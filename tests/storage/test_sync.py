@@ -303,3 +303,61 @@ def test_the_batch_import_reports_each_package_and_does_not_stop_at_a_bad_one(wo
     status = S.status(county)
     assert [p["team"] for p in status["peers"]] == ["第1工作队", "第2工作队"]
     assert all(p["received_at"] for p in status["peers"])
+
+
+def test_a_full_or_pulled_stick_keeps_the_register_and_the_previous_package(world, monkeypatch):
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    [first] = S.export(laptop, stick)
+    previous = first.path.read_bytes()
+    R.update_record(laptop, "household", laptop.find("households")[0]["id"], {"toilet": "无"})
+    before = dump(laptop)
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(package.PackageError, match="U盘已满"):
+        S.export(laptop, stick)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert dump(laptop) == before  # not even "sent" is recorded
+    assert first.path.read_bytes() == previous and not list(stick.glob("*.part"))
+    assert S.import_package(county, first.path).result == "applied"
+
+
+def test_county_values_are_the_countys_on_an_enrolled_laptop(world):
+    from storage.db import StorageError
+    from storage.operations import set_county_facts, set_policy
+
+    county, (laptop, _), stick = world
+    before = dump(laptop)
+    with pytest.raises(StorageError, match="县扶贫办统一设定"):
+        set_policy(laptop, 2018, {"poverty_line": 4000})
+    with pytest.raises(StorageError, match="县扶贫办统一设定"):
+        set_county_facts(laptop, "安定区", 2018, {})
+    assert dump(laptop) == before
+    # the county's value arrives and wins over the laptop's seeded reference value
+    set_policy(county, 2018, {"poverty_line": 3535})
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    assert R.policy_for(laptop, 2018)["poverty_line"] == 3535
+
+
+def test_the_same_person_in_two_villages_never_refuses_and_reaches_the_receipt(world):
+    county, laptops, stick = world
+    for lap, name in zip(laptops, ("第1工作队", "第2工作队")):
+        _swap(county, lap, stick, teams=[name])
+    same = "620102197505061234"
+    for lap, code in zip(laptops, (VILLAGE["code"], OTHER["code"])):
+        hid = _add(lap, code, "0001", ["王建国"])
+        member = lap.find("members", "household_id = ?", [hid])[0]["id"]
+        lap.update("members", member, {"id_number": same})
+        [got] = _swap(lap, county, stick)
+        assert got.result == "applied"
+    from storage.duplicates import find_duplicates
+
+    [dup] = find_duplicates(county)
+    assert dup.id_number == same and len(dup.members) == 2
+    [back] = _swap(county, laptops[0], stick, teams=["第1工作队"])
+    assert [d["id_number"] for d in back.receipt["duplicates"]] == [same]
