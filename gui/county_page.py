@@ -100,6 +100,7 @@ class CountyPage(QWidget):
         self.year = year
         self.county: str | None = None
         self.task: Task | None = None
+        self._again = False  # another evaluation to start when the running one ends
         self.stale = True  # evaluated when next shown
         self.data: dict | None = None
         layout = QVBoxLayout(self)
@@ -210,13 +211,13 @@ class CountyPage(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.task is not None
+        """An evaluation running or waiting to run."""
+        return self.task is not None or self._again
 
     # -- computing -----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the county again: the table's counts first, the criteria when evaluated."""
         self.stale = False
-        self._cancel()
         names = county_view.counties(self.store)
         self.county_combo.blockSignals(True)
         self.county_combo.clear()
@@ -228,6 +229,7 @@ class CountyPage(QWidget):
         self.county_combo.blockSignals(False)
         self.county_combo.setVisible(len(names) > 1)
         if self.county is None or self.year is None:
+            self._cancel()
             self.title.setText(_t("全县指标：还没有村"))
             self.model.set_data({"villages": [], "teams": {}, "conflicts": {}})
             self._show_criteria(None)
@@ -237,33 +239,47 @@ class CountyPage(QWidget):
             _t("{0} {1}年 县级脱贫指标（19项）与各村指标（17项）").format(self.county, self.year)
         )
         self._show_criteria(None, _t("正在计算…"))
+        if self.task is not None:
+            # One evaluation at a time (a county's takes seconds and ~1 GB): the running one is
+            # dropped when it ends, and this one starts then, with the county and year of then.
+            self.task.cancel()
+            self._again = True
+            return
+        self._start()
+
+    def _start(self) -> None:
         county, year, path = self.county, self.year, self.store.path
         task = Task(lambda t: compute(path, county, year, t))
         task.signals.chunk.connect(lambda part: self._arrived(task, part))
         task.signals.finished.connect(lambda out: self._arrived(task, out, done=True))
-        task.signals.failed.connect(lambda message: self._failed(task, message))
+        task.signals.failed.connect(lambda message: self._arrived(task, None, True, message))
         self.task = task.start()
 
     def _cancel(self) -> None:
+        self._again = False
         if self.task is not None:
             self.task.cancel()
             self.task = None
 
-    def _arrived(self, task: Task, data: dict | None, done: bool = False) -> None:
-        if task is not self.task or data is None:
+    def _arrived(self, task: Task, data, done: bool = False, failed: str | None = None) -> None:
+        if task is not self.task:
             return
         if done:
             self.task = None
+            if self._again:
+                self._again = False
+                self._start()
+                return
+        if failed is not None:
+            self._show_criteria(None, _t("计算出错：{0}").format(failed))
+            return
+        if data is None or task.cancelled:
+            return
         self.data = data
         self.model.set_data(data)
         self._show_pending(data["pending"])
         if data["county_eval"] is not None:
             self._show_criteria(data["county_eval"])
-
-    def _failed(self, task: Task, message: str) -> None:
-        if task is self.task:
-            self.task = None
-            self._show_criteria(None, _t("计算出错：{0}").format(message))
 
     def _county_chosen(self, _index: int) -> None:
         self.county = self.county_combo.currentText() or None

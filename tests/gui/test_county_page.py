@@ -239,3 +239,24 @@ def test_double_clicking_a_village_opens_its_village_page(qtbot, make_window, co
     qtbot.waitUntil(lambda: window.work.currentIndex() == PAGE_VILLAGE)
     assert window.work.village_page.village["id"] == v["id"]
     assert (window.scope or {}).get("village_id") == v["id"]
+
+
+def test_refreshes_in_a_row_run_one_evaluation_at_a_time(
+    qtbot, make_window, county_db, monkeypatch
+):
+    import gui.county_page as page_module
+
+    calls = []
+    real = page_module.compute
+
+    def counted(*args):
+        calls.append(args[1:3])
+        return real(*args)
+
+    window, page = _page(qtbot, make_window, county_db)
+    monkeypatch.setattr(page_module, "compute", counted)
+    for _ in range(4):
+        page.refresh()
+    assert page.busy and page.banner.text() == "正在计算…"
+    _wait_filled(qtbot, page)
+    assert 1 <= len(calls) <= 2 and page.statuses()
