@@ -20,6 +20,7 @@ from storage.changes import Changes
 from storage.register import policy_years
 
 from .check_panel import CheckPanel
+from .county_page import CountyPage
 from .criteria import CriteriaCache
 from .editing import Editing
 from .editor import HouseholdEditor
@@ -30,7 +31,7 @@ from .reminders import RemindersPage
 from .scope_tree import scope_filter
 from .village_view import VillagePage
 
-PAGE_HOUSEHOLDS, PAGE_VILLAGE, PAGE_REMINDERS, PAGE_NEEDS = range(4)
+PAGE_HOUSEHOLDS, PAGE_VILLAGE, PAGE_REMINDERS, PAGE_NEEDS, PAGE_COUNTY = range(5)
 COLUMN_WIDTHS = (54, 62, 38, 62, 90, 86, 66, 70)
 
 
@@ -63,6 +64,10 @@ class WorkArea(QTabWidget):
         self.addTab(self.village_page, self.tr("村情与指标"))
         self.addTab(self.reminders_page, self.tr("走访提醒"))
         self.addTab(self.needs_page, self.tr("需求清单"))
+        self.county_page = CountyPage(store, year) if store.role == "county" else None
+        if self.county_page is not None:  # evaluates when shown, again after a write touching it
+            self.addTab(self.county_page, self.tr("全县指标"))
+            self.county_page.village_requested.connect(self.go_to_village)
         self._criterion_filter_timer = QTimer(self, singleShot=True, interval=800)
         self._criterion_filter_timer.timeout.connect(self.reload_table)
         self._wire()
@@ -139,6 +144,8 @@ class WorkArea(QTabWidget):
                 else:
                     self.criteria.refresh(self.store, hid, changes)
         self.model.apply(changes)
+        if self.county_page is not None:
+            self.county_page.apply(changes)
         if changes.register:
             self.filter_bar.set_cadres(browse.cadre_choices(self.store, self.village_id()))
         # (a village fact is typed on the village page, which evaluates the 17 again itself:
@@ -170,6 +177,8 @@ class WorkArea(QTabWidget):
         self.criteria.start(self.store.path, year, villages)
         self.editor.set_year(year, years)
         self.evaluate_current()
+        if self.county_page is not None:
+            self.county_page.set_year(year)
         self._dirty_pages.add(PAGE_VILLAGE)
         self._page_changed(self.currentIndex())
 
@@ -251,6 +260,11 @@ class WorkArea(QTabWidget):
             self.village_wanted.emit(place["village_id"])  # the tree sets the scope
         self.reload_table()
         self.select_household(hid)
+
+    def go_to_village(self, village_id: str) -> None:
+        """The village page of a village chosen on the county page (the tree sets the scope)."""
+        self.village_wanted.emit(village_id)
+        self.setCurrentIndex(PAGE_VILLAGE)
 
     def filter_unmet_criterion(self, no: int) -> None:
         self.filter_bar.criterion.setCurrentIndex(self.filter_bar.criterion.findData(no))

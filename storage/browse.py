@@ -55,7 +55,12 @@ def open_reader(path: str | Path) -> Store:
     """A read-only Store on its own connection, for a worker thread (reads committed data only)."""
     uri = f"file:{Path(path).as_posix()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    return Store(sqlite_utils.Database(conn), Path(path), None)
+    store = Store(sqlite_utils.Database(conn), Path(path), None)
+    # what the file is (a county's or a team's), so that reads which depend on it (sync.status)
+    # answer on a reader as on the GUI's store; read, nothing written
+    meta = store.meta()
+    store.role, store.device_id = meta.get("role", "village"), meta.get("device_id", "")
+    return store
 
 
 def _like(text: str) -> str:
