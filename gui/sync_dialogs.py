@@ -80,7 +80,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple], stretch: int | None = No
     table.setSelectionBehavior(QAbstractItemView.SelectRows)
     table.setSelectionMode(QAbstractItemView.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.setWordWrap(True)
+    table.setWordWrap(False)  # one line a row; the whole text is the cell's tooltip
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem("" if value is None else str(value))
@@ -225,8 +225,6 @@ class SyncSummaryDialog(QDialog):
                      "{0} 个字段的时间戳超前本机时钟一天以上（对方电脑时间可能不对）").format(r.future)))
                 for r in results]  # fmt: skip
         self.table = _table(SUMMARY_COLUMNS, rows, stretch=7)
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 300))
-        self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
         notes = [_t("回执 → {0}").format(e.path) for e in batch.receipts]
         if batch.receipt_error:
