@@ -20,7 +20,7 @@ class ActionSpec:
     text: str
     shortcut: object = None  # QKeySequence.StandardKey or a string
     tip: str = ""
-    needs: str = ""  # "" / "store" / "village" / "household"
+    needs: str = ""  # "" / "store" / "village" / "household" / "county" / "laptop"
     separator_before: bool = False
 
 
@@ -31,6 +31,7 @@ MENUS = (
     ("work", "帮扶(&W)"),
     ("view", "查看(&V)"),
     ("reports", "报表(&P)"),
+    ("sync", "同步(&S)"),
     ("help", "帮助(&H)"),
 )
 
@@ -86,8 +87,75 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "施工图、进度表、公示公告、需求清单、工作台账、明白卡（PDF）",
         needs="store",
     ),
+    ActionSpec(
+        "sync.export",
+        "sync",
+        "导出到U盘…",
+        tip="把本机的数据写成加密的数据包，交给对方（工作队 → 县，县 → 各工作队）",
+        needs="store",
+    ),
+    ActionSpec("sync.import", "sync", "导入数据包…", tip="导入一个数据包（.fpk）", needs="store"),
+    ActionSpec(
+        "sync.import_folder",
+        "sync",
+        "导入文件夹…",
+        tip="导入一个文件夹（U盘）中的全部数据包，逐个导入，拒绝的不影响其他",
+        needs="store",
+    ),
+    ActionSpec(
+        "sync.receipt",
+        "sync",
+        "回执…",
+        tip="县里对本队数据包的回执：已导入或已拒绝、原因、冲突",
+        needs="laptop",
+        separator_before=True,
+    ),
+    ActionSpec(
+        "sync.conflicts",
+        "sync",
+        "冲突…",
+        tip="两处改了同一字段：查看双方的值，决定保留哪一个",
+        needs="store",
+    ),
+    ActionSpec(
+        "sync.duplicates",
+        "sync",
+        "疑点（重复身份证号）…",
+        tip="同一身份证号登记在不止一户：由县里决定",
+        needs="county",
+    ),
+    ActionSpec(
+        "sync.team",
+        "sync",
+        "登记工作队…",
+        tip="登记一个工作队及其村，写出注册文件（一次性口令）",
+        needs="county",
+        separator_before=True,
+    ),
+    ActionSpec(
+        "sync.enroll",
+        "sync",
+        "注册本机…",
+        tip="导入县扶贫办发放的注册文件，本机成为该工作队的电脑",
+        needs="laptop",
+    ),
+    ActionSpec(
+        "sync.status",
+        "sync",
+        "同步状态…",
+        tip="最近收到和发出的数据包，对方已确认到哪里，待处理的冲突",
+        needs="store",
+        separator_before=True,
+    ),
     ActionSpec("help.about", "help", "关于"),
 )
+
+# Why an action is off when the open register's role does not fit it (shown as its tip).
+WHY_OFF = {
+    "county": "只有县级数据库（县扶贫办）可以使用此功能",
+    "laptop": "只有工作队的电脑（村级数据库）可以使用此功能",
+    "store": "请先打开一个数据库",
+}
 
 
 def create_actions(parent: QObject, handler: object) -> dict[str, QAction]:
@@ -102,6 +170,7 @@ def create_actions(parent: QObject, handler: object) -> dict[str, QAction]:
         slot = getattr(handler, "on_" + spec.key.replace(".", "_"))
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         action.setData(spec.needs)
+        action.setProperty("tip", _t(spec.tip) if spec.tip else "")
         actions[spec.key] = action
     return actions
 
@@ -110,6 +179,8 @@ def build_menus(
     menubar: QMenuBar, actions: dict[str, QAction], extra: dict[str, list[QAction]] | None = None
 ) -> None:
     menus = {key: menubar.addMenu(_t(title)) for key, title in MENUS}
+    menus["sync"].setObjectName("sync_menu")
+    menus["sync"].setToolTipsVisible(True)  # an item off for this register says why
     for key, items in (extra or {}).items():
         for item in items:
             menus[key].addAction(item)
@@ -120,8 +191,21 @@ def build_menus(
 
 
 def update_enabled(
-    actions: dict[str, QAction], *, store: bool, village: bool, household: bool
+    actions: dict[str, QAction],
+    *,
+    store: bool,
+    village: bool,
+    household: bool,
+    county: bool = False,
 ) -> None:
-    have = {"": True, "store": store, "village": village, "household": household}
+    have = {"": True, "store": store, "village": village, "household": household,
+            "county": store and county, "laptop": store and not county}  # fmt: skip
     for action in actions.values():
-        action.setEnabled(have.get(action.data() or "", True))
+        needs = action.data() or ""
+        on = have.get(needs, True)
+        action.setEnabled(on)
+        if needs in ("county", "laptop"):  # off (not hidden), with a tip saying why
+            why = WHY_OFF["store" if not store else needs]
+            tip = action.property("tip") or ""
+            action.setToolTip(tip if on else _t(why))
+            action.setStatusTip(tip if on else _t(why))

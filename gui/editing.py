@@ -15,9 +15,11 @@ from storage import operations as ops
 from storage.changes import Changes
 from storage.db import StorageError, Store
 from storage.operations import (  # noqa: F401 - worker threads' whole-file writes (gui/files.py)
+    SyncBatch,
     ValidationError,
     import_json_file,
     open_register,
+    sync_import_file,
     write_demo,
 )
 
@@ -264,3 +266,51 @@ class Editing(QObject):
                 self.store, id_number, member_id, new_id_number, note
             )
         )
+
+    # -- the USB sync (storage.sync; the 同步 menu, gui/sync_actions.py) -----------------------
+    def sync_export(self, folder, teams=None) -> tuple[list, str | None]:
+        """Write the packages for the other side into `folder`: (what was written, refusal)."""
+        written: list = []
+
+        def write(_v):
+            written.extend(ops.sync_export(self.store, folder, teams=teams))
+            return Changes()
+
+        outcome = self._write(write)
+        return written, outcome.message()
+
+    def sync_imported(self, batch: SyncBatch) -> Changes:
+        """A batch import ran on a worker's connection (sync_import_file): this connection's
+        clock takes in what arrived, and every view reloads when anything was applied."""
+        ops.observe_file(self.store)
+        changes = Changes(everything=True) if batch.changes else Changes()
+        if changes:
+            self.undo_stack.clear()  # an undo step may now stand on values a package replaced
+            self.changed.emit(changes)
+        return changes
+
+    def sync_resolve(self, conflict_id: str, keep: str) -> Outcome:
+        """Decide a conflict: keep "mine" or "theirs"."""
+        return self._write(lambda _v: ops.sync_resolve(self.store, conflict_id, keep))
+
+    def register_team(self, name: str, village_codes: list[str], passphrase: str, folder):
+        """At the county: (team, enrolment file) or the refusal as an Outcome's message."""
+        made: list = []
+
+        def write(_v):
+            made.append(ops.register_team(self.store, name, village_codes, passphrase, folder))
+            return Changes()
+
+        outcome = self._write(write)
+        return (made[0] if made else None), outcome.message()
+
+    def enroll(self, path, passphrase: str):
+        """On a laptop: (team, None) once enrolled, or (None, the refusal)."""
+        made: list = []
+
+        def write(_v):
+            made.append(ops.enroll(self.store, path, passphrase))
+            return Changes(everything=True)  # a village may take the county's id
+
+        outcome = self._write(write)
+        return (made[0] if made else None), outcome.message()

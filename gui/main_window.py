@@ -26,6 +26,7 @@ from .guard import may_quit, tell
 from .register_dialogs import RegisterActions
 from .scope_tree import ScopeTree
 from .start_page import StartPage
+from .sync_actions import SyncActions
 from .work_area import PAGE_HOUSEHOLDS, PAGE_NEEDS, PAGE_REMINDERS, PAGE_VILLAGE, WorkArea
 
 TOOLBAR_ACTIONS = (
@@ -36,7 +37,7 @@ TOOLBAR_ACTIONS = (
 )
 
 
-class MainWindow(FileActions, RegisterActions, QMainWindow):
+class MainWindow(FileActions, RegisterActions, SyncActions, QMainWindow):
     store_opened = Signal()
 
     def __init__(self, settings: QSettings, operator: str, parent=None):
@@ -186,6 +187,10 @@ class MainWindow(FileActions, RegisterActions, QMainWindow):
 
     def _changed(self, changes: Changes) -> None:
         """What the window itself shows of a write: the tree's counts, the years offered."""
+        if changes.everything and self.store is not None:  # a sync import, an enrolment
+            self._fill_years(policy_years(self.store))
+            self._reload_tree((self.scope or {}).get("village_id"))
+            return
         if changes.tree and not changes.register and self.store is not None:
             self.tree.model_.set_counts(browse.scope_tree(self.store))
         if changes.policy:
@@ -240,6 +245,7 @@ class MainWindow(FileActions, RegisterActions, QMainWindow):
             store=self.store is not None,
             village=self.store is not None and bool(scope.get("village_id")),
             household=self.store is not None and self.household_id is not None,
+            county=self.store is not None and self.store.role == "county",
         )
 
     def _update_operator_label(self) -> None:

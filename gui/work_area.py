@@ -135,6 +135,9 @@ class WorkArea(QTabWidget):
     def apply(self, changes: Changes) -> None:
         """Refresh what the Changes name: a visit note re-runs no criteria, a housing area
         re-reads nothing (the editor and the criteria take the stored record from them)."""
+        if changes.everything:  # a whole-file change (a sync import): everything anew
+            self.reload_all()
+            return
         if changes.policy:
             self.recheck(self.year, policy_years(self.store))
         elif changes.criteria:
@@ -157,6 +160,17 @@ class WorkArea(QTabWidget):
             self._dirty_pages.add(PAGE_REMINDERS)
         if changes.measures or changes.household_fields or changes.members:  # 户主 is a member
             self._dirty_pages.add(PAGE_NEEDS)
+        self._page_changed(self.currentIndex())
+
+    def reload_all(self) -> None:
+        """Read everything again; the editor keeps refused input it holds (never dropped)."""
+        self.model.cache.clear()
+        self.filter_bar.set_cadres(browse.cadre_choices(self.store, self.village_id()))
+        self.recheck(self.year, policy_years(self.store))
+        self.reload_table()
+        if not self.pending_invalid():
+            self.show_household(self.household_id)
+        self._dirty_pages |= {PAGE_VILLAGE, PAGE_REMINDERS, PAGE_NEEDS}
         self._page_changed(self.currentIndex())
 
     # -- scope, year, the household table and the household shown ----------------------------

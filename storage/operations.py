@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -537,3 +538,51 @@ def sync_resolve(store: Store, conflict_id: str, keep: str) -> Changes:
     """Decide a conflict: the value kept, when it is the one that lost, is written anew."""
     written = sync.resolve(store, conflict_id, keep)
     return Changes(everything=bool(written), diff=written or {})
+
+
+@dataclass
+class SyncBatch:
+    """What a batch import did (sync_import_file): each package's result, the Changes, the
+    receipts written back at the county, the log's path, and why receipts could not be written."""
+
+    results: list
+    changes: Changes
+    receipts: list = field(default_factory=list)  # sync.Exported, one per team
+    log: Path | None = None
+    receipts_folder: Path | None = None
+    receipt_error: str | None = None
+
+
+def sync_import_file(
+    path: str | os.PathLike,
+    sources: Iterable[str | os.PathLike],
+    *,
+    operator: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    receipts_folder: str | os.PathLike | None = None,
+) -> SyncBatch:
+    """Import packages into the register at `path` on a connection of its own (a worker
+    thread's), append the sync log beside it, and at the county write a receipt package back to
+    each team into `receipts_folder` (the packages' folder). A receipt that cannot be written
+    (a full stick) leaves the imports done and says why."""
+    store = open_store(path, operator=operator)
+    try:
+        results, changes = sync_import(store, [Path(s) for s in sources], progress=progress)
+        batch = SyncBatch(results, changes, log=sync.append_log(store, results))
+        if store.role == "county" and receipts_folder is not None:
+            batch.receipts_folder = Path(receipts_folder)
+            try:
+                batch.receipts = sync.write_receipts(store, results, receipts_folder)
+            except (StorageError, OSError) as e:
+                batch.receipt_error = str(e)
+        return batch
+    finally:
+        store.close()
+
+
+def observe_file(store: Store) -> None:
+    """After another connection (a worker's import) wrote the file: this connection's clock
+    takes in the file's newest stamp, so that its next edit is stamped above what arrived."""
+    last = store.meta().get("hlc_last")
+    if last and store.clock is not None:
+        store.clock.observe(last)

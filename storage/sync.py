@@ -18,11 +18,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+from forms.entities import FORMS
+from forms.fields import display
+
 from . import merge as M
 from . import package
 from .db import StorageError, Store
 from .duplicates import find_duplicates
 from .enrolment import team_of
+from .schema import ENTITIES
 
 KIND = "sync"
 TO_COUNTY, TO_TEAM = "team→county", "county→team"
@@ -333,6 +337,8 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
             merged = M.merge(store, payload["records"], acked_seq=p.acked_seq, peer=peer_name)
             receipt = payload.get("receipt") or {}
             M.keep_conflicts(store, [_as_row(c) for c in receipt.get("conflicts", [])])
+            if peer_name == COUNTY_PEER and payload.get("receipt"):
+                _keep_receipt(store, path.name, receipt, upto)
             p.device_id = sender
             p.received_seq = max(p.received_seq, upto)
             p.acked_seq = max(p.acked_seq, ack)
@@ -438,6 +444,98 @@ def _refused(store: Store, path: Path, reason: str) -> Imported:
             with store.atomic():
                 _log_inbox(store, team["id"], header, result, 0)
     return result
+
+
+# -- the county's receipt, kept on the laptop -----------------------------------------------------
+LAST_RECEIPT = "sync_last_receipt"  # meta key: the receipt of the newest county package imported
+
+
+def _keep_receipt(store: Store, package_name: str, receipt: dict, upto: int) -> None:
+    """Keep the receipt of a county package, unless one written later (further in the county's
+    change log) is kept already: a package imported out of order does not replace it."""
+    kept = last_receipt(store)
+    if kept and int(kept.get("upto") or 0) > upto:
+        return
+    times = [p.get("imported_at") for p in receipt.get("packages", []) if p.get("imported_at")]
+    times += [(kept or {}).get("received_at")] if (kept or {}).get("received_at") else []
+    value = {**receipt, "package": package_name, "imported_at": _now(), "upto": upto,
+             "received_at": max(times) if times else None}  # fmt: skip
+    store.set_meta(LAST_RECEIPT, json.dumps(value, ensure_ascii=False))
+
+
+def last_receipt(store: Store) -> dict | None:
+    """On a laptop: the receipt of the newest county package imported ({"package",
+    "imported_at", "written_at", "packages": [what the county did with each of ours],
+    "conflicts": [the conflicts the county keeps for the team], "received_at": when the county
+    last imported a package of ours, by this or an earlier receipt}), or None before the first.
+    A receipt lists the packages imported since the county's previous receipt to the team."""
+    raw = store.meta().get(LAST_RECEIPT)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def describe_conflict(store: Store, c: dict) -> dict:
+    """A conflict as a person reads it: {"record": 户/成员 label, "field": the field's Chinese
+    label, "mine": this register's value, "theirs": the other side's, "taken": "theirs" or
+    "mine" (the value the merge kept)}."""
+    entity = ENTITIES.get(c["table_name"])
+    form = FORMS.get(entity) if entity else None
+    fld = form.get(c["field"]) if form else None
+
+    def shown(raw):
+        if raw is None:
+            return ""
+        try:
+            value = json.loads(raw)
+        except (TypeError, ValueError):
+            value = raw
+        if fld is None or value is None:
+            return "" if value is None else str(value)
+        try:
+            return display(fld, value)
+        except (TypeError, ValueError, AttributeError):
+            return str(value)
+
+    mine, theirs = (c["lost_value"], c["won_value"]) if c["incoming_won"] else (
+        c["won_value"], c["lost_value"])  # fmt: skip
+    return {"record": _record_label(store, c["table_name"], c["record_id"]),
+            "field": fld.label if fld else c["field"], "mine": shown(mine),
+            "theirs": shown(theirs), "taken": "theirs" if c["incoming_won"] else "mine"}  # fmt: skip
+
+
+def _household_label(store: Store, hid: str | None) -> str:
+    h = store.get("households", hid, include_deleted=True) if hid else None
+    if h is None:
+        return "户（已不在本机）"
+    head = store.db.execute(
+        "select name from members where household_id = ? and relation = '户主' and deleted = 0",
+        [hid],
+    ).fetchone()
+    return f"{h.get('household_no') or ''}号户" + (f" {head[0]}" if head else "")
+
+
+def _record_label(store: Store, table: str, rid: str) -> str:
+    word = _TABLE_WORDS.get(table, table)
+    rec = store.get(table, rid, include_deleted=True) if table in _TABLE_WORDS else None
+    if rec is None:
+        return f"{word}（本机没有这条记录）"
+    if table == "households":
+        return _household_label(store, rid)
+    if table == "members":
+        return f"成员 {rec.get('name') or ''}（{_household_label(store, rec.get('household_id'))}）"
+    if rec.get("household_id"):
+        year = f"{rec['year']}年" if rec.get("year") else ""
+        return f"{_household_label(store, rec['household_id'])} {year}{word}"
+    if table == "villages":
+        return f"村 {rec.get('name') or ''}"
+    if rec.get("village_id"):
+        v = store.get("villages", rec["village_id"], include_deleted=True)
+        return f"{(v or {}).get('name') or ''} {rec.get('name') or rec.get('year') or ''}{word}"
+    return word
 
 
 # -- conflicts ----------------------------------------------------------------------------------
