@@ -145,6 +145,9 @@ class MainWindow(FileActions, RegisterActions, SyncActions, QMainWindow):
         self.editing.failed.connect(lambda m: tell(self, self.tr("未能完成"), m))
         work.household_shown.connect(lambda _hid: self._update_actions())
         work.village_wanted.connect(self.tree.select_village)
+        if work.county_page is not None:  # its 处理疑点… / 处理冲突… open the 同步 menu's dialogs
+            work.county_page.duplicates_requested.connect(self.on_sync_duplicates)
+            work.county_page.conflicts_requested.connect(self.on_sync_conflicts)
         self.stack.addWidget(work)
         self._load_tree(result["tree"])
         self.store_opened.emit()

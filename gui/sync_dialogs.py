@@ -335,12 +335,10 @@ class ConflictsDialog(QDialog):
         shown = []
         for c in self.rows:
             d = sync.describe_conflict(self.store, c)
-            mine_author, theirs_author = ((c["lost_author"], c["won_author"]) if c["incoming_won"]
-                                          else (c["won_author"], c["lost_author"]))  # fmt: skip
             shown.append((d["record"], d["field"], d["mine"], d["theirs"],
                            _t("对方的值") if d["taken"] == "theirs" else _t("本机的值"),
-                           _t("本机：{0}；对方：{1}；{2}").format(
-                               mine_author or "—", theirs_author or "—", c["detected_at"] or "")))  # fmt: skip
+                           _t("本机：{0} {1}；对方：{2} {3}").format(
+                               d["mine_by"], d["mine_at"], d["theirs_by"], d["theirs_at"])))  # fmt: skip
         table = _table(CONFLICT_COLUMNS, shown, stretch=5)
         self.layout().replaceWidget(self.table, table)
         self.table.deleteLater()

@@ -171,6 +171,8 @@ class WorkArea(QTabWidget):
         if not self.pending_invalid():
             self.show_household(self.household_id)
         self._dirty_pages |= {PAGE_VILLAGE, PAGE_REMINDERS, PAGE_NEEDS}
+        if self.county_page is not None:
+            self.county_page.apply(Changes(everything=True))
         self._page_changed(self.currentIndex())
 
     # -- scope, year, the household table and the household shown ----------------------------

@@ -481,7 +481,8 @@ def last_receipt(store: Store) -> dict | None:
 def describe_conflict(store: Store, c: dict) -> dict:
     """A conflict as a person reads it: {"record": 户/成员 label, "field": the field's Chinese
     label, "mine": this register's value, "theirs": the other side's, "taken": "theirs" or
-    "mine" (the value the merge kept)}."""
+    "mine" (the value the merge kept), "mine_by"/"theirs_by": who wrote each, "mine_at"/
+    "theirs_at": when}."""
     entity = ENTITIES.get(c["table_name"])
     form = FORMS.get(entity) if entity else None
     fld = form.get(c["field"]) if form else None
@@ -500,11 +501,17 @@ def describe_conflict(store: Store, c: dict) -> dict:
         except (TypeError, ValueError, AttributeError):
             return str(value)
 
-    mine, theirs = (c["lost_value"], c["won_value"]) if c["incoming_won"] else (
-        c["won_value"], c["lost_value"])  # fmt: skip
+    ours, other = ("lost", "won") if c["incoming_won"] else ("won", "lost")
     return {"record": _record_label(store, c["table_name"], c["record_id"]),
-            "field": fld.label if fld else c["field"], "mine": shown(mine),
-            "theirs": shown(theirs), "taken": "theirs" if c["incoming_won"] else "mine"}  # fmt: skip
+            "field": fld.label if fld else c["field"], "mine": shown(c[f"{ours}_value"]),
+            "theirs": shown(c[f"{other}_value"]), "taken": "theirs" if c["incoming_won"] else "mine",
+            "mine_by": c[f"{ours}_author"] or "—", "theirs_by": c[f"{other}_author"] or "—",
+            # when each value was written, read from its stamp (the writer's clock)
+            "mine_at": _stamp_text(c[f"{ours}_stamp"]), "theirs_at": _stamp_text(c[f"{other}_stamp"])}  # fmt: skip
+
+
+def _stamp_text(stamp: str | None) -> str:
+    return M.stamp_time(stamp).replace("T", " ")[:16] if stamp else "—"
 
 
 def _household_label(store: Store, hid: str | None) -> str:

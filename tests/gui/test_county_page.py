@@ -136,7 +136,9 @@ def test_a_status_change_through_editing_reloads_the_page(qtbot, make_window, co
     row = _row_of(page, v["name"])
     before = int(_cell(page, row, COL_POOR))
     _exit(window, v["id"], 1)
-    qtbot.waitUntil(lambda: _cell(page, _row_of(page, v["name"]), COL_POOR) == str(before - 1))
+    qtbot.waitUntil(
+        lambda: _cell(page, _row_of(page, v["name"]), COL_POOR) == str(before - 1), timeout=30000
+    )
     _wait_filled(qtbot, page)
     poor, _ = _poor_counts(window.store)
     assert _cell(page, _row_of(page, v["name"]), COL_POOR) == str(poor[v["id"]]) != str(before)
@@ -145,7 +147,9 @@ def test_a_status_change_through_editing_reloads_the_page(qtbot, make_window, co
     _exit(window, v["id"], 1)
     assert page.stale and _cell(page, _row_of(page, v["name"]), COL_POOR) == str(before - 1)
     window.work.setCurrentIndex(PAGE_COUNTY)
-    qtbot.waitUntil(lambda: _cell(page, _row_of(page, v["name"]), COL_POOR) == str(before - 2))
+    qtbot.waitUntil(
+        lambda: _cell(page, _row_of(page, v["name"]), COL_POOR) == str(before - 2), timeout=30000
+    )
 
 
 def test_sorting_by_households_still_poor_is_numeric(qtbot, make_window, county_db):
@@ -202,7 +206,10 @@ def test_a_teams_package_shows_its_date(qtbot, make_window, county_db, tmp_path)
     assert results[0].result == "applied"
     window.work.apply(changes)  # what Editing emits after the 同步 menu's import
     today = date.today().isoformat()
-    qtbot.waitUntil(lambda: _cell(page, _row_of(page, village["name"]), team_col + 1)[:10] == today)
+    qtbot.waitUntil(
+        lambda: _cell(page, _row_of(page, village["name"]), team_col + 1)[:10] == today,
+        timeout=30000,
+    )
     assert _cell(page, _row_of(page, village["name"]), team_col + 2) == "0"
 
 
@@ -225,7 +232,7 @@ def test_duplicates_are_counted_and_the_button_asks_for_them(qtbot, make_window,
     # the clerk decides (through Editing, as the 疑点 dialog does): the page follows
     outcome = window.editing.decide_same_person(held["id_number"], held["id"])
     assert not outcome.problems, outcome.problems
-    qtbot.waitUntil(lambda: page.pending.text() == "待处理：疑点 0 个，冲突 0 个")
+    qtbot.waitUntil(lambda: page.pending.text() == "待处理：疑点 0 个，冲突 0 个", timeout=30000)
     assert not page.duplicates_button.isEnabled()
 
 

@@ -1,6 +1,8 @@
 """The 同步 menu driven on real windows: a county register and a team's enrolled laptop in
 tmp_path, real package files on a folder standing for the stick."""
 
+import re
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -155,7 +157,7 @@ def test_a_conflict_shown_and_resolved_keeping_the_other_value(qtbot, make_windo
     assert isinstance(dialog, ConflictsDialog)
     [row] = cells(dialog.table)
     assert row[:5] == ["0001号户 王建国", "住房面积", "90", "60", "本机的值"]
-    assert row[5].startswith("本机：测试员；对方：测试员；")  # both windows' operator
+    assert re.fullmatch(r"本机：测试员 \S+ \S+；对方：测试员 \S+ \S+", row[5])  # who and when
     assert county.store.get("households", hid)["housing_area_m2"] == 90
     dialog.table.selectRow(0)
     dialog.keep_theirs.click()
@@ -223,3 +225,22 @@ def test_register_a_team_and_enrol_a_laptop_wrong_passphrase_first(qtbot, make_w
     for w in QApplication.topLevelWidgets():
         if w.windowTitle() == "注册本机" and w is not dialog:
             w.close()
+
+
+def test_the_county_pages_buttons_open_the_sync_menus_dialogs(qtbot, make_window, world,
+                                                             monkeypatch):  # fmt: skip
+    from PySide6.QtCore import Qt
+
+    from gui.duplicates_dialog import DuplicatesDialog
+
+    window = make_window(world["county"])
+    opened = []
+    monkeypatch.setattr("gui.sync_actions._open", lambda dialog: opened.append(dialog) or dialog)
+    page = window.work.county_page
+    page.duplicates_button.setEnabled(True)
+    page.conflicts_button.setEnabled(True)
+    qtbot.mouseClick(page.duplicates_button, Qt.LeftButton)
+    qtbot.mouseClick(page.conflicts_button, Qt.LeftButton)
+    assert [type(d) for d in opened] == [DuplicatesDialog, ConflictsDialog]
+    for d in opened:
+        d.close()

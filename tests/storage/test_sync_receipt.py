@@ -2,6 +2,7 @@
 them (the 回执 and 冲突 dialogs of the 同步 menu read these)."""
 
 import os
+import re
 
 from storage import register as R
 from storage import sync as S
@@ -49,8 +50,12 @@ def test_a_conflict_reads_as_household_field_and_both_values(world):  # noqa: F8
     _swap(laptop, county, stick)
     [c] = S.conflicts(county)
     d = S.describe_conflict(county, c)
-    assert d == {"record": "0007号户 王建国", "field": "住房面积", "mine": "90", "theirs": "60",
-                 "taken": "mine"}  # fmt: skip
+    assert {k: d[k] for k in ("record", "field", "mine", "theirs", "taken")} == {
+        "record": "0007号户 王建国", "field": "住房面积", "mine": "90", "theirs": "60",
+        "taken": "mine"}  # fmt: skip
+    assert d["mine_by"] == county.operator and d["theirs_by"] == laptop.operator
+    assert d["mine_at"] == S._stamp_text(c["won_stamp"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", d["theirs_at"])
     [m] = [m for m in county.find("members") if m["household_id"] == hid]
     label = S.describe_conflict(county, {**c, "table_name": "members", "record_id": m["id"],
                                          "field": "name"})  # fmt: skip
