@@ -448,6 +448,11 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
+# What _sql_value returns unchanged, told by type alone (the common case, checked first: a merge
+# writes a county's rows through here).
+_AS_IS = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
     """Plain INSERTs in the order given, one executemany per run of rows with the same columns.
     Table and column names come from the declarations, never from input; values are always
@@ -457,7 +462,7 @@ def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None
         marks = ", ".join("?" * len(columns))
         conn.executemany(
             f"insert into [{table}] ({names}) values ({marks})",
-            [[_sql_value(v) for v in row.values()] for row in run],
+            [[v if type(v) in _AS_IS else _sql_value(v) for v in row.values()] for row in run],
         )
 
 

@@ -12,6 +12,7 @@ Generic: a table made with schema._record_table syncs with no code of its own he
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -205,6 +206,7 @@ def merge(
     out = Merged()
     horizon = (now_ms if now_ms is not None else int(time.time() * 1000)) + FUTURE_MS
     log, newest = [], None
+    walls: dict[str, int] = {}  # stamp → its wall time; a record's fields mostly share one stamp
     known_lost = _known_lost(store, incoming)
     with store.atomic():
         for table in ORDER:
@@ -220,10 +222,14 @@ def merge(
             inserts = []
             for rid, entries in records.items():
                 for e in entries.values():
-                    if Stamp.parse(e[1]).wall_ms > horizon:
+                    stamp = e[1]
+                    wall = walls.get(stamp)
+                    if wall is None:
+                        wall = walls[stamp] = Stamp.parse(stamp).wall_ms
+                    if wall > horizon:
                         out.future += 1
-                    elif newest is None or e[1] > newest:
-                        newest = e[1]
+                    elif newest is None or stamp > newest:
+                        newest = stamp
                 if rid not in here_values:
                     inserts.append(_insert(table, rid, entries, log, out))
                     continue
@@ -287,10 +293,11 @@ def _insert(table: str, rid: str, entries: dict, log: list, out: Merged) -> dict
     """A record new here: its row, and log rows as its maker's were (the oldest stamp for the
     record as made, one row per field changed after)."""
     values = {f: e[0] for f, e in entries.items()}
-    born = min(e[1] for e in entries.values())
+    stamps = [e[1] for e in entries.values()]
+    born, top = min(stamps), max(stamps)
     first = next(e for e in entries.values() if e[1] == born)
-    row = {**values, **_derived(table, values), "id": rid, **_stamp_columns(
-        max(e[1] for e in entries.values())), "created_at": stamp_time(born)}  # fmt: skip
+    row = {**values, **_derived(table, values), "id": rid, **_stamp_columns(top),
+           "created_at": stamp_time(born)}  # fmt: skip
     log.append(_log_row(table, rid, None, None, None, born, _at(first, 2)))
     for f, e in entries.items():
         if e[1] != born:
@@ -362,7 +369,13 @@ def _stamp_columns(stamp: str) -> dict:
 
 
 def stamp_time(stamp: str) -> str:
-    return datetime.fromtimestamp(int(stamp.split("-", 1)[0]) / 1000).isoformat(timespec="seconds")
+    return _wall_time(stamp.split("-", 1)[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_time(wall: str) -> str:
+    # a package's records were made many to a millisecond: each one is worked out once
+    return datetime.fromtimestamp(int(wall) / 1000).isoformat(timespec="seconds")
 
 
 def _log(store: Store, table: str, rid: str, field: str, old, new, stamp: str, author) -> dict:
