@@ -453,17 +453,20 @@ def _sql_value(value: Any) -> Any:
 _AS_IS = frozenset({str, int, float, bool, type(None), bytes})
 
 
-def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+def _insert_rows(
+    conn: sqlite3.Connection, table: str, rows: list[dict], *, stored: bool = False
+) -> None:
     """Plain INSERTs in the order given, one executemany per run of rows with the same columns.
     Table and column names come from the declarations, never from input; values are always
-    parameters."""
+    parameters. `stored`: the values are as SQLite stores them already (a merge's)."""
     for columns, run in itertools.groupby(rows, key=tuple):
         names = ", ".join(f"[{c}]" for c in columns)
         marks = ", ".join("?" * len(columns))
-        conn.executemany(
-            f"insert into [{table}] ({names}) values ({marks})",
-            [[v if type(v) in _AS_IS else _sql_value(v) for v in row.values()] for row in run],
-        )
+        if stored:
+            values = [tuple(row.values()) for row in run]
+        else:
+            values = [[v if type(v) in _AS_IS else _sql_value(v) for v in r.values()] for r in run]
+        conn.executemany(f"insert into [{table}] ({names}) values ({marks})", values)
 
 
 def _update_row(conn: sqlite3.Connection, table: str, record_id: str, values: dict) -> None:

@@ -38,9 +38,14 @@ State = dict[str, dict[str, dict[str, list]]]
 
 
 def _fields(store: Store, table: str) -> list[str]:
-    derived = set(DERIVED.get(table, {}))
-    return [c for c in store.db[table].columns_dict if c not in STAMP_COLUMNS + ("id",)
-            and c not in derived]  # fmt: skip
+    """A record table's synced fields, read once per open register (PRAGMA table_info costs
+    milliseconds on a county file in the middle of a batch, and a batch asks thousands of times)."""
+    cache = store.__dict__.setdefault("_sync_fields", {})
+    if table not in cache:
+        derived = set(DERIVED.get(table, {}))
+        cache[table] = [c for c in store.db[table].columns_dict
+                        if c not in STAMP_COLUMNS + ("id",) and c not in derived]  # fmt: skip
+    return cache[table]
 
 
 def _ids_param(ids: Iterable[str]) -> str:
@@ -198,8 +203,10 @@ def merge(
     acked_seq: int | None = None,
     peer: str | None = None,
     now_ms: int | None = None,
+    local: dict | None = None,
 ) -> Merged:
     """Apply another register's state in one transaction: per field the newer stamp wins.
+    `local`: local_rows(store, incoming), when the caller read them already (authority).
 
     `acked_seq`: the last of our change-log rows the sender has acknowledged; our value of a
     field changed after it is one the sender had not seen (None: take every one as unseen)."""
@@ -214,11 +221,13 @@ def merge(
             if not records:
                 continue
             fields = _fields(store, table)
-            here_values = _values(store, table, list(records), fields)
+            here_values = (local[table] if local and table in local
+                           else _values(store, table, list(records), fields))  # fmt: skip
+            # a record not here has no history here either (records are never removed)
             history = _history(store.db.execute(
                 f"select {LOG_COLUMNS} from change_log "
-                f"where table_name = ? and record_id {IN_IDS}", [table, _ids_param(records)]))  # fmt: skip
-            history = history.get(table, {})
+                f"where table_name = ? and record_id {IN_IDS}", [table, _ids_param(here_values)])
+            ).get(table, {}) if here_values else {}  # fmt: skip
             inserts = []
             for rid, entries in records.items():
                 for e in entries.values():
@@ -273,11 +282,11 @@ def merge(
                     out.tables.add(table)
                     _note_household(out, table, rid, {**here, **values})
             if inserts:
-                _insert_rows(store.db.conn, table, inserts)
+                _insert_rows(store.db.conn, table, inserts, stored=True)
                 out.tables.add(table)
                 for row in inserts:
                     _note_household(out, table, row["id"], row)
-        _insert_rows(store.db.conn, "change_log", log)
+        _insert_rows(store.db.conn, "change_log", log, stored=True)
         _keep_conflicts(store, out.conflicts)
         if newest:
             store.clock.observe(newest)
@@ -430,9 +439,18 @@ def records_of_villages(store: Store, village_ids: Iterable[str]) -> dict[str, l
     return out
 
 
-def foreign_records(store: Store, state: State, village_ids: set[str]) -> list[tuple[str, str]]:
+def local_rows(store: Store, state: State) -> dict[str, dict[str, tuple]]:
+    """table → id → this register's stored fields (merge's order) of the records in `state`
+    that it has: read once for the authority check and the merge (a county's indexes are big)."""
+    return {t: _values(store, t, list(r), _fields(store, t)) for t, r in state.items() if r}
+
+
+def foreign_records(
+    store: Store, state: State, village_ids: set[str], local_rows_: dict | None = None
+) -> list[tuple[str, str]]:
     """The records of `state` a team of these villages may not change: county-wide ones, and
     any whose village (as sent, or as this register has it) is not one of them."""
+    rows = local_rows_ if local_rows_ is not None else local_rows(store, state)
     out = []
     households = {}
     for rid, f in state.get("households", {}).items():
@@ -447,8 +465,8 @@ def foreign_records(store: Store, state: State, village_ids: set[str]) -> list[t
             continue
         key = {"villages": "id", **dict.fromkeys(BY_VILLAGE, "village_id"),
                **dict.fromkeys(BY_HOUSEHOLD, "household_id")}[table]  # fmt: skip
-        local = dict(store.db.execute(
-            f"select id, [{key}] from [{table}] where id {IN_IDS}", [_ids_param(records)]))  # fmt: skip
+        at = _fields(store, table).index(key) if key != "id" else None
+        local = {rid: (rid if at is None else row[at]) for rid, row in rows.get(table, {}).items()}
         for rid, fields in records.items():
             owners = {local[rid]} if rid in local else set()
             if key == "id":

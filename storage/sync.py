@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -232,12 +233,12 @@ class Imported:
     receipt: dict | None = None  # on a laptop: what the county said about our packages
 
 
-def import_package(store: Store, path: str | Path) -> Imported:
+def import_package(store: Store, path: str | Path, ready: tuple | None = None) -> Imported:
     """Verify, check and apply one package; a refusal raises SyncError (or PackageError) and
-    leaves the register exactly as it was."""
+    leaves the register exactly as it was. `ready`: the file already read and opened (_read)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = ready[0] if ready else path.read_bytes()
     except OSError as e:
         raise package.PackageError(f"无法读取数据包：{path}（{e}）") from e
     header, _ = package.read_header(data, path.name)
@@ -247,11 +248,34 @@ def import_package(store: Store, path: str | Path) -> Imported:
     if header.get("kind") != KIND:
         raise SyncError(f"不是同步数据包：{path.name}（not a sync package）")
     if store.role == "county":
-        return _import_at_county(store, path, data, header)
-    return _import_at_team(store, path, data, header)
+        return _import_at_county(store, path, data, header, ready)
+    return _import_at_team(store, path, data, header, ready)
 
 
-def _open(data: bytes, key: bytes, name: str) -> tuple[dict, dict]:
+def _read(path: Path, keys: dict[str, bytes]) -> tuple | None:
+    """A package read and opened ahead, on another thread, while the one before is merged:
+    (data, key, header, payload), or None when anything is amiss (import_package then meets
+    it again and refuses it with its reason). Checks nothing of the register."""
+    try:
+        data = path.read_bytes()
+        header, _ = package.read_header(data, path.name)
+        key = keys.get(header.get("key_id"))
+        return (data, key, *_open(data, key, path.name)) if key else None
+    except (OSError, StorageError):
+        return None
+
+
+def _keys(store: Store) -> dict[str, bytes]:
+    if store.role == "county":
+        rows = store.db.execute("select key_id, key from sync_teams").fetchall()
+        return {kid: bytes.fromhex(key) for kid, key in rows}
+    team = team_of(store)
+    return {team.key_id: team.key} if team else {}
+
+
+def _open(data: bytes, key: bytes, name: str, ready: tuple | None = None) -> tuple[dict, dict]:
+    if ready and ready[1] == key:
+        return ready[2], ready[3]
     header, body = package.open_package(data, key, name)
     try:
         raw = zlib.decompress(body) if header.get("compression") == "zlib" else body
@@ -278,19 +302,20 @@ def _team_for_key(store: Store, key_id: str, name: str) -> dict:
     )
 
 
-def _import_at_county(store: Store, path: Path, data: bytes, header: dict) -> Imported:
+def _import_at_county(store: Store, path: Path, data: bytes, header: dict, ready) -> Imported:
     team = _team_for_key(store, header.get("key_id", ""), path.name)
     key = bytes.fromhex(_team_key(store, team["id"]))
-    header, payload = _open(data, key, path.name)
+    header, payload = _open(data, key, path.name, ready)
     if header.get("direction") != TO_COUNTY:
         raise SyncError(f"这是县里发给工作队“{team['name']}”的数据包，不必导入县级数据库："
                         f"{path.name}（a package the county wrote）")  # fmt: skip
     villages = _village_ids(store, team["villages"])
     state = payload["records"]
-    foreign = M.foreign_records(store, state, set(villages.values()))
+    local = M.local_rows(store, state)  # read once: for the authority check and the merge
+    foreign = M.foreign_records(store, state, set(villages.values()), local)
     if foreign:
         raise SyncError(_foreign_message(store, team, foreign, state, path.name))
-    return _apply(store, team["id"], team["name"], path, header, payload)
+    return _apply(store, team["id"], team["name"], path, header, payload, local)
 
 
 def _foreign_message(store: Store, team: dict, foreign, state, name: str) -> str:
@@ -307,9 +332,9 @@ _TABLE_WORDS = {"villages": "村", "groups": "村民小组", "cadres": "帮扶�
                 "village_facts": "村级数据", "county_facts": "县级数据"}  # fmt: skip
 
 
-def _import_at_team(store: Store, path: Path, data: bytes, header: dict) -> Imported:
+def _import_at_team(store: Store, path: Path, data: bytes, header: dict, ready) -> Imported:
     team = _enrolled(store)
-    header, payload = _open(data, team.key, path.name)
+    header, payload = _open(data, team.key, path.name, ready)
     if header.get("direction") != TO_TEAM:
         raise SyncError(f"这是本队发给县里的数据包，应在县扶贫办导入：{path.name}"
                         "（a package for the county）")  # fmt: skip
@@ -324,7 +349,8 @@ def _import_at_team(store: Store, path: Path, data: bytes, header: dict) -> Impo
     return result
 
 
-def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, payload: dict):
+def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, payload: dict,
+           local: dict | None = None):  # fmt: skip
     p = peer(store, peer_name)
     sender = header.get("device")
     if p.device_id and sender != p.device_id:  # a replacement laptop: its numbers start anew
@@ -334,7 +360,8 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
     repeat = p.device_id == sender and upto <= p.received_seq
     try:
         with store.atomic():
-            merged = M.merge(store, payload["records"], acked_seq=p.acked_seq, peer=peer_name)
+            merged = M.merge(store, payload["records"], acked_seq=p.acked_seq, peer=peer_name,
+                             local=local)  # fmt: skip
             receipt = payload.get("receipt") or {}
             M.keep_conflicts(store, [_as_row(c) for c in receipt.get("conflicts", [])])
             if peer_name == COUNTY_PEER and payload.get("receipt"):
@@ -391,6 +418,11 @@ def _inbox_since(store: Store, peer_name: str, after: int) -> list[dict]:
     return [dict(zip(keys, r)) for r in rows]
 
 
+# Packages applied per transaction in a batch import. A power cut loses at most the batch not yet
+# committed, never part of a package, and nothing was reported yet: importing again completes it.
+BATCH = 25
+
+
 def import_paths(
     store: Store,
     paths: Iterable[str | Path],
@@ -401,16 +433,36 @@ def import_paths(
     is refused is reported and, when its team is known, logged for the receipt: it does not
     stop the others."""
     files = _package_files(paths)
-    out = []
-    for i, path in enumerate(files):
-        if progress:
-            progress(i, len(files), path.name)
-        try:
-            out.append(import_package(store, path))
-        except SyncError as e:
-            out.append(_refused(store, path, str(e)))
-        except package.PackageError as e:
-            out.append(_refused(store, path, str(e)))
+    out, keys = [], _keys(store)
+    cache = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    if len(files) > 1:  # a county's batch probes big indexes at random: keep them in memory
+        store.db.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
+    try:
+        return _import_each(store, files, keys, out, progress)
+    finally:
+        store.db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+BATCH_CACHE_KIB = 256 * 1024
+
+
+def _import_each(store: Store, files: list[Path], keys: dict, out: list, progress) -> list:
+    with ThreadPoolExecutor(max_workers=1) as reader:  # reads and decrypts the next one meanwhile
+        ahead = reader.submit(_read, files[0], keys) if files else None
+        for start in range(0, len(files), BATCH):
+            # each package is a savepoint of its own (applied whole or refused whole) inside one
+            # transaction per batch: a commit is an fsync and a checkpoint of the county's indexes
+            with store.atomic():
+                for i, path in enumerate(files[start : start + BATCH], start):
+                    if progress:
+                        progress(i, len(files), path.name)
+                    ready = ahead.result()
+                    if i + 1 < len(files):
+                        ahead = reader.submit(_read, files[i + 1], keys)
+                    try:
+                        out.append(import_package(store, path, ready))
+                    except (SyncError, package.PackageError) as e:
+                        out.append(_refused(store, path, str(e)))
     if progress:
         progress(len(files), len(files), "")
     return out

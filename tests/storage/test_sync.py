@@ -361,3 +361,30 @@ def test_the_same_person_in_two_villages_never_refuses_and_reaches_the_receipt(w
     assert dup.id_number == same and len(dup.members) == 2
     [back] = _swap(county, laptops[0], stick, teams=["第1工作队"])
     assert [d["id_number"] for d in back.receipt["duplicates"]] == [same]
+
+
+def test_a_package_refused_inside_a_batch_leaves_the_others_applied(world, tmp_path):
+    county, laptops, stick = world
+    for lap, name in zip(laptops, ("第1工作队", "第2工作队")):
+        _swap(county, lap, stick, teams=[name])
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first = _add(laptops[0], VILLAGE["code"], "0001", ["王建国"])
+    S.export(laptops[0], inbox)[0].path.rename(inbox / "a.fpk")
+    # a household of the team's village in a 村民小组 nobody has: refused while merging
+    team = S.team_of(laptops[1])
+    other_id, F = R.find_village(county, OTHER["code"])["id"], "1796000000000-00000-forged"
+    orphan = {"households": {"m-1": {"village_id": [other_id, F, None],
+                                     "group_id": ["no-such-group", F, None],
+                                     "status": ["新识别", F, None], "deleted": [0, F, None]}}}  # fmt: skip
+    header = S._header(laptops[1], S.TO_COUNTY, team.id, team.name, team.county, team.villages,
+                       9, 0, orphan)  # fmt: skip
+    S._write(inbox / "b.fpk", header, {"records": orphan, "upto": 9, "ack": 0, "receipt": None},
+             team.key)  # fmt: skip
+    second = _add(laptops[1], OTHER["code"], "0001", ["马玉兰"])
+    S.export(laptops[1], inbox)[0].path.rename(inbox / "c.fpk")
+    results = S.import_paths(county, [inbox])
+    assert [r.result for r in results] == ["applied", "refused", "applied"]
+    assert "缺少它所属的村或户" in results[1].reason  # found inside the batch's transaction
+    assert county.get("households", first) and county.get("households", second)
+    assert county.get("households", "m-1", include_deleted=True) is None
