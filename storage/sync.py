@@ -152,7 +152,9 @@ def _export_to_county(store: Store, folder: Path) -> Exported:
     header = _header(store, TO_COUNTY, team.id, team.name, team.county, team.villages, upto,
                      p.received_seq, state)  # fmt: skip
     villages = [v["name"] for v in store.find("villages", order_by="code")]
-    name = package.package_name(team.county, *villages[:3], when=_now())
+    # the team's name too: two villages of a county may share a name, and one inbox folder at
+    # the county gathers every team's packages
+    name = package.package_name(team.county, team.name, *villages[:2], when=_now())
     path = _write(folder / name, header, payload, team.key)
     p.sent_at, p.sent_package = _now(), path.name
     with store.atomic():

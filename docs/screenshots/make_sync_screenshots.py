@@ -122,7 +122,7 @@ def main() -> None:
     shot(conflicts, "sync-conflicts.png")
     conflicts.close()
 
-    receipt = next(p for p in stick.iterdir() if "第1工作队" in p.name)
+    receipt = next(p for p in stick.iterdir() if "县发-第1工作队" in p.name)
     lw = window_on(tmp / "laptop0.db", settings, "队员 王海军")
     lw.sync_receipt = None
     imported(lw, [receipt]).reject()
