@@ -601,31 +601,27 @@ def cmd_sync_export(args) -> int:
 
 def cmd_sync_import(args) -> int:
     from storage import sync
-    from storage.operations import sync_import
+    from storage.operations import sync_import_file
 
-    store = _open(args, args.file)
-    try:
-        results, _ = sync_import(store, [Path(p) for p in args.packages],
-                                 progress=_progress if len(args.packages) > 1 or
-                                 Path(args.packages[0]).is_dir() else None)  # fmt: skip
-        for r in results:
-            print(sync.summary_line(r))
-            for p in (r.receipt or {}).get("packages", []):
-                word = sync.RESULT_WORDS.get(p["result"], p["result"])
-                print(
-                    f"  县里回执：{p['package']}：{word}"
-                    + (f"：{p['reason']}" if p["reason"] else "")
-                )
-        log = sync.append_log(store, results)
-        receipts = [] if args.no_receipt else sync.write_receipts(
-            store, results, Path(args.receipts) if args.receipts else _folder_of(args.packages))  # fmt: skip
-        for e in receipts:
-            print(f"回执 → {e.path}")
-        print(f"日志：{log}")
-    finally:
-        store.close()
-    refused = [r for r in results if r.result == "refused"]
-    return EXIT_INVALID if refused else EXIT_OK
+    many = len(args.packages) > 1 or Path(args.packages[0]).is_dir()
+    folder = None if args.no_receipt else Path(args.receipts or _folder_of(args.packages))
+    batch = sync_import_file(Path(args.file), [Path(p) for p in args.packages],
+                             operator=_operator(args), progress=_progress if many else None,
+                             receipts_folder=folder)  # fmt: skip
+    for r in batch.results:
+        print(sync.summary_line(r))
+        for p in (r.receipt or {}).get("packages", []):
+            word = sync.RESULT_WORDS.get(p["result"], p["result"])
+            print(
+                f"  县里回执：{p['package']}：{word}" + (f"：{p['reason']}" if p["reason"] else "")
+            )
+    for e in batch.receipts:
+        print(f"回执 → {e.path}")
+    print(f"日志：{batch.log}")
+    if batch.receipt_error:
+        print(f"错误：回执未能写出（数据包已导入）：{batch.receipt_error}", file=sys.stderr)
+    refused = [r for r in batch.results if r.result == "refused"]
+    return EXIT_INVALID if refused or batch.receipt_error else EXIT_OK
 
 
 def _progress(i: int, n: int, name: str) -> None:

@@ -6,11 +6,11 @@
 `editing` is the window's gui.editing.Editing (every decision is written through it); `store`
 the open register, read for the list (storage.duplicates.find_duplicates, ~0.1 s for a county of
 265,000 members, so on the GUI thread); `village_ids` (keyword) limits the list to the 疑点 that
-touch those villages. One row per member holding a duplicated number; select a row, then
-同一人：保留此户 (the selected member's household keeps the person, the others leave theirs) or
-不同人：更正身份证号… (the selected member's number is the wrong one: asks for the right one). A
-refused decision is shown in red under the table and nothing changes. Not wired into a menu yet
-(the 同步 menu will open it)."""
+touch those villages. One row per member holding a duplicated number; pick a row, then
+同一人：保留此户 (the chosen member's household keeps the person, the others leave theirs) or
+不同人：更正身份证号… (the chosen member's number is the wrong one: asks for the right one). A
+refused decision is shown in red under the table and nothing changes. Opened from the 同步 menu
+(疑点…) and from the county page's 处理疑点… button."""
 
 from __future__ import annotations
 
