@@ -1,9 +1,13 @@
-"""Age in full years, defined once; the criteria and the reports count it on 31 August."""
+"""The year's reference dates, declared once, and age in full years.
+
+docs/domain.md: a household's members in a year are those present on 31 December of the year
+(membership and money); ages for schooling are full years on 31 August (the school-year date).
+"""
 
 from __future__ import annotations
 
-# docs/domain.md: ages are full years on 31 August of the evaluation year (the school-year date).
 AGE_DAY = (8, 31)
+MEMBERSHIP_DAY = (12, 31)
 
 
 def full_years(birth: tuple[int, int, int], on: tuple[int, int, int]) -> int:
@@ -16,3 +20,8 @@ def age_on_31_august(birth: tuple[int, int, int], year: int) -> int:
     """Full years on 31 August of year: born on 31 August → already had the birthday,
     born on 1 September or later in the year → not yet."""
     return full_years(birth, (year, *AGE_DAY))
+
+
+def membership_day(year: int) -> tuple[int, int, int]:
+    """The day whose members are the household's members of the year."""
+    return (year, *MEMBERSHIP_DAY)

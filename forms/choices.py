@@ -1,14 +1,30 @@
 """The Chinese enum values of the register (docs/domain.md); stored and exchanged as these strings."""
 
-# Household status lifecycle: "有进有出、动态管理".
-STATUS_NEW = "新识别"
-STATUS_PLANNED = "计划脱贫"
+# Household status as the national register keeps it ("有进有出、动态管理", docs/domain.md).
+# 新识别 (identified in a year) and 计划脱贫 (a planned exit year) are not states: they are what
+# the status history and the plan say, shown as labels (LABEL_NEW, LABEL_PLANNED).
+STATUS_POOR = "未脱贫"
 STATUS_EXITED = "已脱贫"
 STATUS_RETURNED = "返贫"
 STATUS_REMOVED = "清退"
-HOUSEHOLD_STATUSES = (STATUS_NEW, STATUS_PLANNED, STATUS_EXITED, STATUS_RETURNED, STATUS_REMOVED)
+HOUSEHOLD_STATUSES = (STATUS_POOR, STATUS_EXITED, STATUS_RETURNED, STATUS_REMOVED)
 # Statuses of a household that is still poor (counted as poor population).
-POOR_STATUSES = (STATUS_NEW, STATUS_PLANNED, STATUS_RETURNED)
+POOR_STATUSES = (STATUS_POOR, STATUS_RETURNED)
+LABEL_NEW = "新识别"
+LABEL_PLANNED = "计划脱贫"
+# Words older files and interchange documents used as a status; each reads as 未脱贫.
+OLD_STATUS_WORDS = {LABEL_NEW: STATUS_POOR, LABEL_PLANNED: STATUS_POOR, "贫困户": STATUS_POOR}
+
+
+def current_status(word):
+    """A status word as today's register spells it: an old word read as its state."""
+    return OLD_STATUS_WORDS.get(word, word) if type(word) is str else None
+
+
+# Members over time (docs/domain.md): why a member joined or left the household. Leaving never
+# deletes the member.
+JOIN_REASONS = ("出生", "娶入/嫁入", "迁入", "收养", "户籍登记", "其他")
+LEAVE_REASONS = ("死亡", "嫁出", "迁出", "分户", "参军", "服刑", "其他")
 
 POVERTY_ATTRIBUTES = ("一般贫困户", "低保贫困户", "特困供养(五保)贫困户")
 DIBAO_CLASSES = ("一类", "二类", "无")

@@ -186,6 +186,13 @@ MEMBER = Form(
         Field("ncms", "参加新农合", BOOL, help="参加新型农村合作医疗"),
         Field("pension_insured", "参加新农保", BOOL, help="参加新型农村社会养老保险"),
         Field("phone", "联系电话", PHONE),
+        # Members over time (docs/domain.md): leaving never deletes the member.
+        Field(
+            "joined_date", "加入日期", DATE, help="出生、娶入、迁入等加入本户的日期；原有成员不填"
+        ),
+        Field("join_reason", "加入原因", ENUM, choices=C.JOIN_REASONS),
+        Field("left_date", "离开日期", DATE, help="死亡、嫁出、迁出等离开本户的日期"),
+        Field("left_reason", "离开原因", ENUM, choices=C.LEAVE_REASONS),
     ),
 )
 
@@ -262,6 +269,37 @@ STATUS_CHANGE = Form(
     ),
 )
 
+# 年度数据封存: a year closed for a village freezes every household's criteria inputs and
+# verdicts of that year (FROZEN_YEAR); a reopen needs a reason, and both travel by sync.
+YEAR_CLOSURE = Form(
+    "year_closure",
+    "年度封存",
+    record_label="year",
+    fields=(
+        Field("village_id", "村", REF, required=True, ref_entity="village"),
+        Field("year", "年度", YEAR, required=True),
+        Field("closed", "已封存", BOOL, required=True),
+        Field("closed_at", "封存时间", TEXT),
+        Field("closed_by", "封存人", TEXT, max_length=60),
+        Field("reopened_at", "重新开启时间", TEXT),
+        Field("reopened_by", "重新开启人", TEXT, max_length=60),
+        Field("reopen_reason", "重新开启原因", TEXT, max_length=500),
+    ),
+)
+
+FROZEN_YEAR = Form(
+    "frozen_year",
+    "封存数据",
+    record_label="year",
+    fields=(
+        Field("household_id", "户", REF, required=True, ref_entity="household"),
+        Field("year", "年度", YEAR, required=True),
+        Field("closed_at", "封存时间", TEXT),
+        Field("inputs", "封存的指标数据", TEXT, help="JSON：当年的户、成员、收支、状态历史"),
+        Field("verdicts", "封存的判定", TEXT, help="JSON：12项指标的判定与理由"),
+    ),
+)
+
 POLICY = Form(
     "policy",
     "年度政策参数",
@@ -280,6 +318,20 @@ POLICY = Form(
         ),
         Field("dibao_class1_amount", "低保一类补助标准", MONEY, unit="元/人·年"),
         Field("dibao_class2_amount", "低保二类补助标准", MONEY, unit="元/人·年"),
+        # The seed's 政策性脱贫 / 救助式扶贫 path (forms.criteria.household, ⑴ and ⑹).
+        Field(
+            "safety_net_path",
+            "兜底保障户政策性脱贫",
+            BOOL,
+            help="无劳动力的低保、特困供养户：第6项不适用，低保收入达标即第1项达标",
+        ),
+        Field("safety_net_line", "政策性脱贫标准", MONEY, unit="元/人·年", help="如低保二类 2808 元"),
+        Field(
+            "growth_base_year",
+            "收入增幅基期年度",
+            YEAR,
+            help="县⑴“年均增幅”自此年度起算，默认 2014",
+        ),
     ),
 )
 
@@ -295,6 +347,8 @@ FORMS = {
         VISIT,
         MEASURE,
         STATUS_CHANGE,
+        YEAR_CLOSURE,
+        FROZEN_YEAR,
         POLICY,
     )
 }

@@ -13,14 +13,22 @@ from collections import defaultdict
 
 from forms import choices as C
 from forms.age import age_on_31_august
-from forms.criteria.household import birth_from_date, birth_from_id, evaluate_household
+from forms.criteria.household import (
+    birth_from_date,
+    birth_from_id,
+    evaluate_view,
+    household_view,
+)
 from forms.criteria.result import NA, UNKNOWN, number, plain, shown
 from forms.criteria.village import BY_REGISTER, evaluate_village
+from forms.history import NOT_YET
+from forms.history import labels as year_labels
 from storage import snapshots
 from storage.activity import measures_of_village
 from storage.register import find_village, list_cadres, list_groups, policy_for, policy_years
 from storage.report_queries import village_status_history, village_visits
 
+from . import labels as L
 from .model import (
     Cadre,
     CriterionResult,
@@ -127,24 +135,28 @@ def _household(
     snap: dict, year: int, line, cadres: dict, groups: dict, history: dict
 ) -> HouseholdRow:
     hh = snap["household"]
+    view = household_view(snap)
+    entries = history.get(hh["id"], [])
+    status = view.status.status
     members = sorted(
-        snap.get("members") or (),
+        (p.raw for p in view.people),
         key=lambda m: (_RELATION_ORDER.get(m.get("relation"), 99), m.get("birth_date") or ""),
     )
     head = next((m for m in members if m.get("relation") == "户主"), members[0] if members else {})
     cadre = cadres.get(hh.get("cadre_id")) or {}
-    evaluation = evaluate_household(snap)
+    evaluation = evaluate_view(view)
     return HouseholdRow(
         household_no=hh.get("household_no") or "",
         head_name=head.get("name") or "",
         id=hh["id"],
         group=groups.get(hh.get("group_id"), ""),
         size=hh.get("household_size"),
-        status=hh.get("status") or "",
-        status_reason=_status_reason(hh, history.get(hh["id"], [])),
+        status=_status_word(status),
+        labels=year_labels(hh, entries, year),
+        status_reason=_status_reason(status, entries),
         identification_year=hh.get("identification_year"),
         planned_exit_year=hh.get("planned_exit_year"),
-        exit_year=hh.get("exit_year"),
+        exit_year=view.status.exit_year or hh.get("exit_year"),
         poverty_attribute=hh.get("poverty_attribute") or "",
         main_cause=hh.get("main_cause") or "",
         cadre_name=cadre.get("name") or "",
@@ -158,11 +170,19 @@ def _household(
     )
 
 
-def _status_reason(hh: dict, entries: list[dict]) -> str:
-    """The reason given when the household last entered its present status. An older change's
-    reason is not used: a 计划脱贫 household whose only entry is its identification must not
-    print "精准识别纳入建档立卡" as the reason it is about to exit."""
-    same = [e for e in entries if e.get("status") == hh.get("status")]
+def _status_word(status: str | None) -> str:
+    """The status printed for the year: "" when not yet identified (not listed at all), 状态不明
+    when it cannot be known (an exit without its year), never a guess."""
+    if status == NOT_YET:
+        return ""
+    return status if status in C.HOUSEHOLD_STATUSES else L.STATUS_UNKNOWN
+
+
+def _status_reason(status: str | None, entries: list[dict]) -> str:
+    """The reason given when the household last entered the status it has in the year. An older
+    change's reason is not used: a household planned to exit whose only entry is its
+    identification must not print "精准识别纳入建档立卡" as the reason it is about to exit."""
+    same = [e for e in entries if C.current_status(e.get("status")) == status]
     return (same[-1].get("reason") or "") if same else ""
 
 

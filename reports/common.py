@@ -69,7 +69,7 @@ def listed_households(data: VillageReportData) -> list[HouseholdRow]:
     ("有进有出、动态管理": 清退 households and those out before this year drop off)."""
     out = []
     for h in data.households:
-        if h.status == L.STATUS_REMOVED:
+        if h.status in (L.STATUS_REMOVED, ""):
             continue
         if h.status == L.STATUS_EXITED and h.exit_year and data.year and h.exit_year < data.year:
             continue

@@ -120,7 +120,8 @@ class HouseholdRow:
     id: Optional[int] = None  # storage id (not printed)
     group: str = ""  # 社 / 村民小组, e.g. "三社"
     size: Optional[int] = None  # 家庭人口数; None -> len(members)
-    status: str = ""  # 新识别 / 计划脱贫 / 已脱贫 / 返贫 / 清退 (forms.choices)
+    status: str = ""  # 未脱贫 / 已脱贫 / 返贫 / 清退 at the end of the year (forms.history)
+    labels: list[str] = field(default_factory=list)  # 新识别 / 计划脱贫 in the year
     status_reason: str = ""  # reason of the latest status change (printed on notices)
     identification_year: Optional[int] = None  # 识别年度
     planned_exit_year: Optional[int] = None  # 计划脱贫年度

@@ -30,7 +30,9 @@ MEMBER_WIDTHS = {"name": 4.6, "relation": 3.0, "sex": 2.4, "id_number": 10.6}
 class NoticeKind:
     noun: str  # who is listed: 拟脱贫户
     word: str  # 公示 (objections invited) or 公告 (announced)
-    status: str  # household status listed
+    listed: (
+        str  # the status (已脱贫, 返贫) or the year's label (计划脱贫, 新识别) a household shows
+    )
     intro: str  # {name} {year} {n} {people} are filled in
     reason_head: str
 
@@ -44,7 +46,7 @@ KINDS = {
     "planned_exit": NoticeKind(
         "拟脱贫户",
         "公示",
-        L.STATUS_PLANNED,
+        L.LABEL_PLANNED,
         "按照“农户申请、村民代表评议、驻村工作队和村委会核实”的程序，经核查，{name}{year}年"
         "拟脱贫户共{n}户{people}人，现予以公示。",
         "拟脱贫情况",
@@ -60,7 +62,7 @@ KINDS = {
     "new": NoticeKind(
         "新识别贫困户",
         "公示",
-        L.STATUS_NEW,
+        L.LABEL_NEW,
         "按照精准识别程序，经农户申请、村民代表评议、驻村工作队和村委会核实，{name}拟将以下"
         "{n}户{people}人新识别为建档立卡贫困户，现予以公示。",
         "致贫原因",
@@ -85,7 +87,7 @@ def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     k = KINDS[kind]
     out = []
     for h in data.households:
-        if h.status != k.status:
+        if not _shows(h, k):
             continue
         if kind == "planned_exit" and (
             h.planned_exit_year not in (None, data.year) or h.not_passing
@@ -99,6 +101,16 @@ def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     return out
 
 
+def _shows(h: HouseholdRow, k: NoticeKind) -> bool:
+    """The household has the kind's status at the end of the year, or its label in the year (a
+    planned exit only while still poor: one already out is on the 脱贫户公告)."""
+    if k.listed == L.LABEL_PLANNED:
+        return k.listed in h.labels and h.status in (L.STATUS_POOR, L.STATUS_RETURNED)
+    if k.listed == L.LABEL_NEW:
+        return k.listed in h.labels and h.status not in ("", L.STATUS_REMOVED)
+    return h.status == k.listed
+
+
 def withheld_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     """Households planned to exit this year but left off the 拟脱贫户公示: a criterion is unmet
     or cannot be judged (data missing)."""
@@ -107,9 +119,7 @@ def withheld_households(data: VillageReportData, kind: str) -> list[HouseholdRow
     return [
         h
         for h in data.households
-        if h.status == KINDS[kind].status
-        and h.planned_exit_year in (None, data.year)
-        and h.not_passing
+        if _shows(h, KINDS[kind]) and h.planned_exit_year in (None, data.year) and h.not_passing
     ]
 
 

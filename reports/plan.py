@@ -292,8 +292,8 @@ def _household_table(
     for i, h in enumerate(households, 1):
         r = len(rows)
         status_line = (
-            f"<br/><font size={styles.base * 0.75:.1f}>{escape(h.status)}</font>"
-            if h.status in (L.STATUS_EXITED, L.STATUS_RETURNED, L.STATUS_NEW)
+            f"<br/><font size={styles.base * 0.75:.1f}>{escape(_status_label(h))}</font>"
+            if _status_label(h)
             else ""
         )
         group_line = (
@@ -411,3 +411,10 @@ def _measures_cell(data: VillageReportData, h: HouseholdRow, widths, styles: Sty
         )
     strings = string_cells((0, 0), (-1, -1), styles.cell_center)
     return inner_table(rows, widths, styles, extra=strings), n_unmet, n_planned
+
+
+def _status_label(h) -> str:
+    """What the plan prints under a household: 已脱贫 / 返贫, or 新识别 in its first year."""
+    if h.status in (L.STATUS_EXITED, L.STATUS_RETURNED):
+        return h.status
+    return L.LABEL_NEW if L.LABEL_NEW in h.labels else ""

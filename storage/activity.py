@@ -84,8 +84,10 @@ def set_household_status(
     year: int | None = None,
     confirmed_unmet: bool = False,
 ) -> str:
-    """Move a household through 新识别 / 计划脱贫 / 已脱贫 / 返贫 / 清退, keeping the history."""
-    household = _require(store, "households", household_id, "贫困户")
+    """Move a household through 未脱贫 / 已脱贫 / 返贫 / 清退, keeping the history (an old word
+    read as its state: forms.choices.current_status)."""
+    _require(store, "households", household_id, "贫困户")
+    status = C.current_status(status) or status
     entry = clean(
         STATUS_CHANGE,
         {
@@ -103,8 +105,6 @@ def set_household_status(
     changes: dict = {"status": status}
     if status == C.STATUS_EXITED:
         changes["exit_year"] = the_year
-    elif status == C.STATUS_PLANNED:
-        changes["planned_exit_year"] = household.get("planned_exit_year") or the_year
     elif status == C.STATUS_RETURNED:
         changes["exit_year"] = None
     with store.atomic():

@@ -31,7 +31,7 @@ def counties(store: Store) -> list[str]:
 
 def village_summaries(store: Store, county: str) -> list[dict]:
     """The county's villages (by township, code) with households, households still poor
-    (未脱贫: 新识别, 计划脱贫, 返贫) and the people of those households. Two queries."""
+    (未脱贫 and 返贫) and the people of those households. Two queries."""
     marks = ",".join("?" * len(C.POOR_STATUSES))
     counts: dict[str, list[int]] = {}
     for vid, n, poor in store.db.execute(

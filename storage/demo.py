@@ -307,16 +307,18 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
     status = (
         C.STATUS_EXITED
         if roll < 0.3
-        else C.STATUS_PLANNED
-        if roll < 0.65
-        else C.STATUS_NEW
-        if roll < 0.9
+        else C.STATUS_POOR
+        if roll < 0.88
         else C.STATUS_RETURNED
         if roll < 0.97
         else C.STATUS_REMOVED
     )
-    ident = rng.choice([2014, 2014, 2015]) if status != C.STATUS_NEW else rng.choice([2016, 2017])
-    exit_year = rng.choice([2015, 2016]) if status == C.STATUS_EXITED else None
+    # Identified in 2014 or 2015 mostly; a quarter of the poor newly identified in 2016 or 2017.
+    late = status == C.STATUS_POOR and rng.random() < 0.25
+    ident = rng.choice([2016, 2017]) if late else rng.choice([2014, 2014, 2015])
+    # 返贫: out in 2015, back in 2017 (counted as not poor in 2016: the status history says so).
+    ident = 2014 if status == C.STATUS_RETURNED else ident
+    exit_year = max(ident, rng.choice([2015, 2016])) if status == C.STATUS_EXITED else None
     # Still poor in 2017 (the demo's last year): planned to exit in 2017 or later.
     planned = exit_year or (rng.choice([2017, 2017, 2018]) if status != C.STATUS_REMOVED else None)
     attribute = rng.choices(C.POVERTY_ATTRIBUTES, [70, 25, 5])[0]
@@ -332,6 +334,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
         return rng.random() < (p / 4 if good else p)
 
     people, working = _members(rng, size, surname, fail, id_numbers)
+    people += _comings_and_goings(rng, people, surname, id_numbers)
     cause = _cause(rng, people)
     water_safe = not fail(0.08)  # tap water counts as safe water; a well may or may not be
     hid = add(
@@ -355,7 +358,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
                 if c != cause
             ],
             "cadre_id": cadre,
-            "household_size": size if rng.random() > 0.02 else size + 1,
+            "household_size": _present(people) + (rng.random() < 0.02),
             "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
             "address": f"{code[-3:]}号附近",
             "housing_safe": not fail(0.15),
@@ -410,7 +413,7 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
         "status_history",
         {
             "household_id": hid,
-            "status": C.STATUS_NEW,
+            "status": C.STATUS_POOR,
             "date": f"{ident}-0{rng.randint(3, 9)}-15",
             "year": ident,
             "reason": "精准识别纳入建档立卡",
@@ -482,6 +485,99 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
                 **_progress(rng, planned_date),
             },
         )
+
+
+def _present(people: list[dict]) -> int:
+    return sum(1 for p in people if not p.get("left_date"))
+
+
+def _comings_and_goings(rng, people, surname, id_numbers) -> list[dict]:
+    """Members over time: a child born in 2017, a parent who died in 2016, a daughter married out
+    in 2016, a daughter-in-law married in; the former members stay in the list with their date
+    and reason (docs/domain.md)."""
+    out = []
+    if rng.random() < 0.08:
+        born = date(2017, rng.randint(1, 9), rng.randint(1, 28))
+        sex = rng.choice("男女")
+        out.append(
+            _person(
+                rng,
+                "孙子女" if any(p["relation"] in ("子", "女") for p in people) else "子",
+                born,
+                sex,
+                surname,
+                id_numbers,
+                joined_date=born.isoformat(),
+                join_reason="出生",
+            )
+        )
+    if rng.random() < 0.05:
+        born = date(rng.randint(1928, 1942), rng.randint(1, 12), rng.randint(1, 28))
+        died = date(2016, rng.randint(1, 12), rng.randint(1, 28))
+        out.append(
+            _person(
+                rng,
+                "父母",
+                born,
+                rng.choice("男女"),
+                None,
+                id_numbers,
+                left_date=died.isoformat(),
+                left_reason="死亡",
+            )
+        )
+    if rng.random() < 0.04:
+        born = date(rng.randint(1990, 1997), rng.randint(1, 12), rng.randint(1, 28))
+        out.append(
+            _person(
+                rng,
+                "女",
+                born,
+                "女",
+                surname,
+                id_numbers,
+                left_date=date(2016, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                left_reason="嫁出",
+            )
+        )
+    if rng.random() < 0.03 and any(p["relation"] == "子" for p in people):
+        born = date(rng.randint(1988, 1996), rng.randint(1, 12), rng.randint(1, 28))
+        joined = date(rng.choice([2015, 2016]), rng.randint(1, 12), rng.randint(1, 28))
+        out.append(
+            _person(
+                rng,
+                "其他",
+                born,
+                "女",
+                None,
+                id_numbers,
+                joined_date=joined.isoformat(),
+                join_reason="娶入/嫁入",
+            )
+        )
+    return out
+
+
+def _person(rng, relation, birth: date, sex, surname, id_numbers, **dates) -> dict:
+    age = 2017 - birth.year
+    return {
+        "name": _name(rng, surname),
+        "relation": relation,
+        "id_number": id_numbers(birth, rng.randint(1, 999), sex),
+        "sex": sex,
+        "birth_date": birth.isoformat(),
+        "ethnicity": "汉族",
+        "education": "文盲或半文盲" if age < 6 or age > 70 else rng.choice(C.EDUCATION[2:4]),
+        "school_status": "学龄前" if age < 6 else "非在校",
+        "health": "健康" if age < 70 else rng.choice(["长期慢性病", "患有大病"]),
+        "labor_ability": "无劳动力" if age < 16 else "丧失劳动力" if age > 70 else "普通劳动力",
+        "skills_trained": 16 <= age <= 70 and rng.random() < 0.8,
+        "migrant_work": "无",
+        "migrant_months": 0,
+        "ncms": True,
+        "pension_insured": age >= 16,
+        **dates,
+    }
 
 
 def _progress(rng, planned_date: date) -> dict:

@@ -26,7 +26,8 @@ from .schema import RECORD_COLUMNS, TABLES
 
 # Parents before children, so that a record arrives after what its foreign keys point at.
 ORDER = ("villages", "groups", "cadres", "households", "members", "finances", "visits",
-         "measures", "status_history", "policy_values", "village_facts", "county_facts")  # fmt: skip
+         "measures", "status_history", "year_closures", "frozen_years", "policy_values",
+         "village_facts", "county_facts")  # fmt: skip
 STAMP_COLUMNS = ("created_at", "updated_at", "hlc", "device_id")
 assert set(ORDER) == set(TABLES.values()), "every record table has its place in ORDER"
 # A stamp more than a day ahead of this machine's clock: taken (the newer stamp still wins, so
@@ -416,8 +417,8 @@ def logical_dump(store: Store) -> dict:
 
 
 # -- whose records: a team may change only its own villages' ------------------------------------
-BY_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts")
-BY_HOUSEHOLD = ("members", "finances", "visits", "status_history")
+BY_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts", "year_closures")
+BY_HOUSEHOLD = ("members", "finances", "visits", "status_history", "frozen_years")
 COUNTY_WIDE = ("policy_values", "county_facts")  # only the county changes these
 assert set(ORDER) == {"villages", *BY_VILLAGE, *BY_HOUSEHOLD, *COUNTY_WIDE}
 

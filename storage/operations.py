@@ -16,7 +16,17 @@ from forms.fields import display
 from forms.idnumber import normalize_id_number
 from forms.validation import parse_value
 
-from . import activity, demo, duplicates, enrolment, interchange, register, sync
+from . import (
+    activity,
+    closing,
+    demo,
+    duplicates,
+    enrolment,
+    interchange,
+    register,
+    snapshots,
+    sync,
+)
 from .changes import Changes
 from .db import StorageError, Store, open_store
 from .register import ValidationError  # noqa: F401 - what every intent may raise
@@ -37,6 +47,12 @@ def edit_record(
     table = TABLES[entity]
     current = register._require(store, table, record_id, FORMS[entity].label)
     hid = _household_of(entity, current)
+    if entity == "finance":
+        _refuse_closed(store, changes.get("year", current.get("year")), hid, "收支数据")
+        if "year" in changes:
+            _refuse_closed(store, current.get("year"), hid, "收支数据")
+    elif entity == "policy":
+        closing.refuse_if_closed(store, current.get("year"), None, "政策参数")
     if not (visit_id and hid):
         diff = register.update_record(store, entity, record_id, changes, current=current)
     else:
@@ -53,6 +69,7 @@ def edit_finance(
 ) -> Changes:
     """A household's income and expenditure for a year; the year's record is made on need."""
     existing = register.finance_of(store, household_id, year)
+    _refuse_closed(store, year, household_id, "收支数据")
     if existing:
         return edit_record(store, "finance", existing["id"], changes, visit_id=visit_id)
     with store.atomic():
@@ -65,6 +82,12 @@ def edit_finance(
     changes_ = _changes_of("finance", fid, household_id, diff, record=record)
     changes_.created = fid
     return changes_
+
+
+def _refuse_closed(store: Store, year, household_id: str | None, what: str) -> None:
+    household = store.get("households", household_id) if household_id else None
+    if household is not None:
+        closing.refuse_if_closed(store, year, [household["village_id"]], what)
 
 
 def _household_of(entity: str, record: dict) -> str | None:
@@ -215,6 +238,8 @@ def change_status(
 ) -> Changes:
     """A step of "有进有出、动态管理": the household's new status with date and reason."""
     before = register._require(store, "households", household_id, "贫困户")
+    when_year = year if type(year) is int else int(str(when)[:4]) if when else None
+    closing.refuse_if_closed(store, when_year, [before["village_id"]], "户状态")
     sid = activity.set_household_status(
         store, household_id, status, when, reason, year=year, confirmed_unmet=confirmed_unmet
     )
@@ -285,8 +310,8 @@ def register_household(
     """A newly identified household with its members; the entry is kept in its status history
     ("有进有出、动态管理"), all in one transaction."""
     with store.atomic():
-        hid = register.add_household(store, {**values, "status": C.STATUS_NEW}, members)
-        activity.set_household_status(store, hid, C.STATUS_NEW, when or date.today(), reason)
+        hid = register.add_household(store, {**values, "status": C.STATUS_POOR}, members)
+        activity.set_household_status(store, hid, C.STATUS_POOR, when or date.today(), reason)
     return Changes(
         households={hid},
         members=True,
@@ -414,12 +439,14 @@ def _record_decision(store: Store, id_number: str, decision: str, note: str, **m
 
 # -- yearly values ----------------------------------------------------------------------------
 def set_village_facts(store: Store, village_id: str, year: int, data: dict) -> Changes:
+    closing.refuse_if_closed(store, year, [village_id], "村级基础数据")
     fid = register.set_village_facts(store, village_id, year, data)
     return Changes(facts=True, entity="village_facts", record_id=fid)
 
 
 def set_county_facts(store: Store, county: str, year: int, data: dict) -> Changes:
     _county_sets(store, "县级数据")
+    closing.refuse_if_closed(store, year, None, "县级基础数据")
     fid = register.set_county_facts(store, county, year, data)
     return Changes(facts=True, entity="county_facts", record_id=fid)
 
@@ -427,6 +454,7 @@ def set_county_facts(store: Store, county: str, year: int, data: dict) -> Change
 def set_policy(store: Store, year: int, values: dict) -> Changes:
     """A year's policy values; every household's criteria of that year are read anew."""
     _county_sets(store, "年度政策参数")
+    closing.refuse_if_closed(store, year, None, "年度政策参数")
     pid = register.set_policy(store, year, values)
     return Changes(policy=True, criteria=True, entity="policy", record_id=pid)
 
@@ -439,6 +467,47 @@ def _county_sets(store: Store, what: str) -> None:
             f"{what}由县扶贫办统一设定，随同步数据包下发，工作队电脑上不能修改"
             "（set by the county; comes with its packages）"
         )
+
+
+# -- closed years (年度数据封存) ------------------------------------------------------------------
+def _villages_to(store: Store, village_code: str | None) -> list[dict]:
+    if village_code:
+        v = register.find_village(store, village_code)
+        if v is None:
+            raise StorageError(f"数据库中没有行政区划代码为 {village_code} 的村")
+        return [v]
+    villages = register.list_villages(store)
+    if not villages:
+        raise StorageError("数据库中还没有村")
+    return villages
+
+
+def close_year(store: Store, year: int, village_code: str | None = None) -> tuple[dict, Changes]:
+    """Close a year for one village or every village of the file: the criteria inputs and
+    verdicts of each household frozen, one transaction. Re-closing a reopened year freezes
+    the data as it is now."""
+    if type(year) is not int:
+        raise StorageError("请填写要封存的年度")
+    villages = _villages_to(store, village_code)
+    counts = closing.close_year(
+        store,
+        year,
+        [v["id"] for v in villages],
+        lambda vid: snapshots.household_snapshots(
+            store, year, village_id=vid, with_measures=False, frozen=False
+        ),
+    )
+    return counts, Changes(criteria=True, register=True, entity="year_closure")
+
+
+def reopen_year(
+    store: Store, year: int, reason: str, village_code: str | None = None
+) -> tuple[int, Changes]:
+    """Reopen a closed year (reason required, logged and synced): its figures follow the
+    register again until it is closed anew."""
+    villages = _villages_to(store, village_code)
+    n = closing.reopen_year(store, year, [v["id"] for v in villages], reason)
+    return n, Changes(criteria=True, register=True, entity="year_closure")
 
 
 # -- whole files ------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ TABLES = {
     "visit": "visits",
     "measure": "measures",
     "status_change": "status_history",
+    "year_closure": "year_closures",
+    "frozen_year": "frozen_years",
     "policy": "policy_values",
     "village_facts": "village_facts",
     "county_facts": "county_facts",
@@ -379,6 +381,56 @@ def m006_duplicate_decisions(db: sqlite_utils.Database) -> None:
     db["duplicate_decisions"].create_index(["id_number", "decided_at"])
 
 
+def m007_register_over_time(db: sqlite_utils.Database) -> None:
+    """The register over time (docs/domain.md): members' joining and leaving, the national
+    register's status words, and closed years.
+
+    Status: 新识别, 计划脱贫 and 贫困户 were stored as statuses; they are labels now, and each reads
+    as 未脱贫 (the household is still poor). The rewrite is the same on every copy of the file,
+    so it is not stamped: the county and the laptops upgrade alike, and a package from a laptop
+    not yet upgraded is read the same way on import (storage.merge)."""
+    for column in ("joined_date", "join_reason", "left_date", "left_reason"):
+        db["members"].add_column(column, str)
+    old = ("新识别", "计划脱贫", "贫困户")
+    marks = ",".join("?" * len(old))
+    for table in ("households", "status_history"):
+        db.execute(f"update {table} set status = '未脱贫' where status in ({marks})", list(old))
+    _record_table(
+        db,
+        "year_closures",
+        {
+            "village_id": str,
+            "year": int,
+            "closed": int,
+            "closed_at": str,
+            "closed_by": str,
+            "reopened_at": str,
+            "reopened_by": str,
+            "reopen_reason": str,
+        },
+        [("village_id", "villages", "id")],
+    )
+    db["year_closures"].create_index(["village_id", "year"])
+    _record_table(
+        db,
+        "frozen_years",
+        {"household_id": str, "year": int, "closed_at": str, "inputs": str, "verdicts": str},
+        [("household_id", "households", "id")],
+    )
+    db["frozen_years"].create_index(["household_id", "year"])
+    db["frozen_years"].create_index(["year"])
+    db["sync_conflicts"].create_index(["record_id"])
+    # The safety-net path and the base year of county ⑴'s average growth are policy values;
+    # every copy fills in the defaults alike (the class-2 amount, 2014).
+    db["policy_values"].add_column("safety_net_path", int)
+    db["policy_values"].add_column("safety_net_line", float)
+    db["policy_values"].add_column("growth_base_year", int)
+    db.execute(
+        "update policy_values set safety_net_path = 1, safety_net_line = dibao_class2_amount, "
+        "growth_base_year = 2014"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
@@ -386,6 +438,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (4, "sync_teams", m004_sync_teams),
     (5, "sync_state", m005_sync_state),
     (6, "duplicate_decisions", m006_duplicate_decisions),
+    (7, "register_over_time", m007_register_over_time),
 ]
 LATEST = MIGRATIONS[-1][0]
 

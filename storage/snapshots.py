@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from forms.criteria.batch import paused_gc
 
+from . import closing
 from .db import Store
 from .register import county_facts, policy_for, village_facts
 
@@ -24,12 +25,15 @@ def household_snapshots(
     village_id: str | None = None,
     household_ids: list[str] | None = None,
     with_measures: bool = True,
+    frozen: bool = True,
 ) -> list[dict]:
     """Snapshots for every household of a village (or the given ones, or the whole file), with
-    four queries in all rather than four per household. The criteria need no measures; the
-    data-quality checks do."""
+    a few queries in all rather than a few per household. The criteria need no measures; the
+    data-quality checks do. In a closed year a household's snapshot is the frozen one
+    (storage.closing), marked "closed"; `frozen=False` reads the live data (to close a year)."""
     with paused_gc():
-        return _household_snapshots(store, year, village_id, household_ids, with_measures)
+        snaps = _household_snapshots(store, year, village_id, household_ids, with_measures)
+        return closing.apply_frozen(store, year, snaps) if frozen else snaps
 
 
 def _household_snapshots(store, year, village_id, household_ids, with_measures) -> list[dict]:
@@ -49,6 +53,7 @@ def _household_snapshots(store, year, village_id, household_ids, with_measures) 
     this_year = {f["household_id"]: f for f in finances if f["year"] == year}
     last_year = {f["household_id"]: f for f in finances if f["year"] == year - 1}
     measures = _group(store.find("measures", sub, args), "household_id") if with_measures else {}
+    history = _group(store.find("status_history", sub, args, order_by="date"), "household_id")
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
     return [
         {
@@ -60,6 +65,7 @@ def _household_snapshots(store, year, village_id, household_ids, with_measures) 
             "policy": policy,
             "policy_prev": policy_prev,
             "measures": measures.get(h["id"], []),
+            "history": history.get(h["id"], []),
         }
         for h in households
     ]

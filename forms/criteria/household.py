@@ -9,8 +9,12 @@ Snapshot (one household, one evaluation year)::
      "finance_prev": {...} | None,              # the previous year's, for growth information
      "policy": {<POLICY keys>} | None,          # that year's policy values
      "policy_prev": {...} | None,
-     "measures": [{<MEASURE keys>}, ...]}       # optional; read by quality.lint only
+     "measures": [{<MEASURE keys>}, ...],       # optional; read by quality.lint only
+     "history": [{<STATUS_CHANGE keys>}, ...],  # optional: the status history
+     "closed": {"year", "closed_at", "closed_by", "note"} | None}  # a closed year's frozen data
 
+Members count in a year when present on its reference date (31 December; forms.history), and
+the household's status is the one at the end of the year, from its history.
 Booleans are True/False (SQLite's 1/0 accepted) or None for missing; multi-valued fields
 (income_channels) are lists, None = missing and [] = none. Ages are full years on 31 August of
 the evaluation year (docs/domain.md: the school-year date).
@@ -26,6 +30,7 @@ from typing import Callable
 from .. import choices as C
 from ..age import AGE_DAY, full_years
 from ..entities import FINANCE
+from ..history import present_in_year, year_end_status
 from ..idnumber import CHECK_CHARS, WEIGHTS
 from .result import (
     MAYBE,
@@ -137,7 +142,7 @@ class Person:
     per household (this runs for every member of every household); the age is
     forms.age.full_years, the one definition of an age."""
 
-    __slots__ = ("raw", "name", "age", "age_problem", "ref")
+    __slots__ = ("raw", "name", "age", "age_problem", "ref", "birth")
 
     def __init__(self, raw: dict, index: int, on: tuple[int, int, int] | None):
         self.raw = raw
@@ -150,6 +155,7 @@ class Person:
         birth = birth_from_date(bd) if bd is not None else None
         if birth is None:
             birth = birth_from_id(raw.get("id_number"))
+        self.birth = birth
         if birth is not None and on is not None:
             self.age = full_years(birth, on)
             self.age_problem = None
@@ -184,7 +190,10 @@ class HouseholdView:
         "year",
         "ylabel",
         "hh",
+        "history",
+        "status",
         "people",
+        "former",
         "n",
         "finance",
         "finance_prev",
@@ -192,6 +201,7 @@ class HouseholdView:
         "policy_prev",
         "line_fen",
         "line",
+        "closed",
     )
 
     def __init__(self, snapshot: dict):
@@ -203,8 +213,18 @@ class HouseholdView:
         self.hh = hh if isinstance(hh, dict) else {}
         members = snap.get("members")
         members = members if isinstance(members, (list, tuple)) else ()
+        closed = snap.get("closed")
+        self.closed = closed if isinstance(closed, dict) else None  # a closed year's snapshot
+        history = snap.get("history")
+        self.history = history if isinstance(history, (list, tuple)) else ()
+        self.status = year_end_status(self.hh, self.history, self.year)
         on = (self.year, *AGE_DAY) if self.year is not None else None
-        self.people = [Person(m, i, on) for i, m in enumerate(members) if isinstance(m, dict)]
+        everyone = [Person(m, i, on) for i, m in enumerate(members) if isinstance(m, dict)]
+        # The year's members: those present on its reference date (docs/domain.md); the others
+        # (left before it, joined or born after it) are former or later members that year.
+        self.people, self.former = [], []
+        for p in everyone:
+            (self.people if present_in_year(p.raw, self.year, p.birth) else self.former).append(p)
         self.n = len(self.people)
         self.finance = _dict_or_none(snap.get("finance"))
         self.finance_prev = _dict_or_none(snap.get("finance_prev"))
@@ -692,6 +712,7 @@ class HouseholdEvaluation(Verdicts):
     household_id: object
     criteria: list[CriterionResult] = field(default_factory=list)
     eligible_to_exit: bool = False
+    closed: str = ""  # a closed year: "2015年度已于…封存…，按封存数据" (storage.closing)
 
     def unmet(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.status == UNMET]
@@ -701,6 +722,7 @@ class HouseholdEvaluation(Verdicts):
             "year": self.year,
             "household_id": self.household_id,
             "eligible_to_exit": self.eligible_to_exit,
+            "closed": self.closed or None,
             "criteria": [c.to_dict() for c in self.criteria],
         }
 
@@ -710,7 +732,11 @@ def evaluate_view(
 ) -> HouseholdEvaluation:
     results = apply_rules(rules, view)
     return HouseholdEvaluation(
-        view.year, view.hh.get("id"), results, all(r.status in PASSING for r in results)
+        view.year,
+        view.hh.get("id"),
+        results,
+        all(r.status in PASSING for r in results),
+        (view.closed or {}).get("note") or "",
     )
 
 

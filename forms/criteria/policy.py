@@ -41,6 +41,9 @@ DINGXI_RURAL_INCOME_TARGETS = {2015: 5854, 2016: 6615, 2017: 7475}
 DIBAO_CLASS1 = {2014: 246 * 12, **{y: 3300 for y in range(2015, 2021)}}
 DIBAO_CLASS2 = {2014: 192 * 12, **{y: 2808 for y in range(2015, 2021)}}
 
+# County ⑴ "贫困人口年均人均可支配收入增幅": the average annual growth counts from this year.
+GROWTH_BASE_YEAR = 2014
+
 DEFAULT_POLICY: dict[int, dict] = {
     year: {
         "year": year,
@@ -49,6 +52,10 @@ DEFAULT_POLICY: dict[int, dict] = {
         "province_income_growth_pct": GANSU_RURAL_INCOME_GROWTH_PCT[year],
         "dibao_class1_amount": DIBAO_CLASS1[year],
         "dibao_class2_amount": DIBAO_CLASS2[year],
+        # "低保二类…达到2808元/人·年,实现政策性脱贫": the path on, its line the class-2 amount.
+        "safety_net_path": True,
+        "safety_net_line": DIBAO_CLASS2[year],
+        "growth_base_year": GROWTH_BASE_YEAR,
     }
     for year in sorted(POVERTY_LINES)
 }

@@ -244,10 +244,8 @@ def _household_checks(out: _Lint, v: HouseholdView, hs: dict) -> None:
         )
 
     # Q10 and Q11 need the criteria: evaluate only the households they concern.
-    status = hh.get("status")
-    ey = hh.get("exit_year")
-    exited = status == C.STATUS_EXITED and not (type(ey) is int and ey > out.year)
-    exiting = status == C.STATUS_PLANNED and hh.get("planned_exit_year") == out.year
+    exited = v.status.status == C.STATUS_EXITED
+    exiting = v.status.poor is True and hh.get("planned_exit_year") == out.year
     if not (exited or exiting):
         return
     ev = evaluate_view(v)

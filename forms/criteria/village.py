@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import choices as C
 from ..facts import VILLAGE_FACTS
 from ..fields import Form
+from ..history import exited_in as exited_in_year
 from .household import (
     TOILETS,
     HouseholdView,
@@ -61,43 +61,30 @@ POVERTY_INCIDENCE_MAX_PCT = 8.0  # "贫困发生率下降到8%以下", read as s
 # --- the poor population of a year --------------------------------------------------------------
 
 
-def registered(hh: dict, year: int | None) -> bool:
-    """In the register in that year: not 清退, and identified no later than the year."""
-    if hh.get("status") == C.STATUS_REMOVED:
-        return False
-    iy = hh.get("identification_year")
-    return not (type(iy) is int and year is not None and iy > year)
+def registered(v: HouseholdView) -> bool:
+    """In the register at the end of the evaluation year: identified by then, not 清退."""
+    return v.status.registered
 
 
-def poor_at_year_end(hh: dict, year: int | None) -> bool | None:
-    """Still poor at the end of the year; None when the status is missing or not a status.
-
-    A household marked 已脱贫 with a later exit year was still poor in the year evaluated.
-    """
-    st = hh.get("status")
-    if st in C.POOR_STATUSES:
-        return True
-    if st == C.STATUS_EXITED:
-        ey = hh.get("exit_year")
-        return type(ey) is int and year is not None and ey > year
-    if st == C.STATUS_REMOVED:
-        return False
-    return None
+def poor_at_year_end(v: HouseholdView) -> bool | None:
+    """Still poor at the end of the year, from the status history (forms.history); None when
+    the status cannot be known (v.status.problem says why)."""
+    return v.status.poor
 
 
-def exited_in(hh: dict, year: int | None) -> bool:
-    return year is not None and hh.get("status") == C.STATUS_EXITED and hh.get("exit_year") == year
+def exited_in(v: HouseholdView) -> bool:
+    return exited_in_year(v.hh, v.history, v.year)
 
 
-def poor_of_year(hh: dict, year: int | None) -> bool | None:
+def poor_of_year(v: HouseholdView) -> bool | None:
     """The year's poor population for income: still poor at year end, or exited during the year.
 
     Households that exited this year were poor when the year began; leaving them out would
     measure only those left behind and bias the income of "the poor" downwards every year.
     """
-    if exited_in(hh, year):
+    if exited_in(v):
         return True
-    return poor_at_year_end(hh, year)
+    return poor_at_year_end(v)
 
 
 def household_people(v: HouseholdView) -> int | None:
@@ -203,7 +190,7 @@ class Register:
                     if hs.get("policy_prev") is None:
                         hs["policy_prev"] = policy_prev
             self.views.append(household_view(hs))
-        self.registered = [v for v in self.views if registered(v.hh, year)]
+        self.registered = [v for v in self.views if registered(v)]
         self.policy = policy if isinstance(policy, dict) else None
         self.policy_prev = policy_prev if isinstance(policy_prev, dict) else None
 
@@ -228,7 +215,7 @@ class Register:
         households whose size is unknown among those possibly poor)."""
         known = maybe = unsized = 0
         for v in self.registered:
-            poor = poor_at_year_end(v.hh, self.year)
+            poor = poor_at_year_end(v)
             if poor is False:
                 continue
             n = household_people(v)
@@ -308,12 +295,11 @@ def poor_income(
     reg: Register, ylabel: str, *, need_line: bool, need_growth: bool, policy, policy_prev
 ) -> tuple:
     """Per-capita disposable income of the year's poor and its growth (village ⑴, county ⑴)."""
-    year = reg.year
     cur = prev = people = 0
     no_status = no_members = no_finance = no_prev = 0
     included = 0
     for v in reg.registered:
-        poor = poor_of_year(v.hh, year)
+        poor = poor_of_year(v)
         if poor is False:
             continue
         if poor is None:

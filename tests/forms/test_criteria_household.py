@@ -37,7 +37,7 @@ def test_default_household_meets_all_twelve_and_may_exit():
 def test_to_dict_has_exactly_the_agreed_shape():
     snap = snapshot()
     d = evaluate_household(snap).to_dict()
-    assert set(d) == {"year", "household_id", "eligible_to_exit", "criteria"}
+    assert set(d) == {"year", "household_id", "eligible_to_exit", "closed", "criteria"}
     assert d["year"] == YEAR and d["household_id"] == snap["household"]["id"]
     assert [set(c) for c in d["criteria"]] == [
         {"no", "title", "status", "reasons", "figures", "fields"}

@@ -1,0 +1,232 @@
+"""Closing a year (年度数据封存): every household's criteria inputs and verdicts of the year, frozen.
+
+docs/domain.md, "Closed years": after a year's 动态调整 the county (or a team, for its villages)
+closes the year. Evaluating a closed year then reads the frozen record, so that an edit made
+afterwards changes the open year only and a past year's decision stays as it was decided (不得虚报).
+A reopen needs a reason and is logged; both are records (year_closures, frozen_years) that travel
+by USB like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from forms.criteria.batch import bulk
+from forms.criteria.household import evaluate_household
+
+from .db import StorageError, Store
+from .schema import RECORD_COLUMNS
+
+# What a frozen snapshot keeps of a record: its data and id, not its stamps or search keys.
+_DROP = frozenset(RECORD_COLUMNS) - {"id"} | {"name_initials"}
+_PARTS = ("household", "finance", "finance_prev", "policy", "policy_prev")
+
+
+class ClosedYearError(StorageError):
+    """A write into a closed year."""
+
+
+@dataclass(frozen=True)
+class Closure:
+    village_id: str
+    year: int
+    closed_at: str
+    closed_by: str
+
+    def to_dict(self) -> dict:
+        """As a snapshot carries it ("closed"), read by forms.criteria: plain values."""
+        return {
+            "year": self.year,
+            "closed_at": self.closed_at,
+            "closed_by": self.closed_by,
+            "note": self.note(),
+        }
+
+    def note(self) -> str:
+        """What the check panel, the CLI and the reports say of a figure of a closed year."""
+        return f"{self.year}年度已于{self.closed_at[:10]}封存（{self.closed_by}），按封存数据"
+
+
+def _plain(record: dict | None) -> dict | None:
+    if record is None:
+        return None
+    return {k: v for k, v in record.items() if v is not None and k not in _DROP}
+
+
+def frozen_inputs(snapshot: dict) -> dict:
+    """The part of a household snapshot the criteria read, without stamps."""
+    out = {"year": snapshot["year"]}
+    for key in _PARTS:
+        out[key] = _plain(snapshot.get(key))
+    out["members"] = [_plain(m) for m in snapshot.get("members") or ()]
+    out["history"] = [_plain(e) for e in snapshot.get("history") or ()]
+    return out
+
+
+def _verdicts(snapshot: dict) -> list[dict]:
+    ev = evaluate_household(snapshot)
+    return [{"no": c.no, "status": c.status, "reasons": list(c.reasons)} for c in ev.criteria]
+
+
+def closures(store: Store, year: int | None = None) -> dict[str, Closure]:
+    """The villages whose year is closed now: village id → Closure (one year, or every year
+    keyed by (village, year) when `year` is None)."""
+    where, args = "closed = 1", []
+    if year is not None:
+        where += " and year = ?"
+        args.append(year)
+    out = {}
+    for r in store.find("year_closures", where, args, order_by="year"):
+        c = Closure(r["village_id"], r["year"], r["closed_at"] or "", r["closed_by"] or "")
+        out[r["village_id"] if year is not None else (r["village_id"], r["year"])] = c
+    return out
+
+
+def closure_of(store: Store, village_id: str, year: int) -> Closure | None:
+    return closures(store, year).get(village_id)
+
+
+def closed_years(store: Store) -> list[dict]:
+    """Every closure and reopen, by year and village: the 档案 list and `close-year --list`."""
+    return store.find("year_closures", order_by="year, village_id")
+
+
+def frozen_snapshots(store: Store, year: int, household_ids) -> dict[str, dict]:
+    """household id → the frozen snapshot of the year (inputs as closed)."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    rows = store.find(
+        "frozen_years",
+        "year = ? and household_id in (select value from json_each(?))",
+        [year, json.dumps(ids)],
+    )
+    return {r["household_id"]: json.loads(r["inputs"]) for r in rows if r.get("inputs")}
+
+
+def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
+    """Replace, in place of live data, the snapshots of households whose year is closed by the
+    frozen ones (keeping the live measures, which the criteria do not read); each carries
+    "closed" (the Closure). Households added after the close are evaluated live."""
+    closed = closures(store, year)
+    if not closed:
+        return snaps
+    wanted = [s["household"]["id"] for s in snaps if s["household"].get("village_id") in closed]
+    frozen = frozen_snapshots(store, year, wanted)
+    out = []
+    for s in snaps:
+        hid = s["household"]["id"]
+        f = frozen.get(hid)
+        if f is None:
+            out.append(s)
+            continue
+        out.append(
+            {
+                **f,
+                "measures": s.get("measures", []),
+                "closed": closed[s["household"]["village_id"]].to_dict(),
+            }
+        )
+    return out
+
+
+def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) -> dict:
+    """Freeze `year` for the villages: one frozen record per household (re-closing replaces the
+    frozen record), and the closure, in one transaction. `snapshots_of(village_id)` gives the
+    live snapshots of a village's households (storage.snapshots, which imports this module)."""
+    if not village_ids:
+        raise StorageError("没有要封存的村")
+    at = datetime.now().astimezone().isoformat(timespec="seconds")
+    by = store.operator
+    existing = defaultdict(dict)
+    for r in store.find(
+        "frozen_years",
+        "year = ? and household_id in (select id from households where village_id in "
+        "(select value from json_each(?)))",
+        [year, json.dumps(village_ids)],
+    ):
+        existing[r["household_id"]] = r["id"]
+    counts = {"villages": 0, "households": 0}
+    with store.atomic():
+        for vid in village_ids:
+            new_rows, new_ids = [], []
+            with bulk():
+                for snap in snapshots_of(vid):
+                    hid = snap["household"]["id"]
+                    values = {
+                        "household_id": hid,
+                        "year": year,
+                        "closed_at": at,
+                        "inputs": json.dumps(
+                            frozen_inputs(snap), ensure_ascii=False, separators=(",", ":")
+                        ),
+                        "verdicts": json.dumps(
+                            _verdicts(snap), ensure_ascii=False, separators=(",", ":")
+                        ),
+                    }
+                    if hid in existing:
+                        store.update("frozen_years", existing[hid], values)
+                    else:
+                        new_rows.append(values)
+                        new_ids.append(None)
+                    counts["households"] += 1
+            if new_rows:
+                store.insert_many("frozen_years", new_rows)
+            _set_closure(store, vid, year, closed=True, closed_at=at, closed_by=by)
+            counts["villages"] += 1
+    return counts
+
+
+def reopen_year(store: Store, year: int, village_ids: list[str], reason: str) -> int:
+    """Reopen a closed year for the villages, with the reason (logged, synced); returns how many
+    villages were reopened. The frozen records stay, unread, until the year is closed again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise StorageError("重新开启已封存的年度必须填写原因")
+    closed = closures(store, year)
+    todo = [v for v in village_ids if v in closed]
+    if not todo:
+        raise StorageError(f"{year}年度未封存，无需重新开启")
+    at = datetime.now().astimezone().isoformat(timespec="seconds")
+    with store.atomic():
+        for vid in todo:
+            _set_closure(
+                store,
+                vid,
+                year,
+                closed=False,
+                reopened_at=at,
+                reopened_by=store.operator,
+                reopen_reason=reason,
+            )
+    return len(todo)
+
+
+def _set_closure(store: Store, village_id: str, year: int, **values) -> None:
+    rows = store.find("year_closures", "village_id = ? and year = ?", [village_id, year])
+    if rows:
+        store.update("year_closures", rows[0]["id"], values)
+    else:
+        store.insert("year_closures", {"village_id": village_id, "year": year, **values})
+
+
+def refuse_if_closed(store: Store, year, village_ids, what: str) -> None:
+    """A write into a closed year's data is refused, in Chinese, naming the year: the year's
+    figures are frozen, and its data may change only after a logged reopen."""
+    if type(year) is not int:
+        return
+    closed = closures(store, year)
+    if not closed:
+        return
+    if village_ids is None:  # county-wide values (policy, county facts): any closed village
+        hit = next(iter(closed.values()))
+    else:
+        hit = next((closed[v] for v in village_ids if v in closed), None)
+    if hit is not None:
+        raise ClosedYearError(
+            f"{year}年度已封存（{hit.closed_at[:10]}，{hit.closed_by}），不能修改{what}；"
+            f"如确需更正，请先在“档案 → 重新开启年度”中填写原因后重新开启"
+        )
