@@ -76,7 +76,14 @@ HOUSEHOLD = Form(
         Field("village_id", "村", REF, required=True, ref_entity="village"),
         Field("group_id", "社", REF, ref_entity="group"),
         Field("household_no", "户编号", TEXT, required=True, max_length=30),
-        Field("status", "户状态", ENUM, required=True, choices=C.HOUSEHOLD_STATUSES),
+        Field(
+            "status",
+            "户状态",
+            ENUM,
+            required=True,
+            choices=C.HOUSEHOLD_STATUSES,
+            aliases=tuple(C.OLD_STATUS_WORDS.items()),
+        ),
         Field("identification_year", "识别年度", YEAR),
         Field("planned_exit_year", "计划脱贫年度", YEAR),
         Field("exit_year", "脱贫年度", YEAR),
@@ -256,7 +263,14 @@ STATUS_CHANGE = Form(
     record_label="status",
     fields=(
         Field("household_id", "户", REF, required=True, ref_entity="household"),
-        Field("status", "新状态", ENUM, required=True, choices=C.HOUSEHOLD_STATUSES),
+        Field(
+            "status",
+            "新状态",
+            ENUM,
+            required=True,
+            choices=C.HOUSEHOLD_STATUSES,
+            aliases=tuple(C.OLD_STATUS_WORDS.items()),
+        ),
         Field("date", "变更日期", DATE, required=True),
         Field("year", "所属年度", YEAR),
         Field("reason", "原因", TEXT, max_length=500),
@@ -325,7 +339,9 @@ POLICY = Form(
             BOOL,
             help="无劳动力的低保、特困供养户：第6项不适用，低保收入达标即第1项达标",
         ),
-        Field("safety_net_line", "政策性脱贫标准", MONEY, unit="元/人·年", help="如低保二类 2808 元"),
+        Field(
+            "safety_net_line", "政策性脱贫标准", MONEY, unit="元/人·年", help="如低保二类 2808 元"
+        ),
         Field(
             "growth_base_year",
             "收入增幅基期年度",

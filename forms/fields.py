@@ -57,6 +57,8 @@ class Field:
     unit: str = ""  # 元, m², 亩, km, 月, %
     ref_entity: str | None = None  # for REF fields
     public: bool = True  # False: never printed on a public notice (health etc.)
+    # Older words read as a choice on entry and import ((old, current) pairs): 新识别 → 未脱贫.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -198,7 +198,10 @@ def parse_value(field: Field, raw):
         # Free text keeps what was typed: Chinese full-width punctuation (，。（）) is correct
         # Chinese, not something to fold to ASCII.
         return str(raw).strip()
-    return _text(raw)
+    text = _text(raw)
+    if field.aliases:
+        return dict(field.aliases).get(text, text)
+    return text
 
 
 # ---------------------------------------------------------------- checking: value → message

@@ -229,7 +229,7 @@ class FilterBar(QWidget):
         self.text.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
-        self.status.addItem(self.tr("贫困人口（未脱贫、返贫）"), browse.POOR)
+        self.status.addItem(self.tr("仍为贫困户（未脱贫、返贫）"), browse.POOR)
         for s in C.HOUSEHOLD_STATUSES:
             self.status.addItem(s, s)
         self.cause = QComboBox()

@@ -20,9 +20,13 @@ NO_GROUP = "__no_group__"  # group filter value: households of a village without
 # Sort keys of the household table → SQL; each ends with a stable tie-break.
 _HEAD = (
     "(select m.name from members m where m.household_id = h.id and m.deleted = 0 "
-    "and m.relation = '户主' limit 1)"
+    "and m.left_date is null and m.relation = '户主' limit 1)"
 )
-_SIZE = "(select count(*) from members m where m.household_id = h.id and m.deleted = 0)"
+# Members now: a member who left (死亡, 嫁出 …) stays in the register but not in the count.
+_SIZE = (
+    "(select count(*) from members m where m.household_id = h.id and m.deleted = 0 "
+    "and m.left_date is null)"
+)
 SORT_KEYS = {
     "household_no": "v.code, h.household_no",
     "head": f"{_HEAD}",

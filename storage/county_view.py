@@ -44,7 +44,8 @@ def village_summaries(store: Store, county: str) -> list[dict]:
     for vid, people in store.db.execute(
         f"select h.village_id, count(*) from members m join households h "
         f"on h.id = m.household_id join villages v on v.id = h.village_id "
-        f"where m.deleted = 0 and h.deleted = 0 and v.county = ? and h.status in ({marks}) "
+        f"where m.deleted = 0 and m.left_date is null and h.deleted = 0 and v.county = ? "
+        f"and h.status in ({marks}) "
         f"group by h.village_id",
         [county, *C.POOR_STATUSES],
     ):

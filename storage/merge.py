@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
+from forms.choices import OLD_STATUS_WORDS
+
 from .db import DERIVED, Store, _derived, _insert_rows, _update_row
 from .hlc import Stamp
 from .schema import RECORD_COLUMNS, TABLES
@@ -197,6 +199,17 @@ class Merged:
     tables: set = field(default_factory=set)  # tables a value was taken into
 
 
+# A package from a laptop not yet upgraded may carry the old status words (migration 7).
+STATUS_TABLES = ("households", "status_history")
+
+
+def _upgrade_status_words(records: dict) -> None:
+    for entries in records.values():
+        e = entries.get("status")
+        if e and e[0] in OLD_STATUS_WORDS:
+            e[0] = OLD_STATUS_WORDS[e[0]]
+
+
 def merge(
     store: Store,
     incoming: State,
@@ -222,6 +235,8 @@ def merge(
             if not records:
                 continue
             fields = _fields(store, table)
+            if table in STATUS_TABLES:
+                _upgrade_status_words(records)
             here_values = (local[table] if local and table in local
                            else _values(store, table, list(records), fields))  # fmt: skip
             # a record not here has no history here either (records are never removed)

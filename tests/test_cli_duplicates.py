@@ -42,7 +42,7 @@ def _file(tmp_path, name, village, households):
         "format": "fupin-register/1",
         "villages": [village],
         "households": [
-            {"village_code": village["code"], "household_no": no, "status": "新识别", "members": m}
+            {"village_code": village["code"], "household_no": no, "status": "未脱贫", "members": m}
             for no, m in households
         ],
     }

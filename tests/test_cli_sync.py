@@ -31,7 +31,7 @@ def test_a_trip_to_the_county_and_back_on_the_command_line(tmp_path):
     run("init", county, "--role", "county")
     store = open_store(county)
     vid = R.add_village(store, VILLAGE)
-    hid = R.add_household(store, {"village_id": vid, "household_no": "0001", "status": "新识别"},
+    hid = R.add_household(store, {"village_id": vid, "household_no": "0001", "status": "未脱贫"},
                           [{"name": "王建国", "relation": "户主"}])  # fmt: skip
     store.close()
     run(

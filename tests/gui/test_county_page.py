@@ -62,11 +62,12 @@ def _row_of(page, name) -> int:
 
 
 def _poor_counts(store) -> tuple[Counter, Counter]:
-    """Households still poor and their people, per village, counted plainly."""
+    """Households still poor and their people now (members who left not counted), per village,
+    counted plainly."""
     poor = {h["id"]: h["village_id"] for h in store.find("households")
             if h["status"] in C.POOR_STATUSES}  # fmt: skip
     people = Counter(poor[m["household_id"]] for m in store.find("members")
-                     if m["household_id"] in poor)  # fmt: skip
+                     if m["household_id"] in poor and not m["left_date"])  # fmt: skip
     return Counter(poor.values()), people
 
 
@@ -220,7 +221,7 @@ def test_duplicates_are_counted_and_the_button_asks_for_them(qtbot, make_window,
                 and county.get("households", m["household_id"])["village_id"] == a["id"])  # fmt: skip
     # an import stores the same person in a household of another village: a 疑点, not a refusal
     import_register(county, {"format": FORMAT, "households": [{
-        "village_code": b["code"], "household_no": "0999", "status": "新识别",
+        "village_code": b["code"], "household_no": "0999", "status": "未脱贫",
         "members": [{"name": held["name"], "relation": "户主", "id_number": held["id_number"]}],
     }]})  # fmt: skip
     county.close()

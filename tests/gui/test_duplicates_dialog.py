@@ -32,14 +32,14 @@ def store(tmp_path):
                     "village_code": QINGLING["code"],
                     "household_no": "0001",
                     "group": "一社",
-                    "status": "新识别",
+                    "status": "未脱贫",
                     "members": [{"name": "王建国", "relation": "户主", "id_number": SHARED}],
                 },
                 {
                     "village_code": DONGCHUAN["code"],
                     "household_no": "0007",
                     "group": "三社",
-                    "status": "新识别",
+                    "status": "未脱贫",
                     "members": [
                         {"name": "李桂兰", "relation": "户主", "id_number": "621102195204180224"},
                         {"name": "王建国", "relation": "子", "id_number": SHARED},

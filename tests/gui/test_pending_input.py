@@ -20,7 +20,7 @@ def test_refused_input_survives_a_filter_change_and_a_click_through(
     type_text(qtbot, line_of(basic, "phone"), "12", finish=True)
     assert message_of(basic, "phone")  # refused, red, kept
     status = window.work.editor.household["status"]
-    other_status = next(s for s in ("已脱贫", "新识别", "计划脱贫", "返贫") if s != status)
+    other_status = next(s for s in ("已脱贫", "未脱贫", "返贫") if s != status)
     # When a filter drops the household from the table and the user answers "no"
     choose(window.work.filter_bar.status, other_status)
     window.work.filter_bar.flush()

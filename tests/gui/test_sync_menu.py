@@ -39,7 +39,7 @@ def world(tmp_path):
     S.import_package(laptop, first.path)
     first.path.unlink()
     vid = R.find_village(laptop, VILLAGE["code"])["id"]
-    hid = R.add_household(laptop, {"village_id": vid, "household_no": "0001", "status": "新识别"},
+    hid = R.add_household(laptop, {"village_id": vid, "household_no": "0001", "status": "未脱贫"},
                           [{"name": "王建国", "relation": "户主"},
                            {"name": "王小红", "relation": "子"}])  # fmt: skip
     county.close()

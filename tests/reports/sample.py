@@ -78,6 +78,11 @@ VILLAGE_FACTS = [
 ]
 
 
+# 新识别 and 计划脱贫 are labels of a household that is 未脱贫 (docs/domain.md): the sample draws
+# a kind of household and stores its state, with the label where the kind has one.
+STATE = {"新识别": "未脱贫", "计划脱贫": "未脱贫"}
+
+
 def id_number(rng: random.Random, birth: dt.date, female: bool) -> str:
     """A well-formed 18-digit ID (ISO 7064 MOD 11-2 check digit), region 621102."""
     parity = rng.randrange(0, 10, 2) if female else rng.randrange(1, 10, 2)
@@ -222,7 +227,10 @@ def sample_village(n_households: int = 45, year: int = 2017, seed: int = 2017) -
             id=i + 1,
             group=GROUPS[i % len(GROUPS)],
             size=size,
-            status=status,
+            status=STATE.get(status, status),
+            labels=[status]
+            if status == "新识别" or (status == "计划脱贫" and planned == year)
+            else [],
             identification_year=2014 if status != "新识别" else year,
             planned_exit_year=planned,
             exit_year=exited,
@@ -291,7 +299,7 @@ def sample_village(n_households: int = 45, year: int = 2017, seed: int = 2017) -
             StatusChange(
                 household_no=no,
                 head_name=h.head_name,
-                status=status,
+                status=STATE.get(status, status),
                 date=dt.date(
                     year if status != "已脱贫" or exited == year else year - 1,
                     rng.randrange(1, 12),

@@ -48,10 +48,12 @@ def _odd_village(sample) -> VillageReportData:
     """The sample plus every awkward thing a register may hold."""
     note = ("入户时户主不在家，与其电话联系并记录情况。" * 100)[:2000]
     sample.households[2].head_name = LONG_NAME
-    sample.households[2].status, sample.households[2].identification_year = "新识别", 2017
+    sample.households[2].status, sample.households[2].identification_year = "未脱贫", 2017
+    sample.households[2].labels = ["新识别"]
     sample.households[2].cadre_name = "帮扶干部" * 7 + "某某"
     sample.households[3].members = []  # a household with no members
-    sample.households[3].status, sample.households[3].identification_year = "新识别", 2017
+    sample.households[3].status, sample.households[3].identification_year = "未脱贫", 2017
+    sample.households[3].labels = ["新识别"]
     sample.households[3].finance = None
     sample.households[3].criteria = []  # nothing evaluated yet
     sample.households[4].status_reason = "原因" * 250  # 500 characters

@@ -32,7 +32,7 @@ def test_replaying_the_log_rebuilds_the_record(tmp_path_factory, edits):
     vid = R.add_village(
         store, {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
     )
-    hid = R.add_household(store, {"village_id": vid, "household_no": "1", "status": "新识别"})
+    hid = R.add_household(store, {"village_id": vid, "household_no": "1", "status": "未脱贫"})
     replay = {key: None for key in VALUES}
     for key, i in edits:
         R.update_record(store, "household", hid, {key: VALUES[key][i]})

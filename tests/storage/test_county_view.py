@@ -26,12 +26,12 @@ def county(tmp_path):
 
 def test_village_summaries_count_households_still_poor_and_their_people(county):
     h = county.find("households")[0]
-    R.update_record(county, "household", h["id"], {"status": C.STATUS_NEW})
+    R.update_record(county, "household", h["id"], {"status": C.STATUS_RETURNED})
     county.delete("households", county.find("households")[-1]["id"])  # a tombstone: not counted
     poor = {x["id"]: x["village_id"] for x in county.find("households")
             if x["status"] in C.POOR_STATUSES}  # fmt: skip
     people = Counter(poor[m["household_id"]] for m in county.find("members")
-                     if m["household_id"] in poor)  # fmt: skip
+                     if m["household_id"] in poor and not m["left_date"])  # fmt: skip
     all_ = Counter(x["village_id"] for x in county.find("households"))
     rows = county_view.village_summaries(county, "安定区")
     assert [r["code"] for r in rows] == sorted(v["code"] for v in county.find("villages"))

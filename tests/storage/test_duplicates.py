@@ -22,7 +22,7 @@ SHANGZHUANG = {"code": "621102100410", "name": "上庄村", "township": "凤翔�
 
 
 def _household(village, no, members, group=None):
-    out = {"village_code": village["code"], "household_no": no, "status": "新识别"}
+    out = {"village_code": village["code"], "household_no": no, "status": "未脱贫"}
     if group:
         out["group"] = group
     return {**out, "members": members}

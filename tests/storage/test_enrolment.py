@@ -73,7 +73,7 @@ def test_an_enrolment_from_another_county_or_for_other_villages_is_refused(count
 
 def test_a_laptop_keeps_its_records_when_their_village_is_the_teams(county, laptop, stick):
     vid = R.add_village(laptop, VILLAGE)  # a register kept before enrolment
-    hid = R.add_household(laptop, {"village_id": vid, "household_no": "0001", "status": "新识别"},
+    hid = R.add_household(laptop, {"village_id": vid, "household_no": "0001", "status": "未脱贫"},
                           [{"name": "王建国", "relation": "户主"}])  # fmt: skip
     _, path = register_team(county, "青岭村工作队", ["621102100201"], PASS, stick)
     enroll(laptop, path, PASS)

@@ -42,7 +42,7 @@ def test_killed_writer_keeps_every_acknowledged_edit(tmp_path):
         store, {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
     )
     hid = R.add_household(
-        store, {"village_id": vid, "household_no": "1", "status": "新识别", "household_size": 1}
+        store, {"village_id": vid, "household_no": "1", "status": "未脱贫", "household_size": 1}
     )
     store.close()
     rng = random.Random(2016)

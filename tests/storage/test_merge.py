@@ -37,7 +37,7 @@ def _base(folder: Path):
     vid = R.add_village(first, VILLAGE)
     for i in range(3):
         R.add_household(first, {"village_id": vid, "household_no": f"000{i + 1}",
-                                "status": "新识别"},
+                                "status": "未脱贫"},
                         [{"name": NAMES[i], "relation": "户主"},
                          {"name": NAMES[i + 1], "relation": "配偶"}])  # fmt: skip
     for other in stores[:2]:
@@ -149,7 +149,7 @@ def test_a_team_is_sent_its_villages_and_may_send_only_them(tmp_path):
     laptop, _other, county = _base(tmp_path)
     mine = county.find("villages")[0]["id"]
     theirs = R.add_village(county, {**VILLAGE, "code": "621102100202", "name": "石岔村"})
-    R.add_household(county, {"village_id": theirs, "household_no": "0001", "status": "新识别"},
+    R.add_household(county, {"village_id": theirs, "household_no": "0001", "status": "未脱贫"},
                     [{"name": "牛有才", "relation": "户主"}])  # fmt: skip
     R.set_policy(county, 2018, {"poverty_line": 3535})
     sent = state_of_records(county, records_of_villages(county, [mine]))

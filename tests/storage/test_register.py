@@ -11,7 +11,7 @@ from tests.conftest import HEAD
 def _household(store, village, **extra):
     return R.add_household(
         store,
-        {"village_id": village, "household_no": "0001", "status": "新识别", **extra},
+        {"village_id": village, "household_no": "0001", "status": "未脱贫", **extra},
         [HEAD, {"name": "李小红", "relation": "女", "birth_date": "2005-03-02"}],
     )
 
@@ -119,6 +119,7 @@ def test_finance_is_one_record_per_year(fresh_db, village):
 
 def test_status_changes_are_kept_with_date_and_reason(fresh_db, village):
     hid = _household(fresh_db, village, planned_exit_year=2016)
+    # 计划脱贫 is a label now: an old word read as the state 未脱贫 (migration 7)
     A.set_household_status(fresh_db, hid, "计划脱贫", "2016-03-01", "列入年度减贫计划")
     A.set_household_status(
         fresh_db, hid, "已脱贫", "2016-11-30", "经公示无异议", confirmed_unmet=True
@@ -127,7 +128,7 @@ def test_status_changes_are_kept_with_date_and_reason(fresh_db, village):
     assert household["status"] == "已脱贫" and household["exit_year"] == 2016
     history = A.status_history(fresh_db, hid)
     assert [(h["status"], h["date"]) for h in history] == [
-        ("计划脱贫", "2016-03-01"),
+        ("未脱贫", "2016-03-01"),
         ("已脱贫", "2016-11-30"),
     ]
     assert history[1]["confirmed_unmet"] is True

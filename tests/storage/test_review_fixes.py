@@ -11,7 +11,7 @@ from tests.conftest import HEAD
 
 def test_a_deleted_households_measures_and_status_changes_leave_the_lists(fresh_db, village):
     hid = R.add_household(
-        fresh_db, {"village_id": village, "household_no": "0001", "status": "新识别"}, [HEAD]
+        fresh_db, {"village_id": village, "household_no": "0001", "status": "未脱贫"}, [HEAD]
     )
     A.add_measure(
         fresh_db,

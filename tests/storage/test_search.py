@@ -7,7 +7,7 @@ from storage import register as R
 def _household(store, village, no, *members):
     return R.add_household(
         store,
-        {"village_id": village, "household_no": no, "status": "新识别"},
+        {"village_id": village, "household_no": no, "status": "未脱贫"},
         [{"name": n, "relation": "户主" if i == 0 else "子"} for i, n in enumerate(members)],
     )
 

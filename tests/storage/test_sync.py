@@ -48,7 +48,7 @@ def _swap(sender, receiver, stick, **kw):
 
 def _add(store, village_code, no, names):
     vid = R.find_village(store, village_code)["id"]
-    return R.add_household(store, {"village_id": vid, "household_no": no, "status": "新识别"},
+    return R.add_household(store, {"village_id": vid, "household_no": no, "status": "未脱贫"},
                            [{"name": n, "relation": "户主" if i == 0 else "子"}
                             for i, n in enumerate(names)])  # fmt: skip
 

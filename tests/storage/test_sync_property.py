@@ -46,7 +46,7 @@ def template():
         vid = R.add_village(county, v)
         for h in range(2):
             R.add_household(county, {"village_id": vid, "household_no": f"000{h + 1}",
-                                     "status": "新识别"},
+                                     "status": "未脱贫"},
                             [{"name": NAMES[(i * 2 + h) % 6], "relation": "户主"},
                              {"name": NAMES[(i * 2 + h + 1) % 6], "relation": "配偶"}])  # fmt: skip
     for i, v in enumerate(VILLAGES):
