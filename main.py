@@ -284,6 +284,9 @@ def _village_result(vsnap: dict, summary: bool = False) -> dict:
         "village_code": vsnap["village"]["code"],
         "village_name": vsnap["village"]["name"],
     }
+    closed = next((r.closed for r in results if r.closed), "")
+    if closed:  # a closed year: the figures come from the frozen record
+        out["closed"] = closed
     if summary:
         tally = {status: [0] * 12 for status in STATUSES}
         for r in results:
@@ -301,6 +304,30 @@ def _village_result(vsnap: dict, summary: bool = False) -> dict:
         ]
     out["village_criteria"] = evaluate_village(vsnap).to_dict()["criteria"]
     return out
+
+
+def cmd_close_year(args) -> int:
+    from storage.operations import close_year
+
+    store = _open(args, args.file)
+    try:
+        counts, _ = close_year(store, args.year, args.village)
+    finally:
+        store.close()
+    print(f"{args.year}年度已封存：{counts['villages']}个村，{counts['households']}户的指标数据和判定")
+    return EXIT_OK
+
+
+def cmd_reopen_year(args) -> int:
+    from storage.operations import reopen_year
+
+    store = _open(args, args.file)
+    try:
+        n, _ = reopen_year(store, args.year, args.reason, args.village)
+    finally:
+        store.close()
+    print(f"{args.year}年度已重新开启：{n}个村（原因：{args.reason.strip()}）")
+    return EXIT_OK
 
 
 def cmd_lint(args) -> int:
@@ -382,6 +409,8 @@ def _emit(result: dict, fmt: str) -> None:
             f"== {village.get('village_name', '')} {village['village_code']}  "
             f"{village['year']} 年 =="
         )
+        if village.get("closed"):
+            print(f"  {village['closed']}")
         if isinstance(village["households"], int):
             unmet = "  ".join(f"{c['no']}:{c['unmet']}" for c in village["household_criteria"])
             print(
@@ -415,6 +444,8 @@ def _print_household(result: dict) -> None:
         f"户 {result.get('household_no', '')}  {result['year']} 年  "
         f"{'可以脱贫' if result['eligible_to_exit'] else '尚不能脱贫'}"
     )
+    if result.get("closed"):
+        print(f"  {result['closed']}")
     for c in result["criteria"]:
         print(f"{c['no']:>3}. {_mark(c['status']):<6} {c['title']}")
         for r in c["reasons"]:
@@ -809,6 +840,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("file")
     t.add_argument("--format", choices=["text", "json"], default="text")
     t.set_defaults(func=cmd_sync_status)
+
+    s = sub.add_parser("close-year", help="年度数据封存：冻结该年度每户的指标数据和判定")
+    s.add_argument("file")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--village", help="村的行政区划代码（不填：数据库中的全部村）")
+    s.set_defaults(func=cmd_close_year)
+
+    s = sub.add_parser("reopen-year", help="重新开启已封存的年度（须填写原因，记入日志并随同步上报）")
+    s.add_argument("file")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--reason", required=True)
+    s.add_argument("--village", help="村的行政区划代码（不填：数据库中的全部村）")
+    s.set_defaults(func=cmd_reopen_year)
 
     s = sub.add_parser("lint", help="数据质量疑点检查")
     s.add_argument("file")

@@ -11,8 +11,10 @@ from forms import choices as C
 from forms.fields import BOOL, INT, MONEY, NUMBER, PERCENT
 from forms.idnumber import make_id_number
 
+from . import closing
 from .db import Store
 from .register import seed_default_policy
+from .snapshots import household_snapshots
 
 COUNTY = "安定区"
 COUNTY_CODE = "621102"
@@ -159,8 +161,10 @@ def generate(
     households: int = 50,
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    closed_years: tuple[int, ...] = (2015, 2016),
 ) -> dict:
-    """Fill an empty register with a synthetic county; returns counts."""
+    """Fill an empty register with a synthetic county; returns counts. The years in
+    `closed_years` are closed at the end (年度数据封存), as the county does after 动态调整."""
     rng = random.Random(seed)
     new_id = _Ids(rng)
     seed_default_policy(store)
@@ -183,6 +187,17 @@ def generate(
             set_county_facts(
                 store, COUNTY, year, _facts(rng, "county_facts", year, villages * households * 4)
             )
+    village_ids = [v["id"] for v in store.find("villages", order_by="code")]
+    for year in closed_years:
+        closing.close_year(
+            store,
+            year,
+            village_ids,
+            lambda vid, year=year: household_snapshots(
+                store, year, village_id=vid, with_measures=False, frozen=False
+            ),
+        )
+    counts["closed_years"] = list(closed_years)
     return counts
 
 
