@@ -314,7 +314,9 @@ def cmd_close_year(args) -> int:
         counts, _ = close_year(store, args.year, args.village)
     finally:
         store.close()
-    print(f"{args.year}年度已封存：{counts['villages']}个村，{counts['households']}户的指标数据和判定")
+    print(
+        f"{args.year}年度已封存：{counts['villages']}个村，{counts['households']}户的指标数据和判定"
+    )
     return EXIT_OK
 
 
@@ -847,7 +849,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--village", help="村的行政区划代码（不填：数据库中的全部村）")
     s.set_defaults(func=cmd_close_year)
 
-    s = sub.add_parser("reopen-year", help="重新开启已封存的年度（须填写原因，记入日志并随同步上报）")
+    s = sub.add_parser(
+        "reopen-year", help="重新开启已封存的年度（须填写原因，记入日志并随同步上报）"
+    )
     s.add_argument("file")
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--reason", required=True)

@@ -152,6 +152,15 @@ class CheckPanel(QWidget):
         self.add_measure.clicked.connect(self._add_measure)
         head.addWidget(self.add_measure)
         layout.addLayout(head)
+        # A closed year (年度数据封存): the verdicts come from the frozen record, and say so.
+        self.closed = QLabel()
+        self.closed.setWordWrap(True)
+        self.closed.setStyleSheet(
+            "background:#fff8e1; color:#5d4037; border:1px solid #ffe082; border-radius:4px;"
+            "padding:3px;"
+        )
+        self.closed.setVisible(False)
+        layout.addWidget(self.closed)
         self.list = CriteriaList(self.tr("可以脱贫"), self.tr("尚不能脱贫"))
         self.list.focus_requested.connect(self._focus)
         layout.addWidget(self.list, 1)
@@ -159,6 +168,11 @@ class CheckPanel(QWidget):
 
     def show_evaluation(self, evaluation, year: int | None) -> None:
         self.evaluation = evaluation
+        closed = getattr(evaluation, "closed", "") if evaluation is not None else ""
+        self.closed.setText(
+            self.tr("🔒 {0}。此后的修改只影响未封存的年度。").format(closed) if closed else ""
+        )
+        self.closed.setVisible(bool(closed))
         if evaluation is None:
             self.title.setText(self.tr("脱贫指标核查（12项）"))
             self.list.set_results([], None, self.tr("请选择一户"))

@@ -122,6 +122,15 @@ class CriteriaCache(QObject):
         snap = self._snapshot
         if (
             snap is not None
+            and snap.get("closed")
+            and snap["household"]["id"] == hid
+            and snap["year"] == self.year
+            and changes is not None
+            and changes.entity != "year_closure"
+        ):
+            pass  # a closed year: the frozen snapshot stands whatever is edited now
+        elif (
+            snap is not None
             and changes is not None
             and snap["household"]["id"] == hid
             and snap["year"] == self.year

@@ -247,6 +247,30 @@ class Editing(QObject):
     def set_village_facts(self, village_id: str, year: int, data: dict) -> Outcome:
         return self._write(lambda _v: ops.set_village_facts(self.store, village_id, year, data))
 
+    # -- closed years (年度数据封存) --------------------------------------------------------------
+    def close_year(self, year: int, village_code: str | None = None) -> tuple[Outcome, dict]:
+        """Freeze a year for one village or every village of the file; (outcome, counts)."""
+        counts: dict = {}
+
+        def write(_v):
+            done, changes = ops.close_year(self.store, year, village_code)
+            counts.update(done)
+            return changes
+
+        return self._write(write), counts
+
+    def reopen_year(
+        self, year: int, reason: str, village_code: str | None = None
+    ) -> tuple[Outcome, int]:
+        """Reopen a closed year, with its reason; (outcome, villages reopened)."""
+        n = [0]
+
+        def write(_v):
+            n[0], changes = ops.reopen_year(self.store, year, reason, village_code)
+            return changes
+
+        return self._write(write), n[0]
+
     def set_policy(self, year: int, values: dict) -> Outcome:
         return self._write(lambda _v: ops.set_policy(self.store, year, values))
 

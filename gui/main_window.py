@@ -28,6 +28,7 @@ from .scope_tree import ScopeTree
 from .start_page import StartPage
 from .sync_actions import SyncActions
 from .work_area import PAGE_HOUSEHOLDS, PAGE_NEEDS, PAGE_REMINDERS, PAGE_VILLAGE, WorkArea
+from .year_dialogs import YearActions
 
 TOOLBAR_ACTIONS = (
     "register.new_household",
@@ -37,7 +38,7 @@ TOOLBAR_ACTIONS = (
 )
 
 
-class MainWindow(FileActions, RegisterActions, SyncActions, QMainWindow):
+class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWindow):
     store_opened = Signal()
 
     def __init__(self, settings: QSettings, operator: str, parent=None):

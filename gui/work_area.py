@@ -138,7 +138,7 @@ class WorkArea(QTabWidget):
         if changes.everything:  # a whole-file change (a sync import): everything anew
             self.reload_all()
             return
-        if changes.policy:
+        if changes.policy or changes.closed_years:
             self.recheck(self.year, policy_years(self.store))
         elif changes.criteria:
             for hid in changes.households:

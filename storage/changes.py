@@ -21,6 +21,7 @@ class Changes:
     facts: bool = False  # village or county facts
     policy: bool = False  # yearly policy values: every household's criteria of that year
     register: bool = False  # villages, groups or cadres
+    closed_years: bool = False  # a year closed or reopened: every household's criteria of it
     everything: bool = False  # a whole-file change (an import): every view reloads
     # The one record an edit wrote, as stored now, and {field: (old, new)} for undo.
     entity: str | None = None

@@ -497,7 +497,7 @@ def close_year(store: Store, year: int, village_code: str | None = None) -> tupl
             store, year, village_id=vid, with_measures=False, frozen=False
         ),
     )
-    return counts, Changes(criteria=True, register=True, entity="year_closure")
+    return counts, Changes(closed_years=True, criteria=True, entity="year_closure")
 
 
 def reopen_year(
@@ -507,7 +507,7 @@ def reopen_year(
     register again until it is closed anew."""
     villages = _villages_to(store, village_code)
     n = closing.reopen_year(store, year, [v["id"] for v in villages], reason)
-    return n, Changes(criteria=True, register=True, entity="year_closure")
+    return n, Changes(closed_years=True, criteria=True, entity="year_closure")
 
 
 # -- whole files ------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_a_closed_years_verdicts_stay_put_and_follow_the_edit_after_a_logged_reo
     hid = _household(fresh_db, village, housing_safe=False)
     assert _status(fresh_db, hid, 2015, 2).status == "unmet"
     counts, changes = ops.close_year(fresh_db, 2015)
-    assert counts == {"villages": 1, "households": 1} and changes.criteria
+    assert counts == {"villages": 1, "households": 1} and changes.closed_years
     # a 2017 correction of the house: 2017 follows it, 2015 stays as it was decided
     ops.edit_record(fresh_db, "household", hid, {"housing_safe": True})
     assert _status(fresh_db, hid, 2017, 2).status == "met"
