@@ -317,13 +317,16 @@ def validate_record(form: Form, record: dict) -> list[Problem]:
 def _cross_rules(entity: str, v: dict) -> list[tuple[str, str]]:
     """Rules between fields of one record, on values that passed their own checks."""
     out = []
-    if entity == "member" and v.get("id_number") and not check_id_number(v["id_number"]):
-        if v.get("birth_date") is not None and v["birth_date"] != birth_date_from_id(
-            v["id_number"]
-        ):
-            out.append(("birth_date", MISMATCH_ID))
-        if v.get("sex") is not None and v["sex"] != sex_from_id(v["id_number"]):
-            out.append(("sex", MISMATCH_ID))
+    if entity == "member":
+        valid_id = bool(v.get("id_number")) and not check_id_number(v["id_number"])
+        if valid_id:
+            if v.get("birth_date") is not None and v["birth_date"] != birth_date_from_id(
+                v["id_number"]
+            ):
+                out.append(("birth_date", MISMATCH_ID))
+            if v.get("sex") is not None and v["sex"] != sex_from_id(v["id_number"]):
+                out.append(("sex", MISMATCH_ID))
+        out += _membership_rules(v, birth_date_from_id(v["id_number"]) if valid_id else None)
     elif entity == "household":
         ident = v.get("identification_year")
         if ident is not None:
@@ -344,11 +347,36 @@ def _cross_rules(entity: str, v: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _membership_rules(v: dict, id_birth) -> list[tuple[str, str]]:
+    """Joining and leaving (docs/domain.md, members over time): in order, after the birth, not
+    in the future, and each date with its reason."""
+    out = []
+    birth = v.get("birth_date") or id_birth
+    joined, left = v.get("joined_date"), v.get("left_date")
+    if left is not None and v.get("left_reason") is None:
+        out.append(("left_reason", "填写了离开日期，应同时填写离开原因"))
+    if left is None and v.get("left_reason") is not None:
+        out.append(("left_date", "填写了离开原因，应同时填写离开日期"))
+    if joined is not None and birth is not None and joined < birth:
+        out.append(("joined_date", "加入日期不能早于出生日期"))
+    if left is not None:
+        if joined is not None and left < joined:
+            out.append(("left_date", "离开日期不能早于加入日期"))
+        elif birth is not None and left < birth:
+            out.append(("left_date", "离开日期不能早于出生日期"))
+        if left > date.today():
+            out.append(("left_date", "离开日期不能晚于今天"))
+    return out
+
+
 # Which fields each cross-field rule reads: an edit is checked against the rules it touches, so
 # an old inconsistency elsewhere in the record does not block an unrelated edit.
 _CROSS_RULE_FIELDS = {
     ("member", "birth_date"): {"id_number", "birth_date"},
     ("member", "sex"): {"id_number", "sex"},
+    ("member", "joined_date"): {"joined_date", "birth_date", "id_number", "left_date"},
+    ("member", "left_date"): {"left_date", "left_reason", "joined_date", "birth_date", "id_number"},
+    ("member", "left_reason"): {"left_date", "left_reason"},
     ("household", "planned_exit_year"): {"identification_year", "planned_exit_year"},
     ("household", "exit_year"): {"identification_year", "exit_year"},
     ("measure", "done_date"): {"status", "done_date"},

@@ -22,7 +22,27 @@ from .schema import RECORD_COLUMNS
 
 # What a frozen snapshot keeps of a record: its data and id, not its stamps or search keys.
 _DROP = frozenset(RECORD_COLUMNS) - {"id"} | {"name_initials"}
-_PARTS = ("household", "finance", "finance_prev", "policy", "policy_prev")
+# Who to call and where things are is not an input of any verdict: a closed year shows these as
+# they are now (a new phone number, a new 帮扶责任人), and freezing them would double the record.
+LIVE_HOUSEHOLD_FIELDS = frozenset(
+    {
+        "group_id",
+        "cadre_id",
+        "phone",
+        "address",
+        "farmland_mu",
+        "irrigated_mu",
+        "road_distance_km",
+        "road_type",
+        "fuel_type",
+        "in_cooperative",
+        "has_bank_account",
+    }
+)
+LIVE_MEMBER_FIELDS = frozenset({"phone", "household_id"})
+_HISTORY_KEYS = ("status", "date", "year")
+# Policy values of a closed year are not copied into each household's record: they are refused
+# any edit while the year is closed (refuse_if_closed), which keeps them as they were.
 
 
 class ClosedYearError(StorageError):
@@ -50,25 +70,46 @@ class Closure:
         return f"{self.year}年度已于{self.closed_at[:10]}封存（{self.closed_by}），按封存数据"
 
 
-def _plain(record: dict | None) -> dict | None:
+def _plain(record: dict | None, live=frozenset()) -> dict | None:
     if record is None:
         return None
-    return {k: v for k, v in record.items() if v is not None and k not in _DROP}
+    return {k: v for k, v in record.items() if v is not None and k not in _DROP and k not in live}
 
 
 def frozen_inputs(snapshot: dict) -> dict:
-    """The part of a household snapshot the criteria read, without stamps."""
-    out = {"year": snapshot["year"]}
-    for key in _PARTS:
-        out[key] = _plain(snapshot.get(key))
-    out["members"] = [_plain(m) for m in snapshot.get("members") or ()]
-    out["history"] = [_plain(e) for e in snapshot.get("history") or ()]
-    return out
+    """What the criteria read of a household snapshot, without stamps and live-only fields."""
+    return {
+        "household": _plain(snapshot["household"], LIVE_HOUSEHOLD_FIELDS),
+        "members": _table([_plain(m, LIVE_MEMBER_FIELDS) for m in snapshot.get("members") or ()]),
+        "finance": _plain(snapshot.get("finance")),
+        "finance_prev": _plain(snapshot.get("finance_prev")),
+        "history": [
+            {k: e[k] for k in _HISTORY_KEYS if e.get(k) is not None}
+            for e in snapshot.get("history") or ()
+        ],
+    }
 
 
-def _verdicts(snapshot: dict) -> list[dict]:
-    ev = evaluate_household(snapshot)
-    return [{"no": c.no, "status": c.status, "reasons": list(c.reasons)} for c in ev.criteria]
+def _table(rows: list[dict]) -> dict:
+    """Rows as one key list and value lists: a member's twenty keys written once, not per row."""
+    keys = sorted({k for r in rows for k in r})
+    return {"keys": keys, "rows": [[r.get(k) for k in keys] for r in rows]}
+
+
+def _rows(table: dict) -> list[dict]:
+    keys = table["keys"]
+    return [{k: v for k, v in zip(keys, row) if v is not None} for row in table["rows"]]
+
+
+def thawed(inputs: dict, household_id: str) -> dict:
+    """A frozen record's inputs as a snapshot's parts again."""
+    members = [{**m, "household_id": household_id} for m in _rows(inputs["members"])]
+    return {**inputs, "members": members}
+
+
+def _verdicts(snapshot: dict) -> list[str]:
+    """The twelve statuses as decided; the reasons follow from the frozen inputs."""
+    return [c.status for c in evaluate_household(snapshot).criteria]
 
 
 def closures(store: Store, year: int | None = None) -> dict[str, Closure]:
@@ -104,7 +145,11 @@ def frozen_snapshots(store: Store, year: int, household_ids) -> dict[str, dict]:
         "year = ? and household_id in (select value from json_each(?))",
         [year, json.dumps(ids)],
     )
-    return {r["household_id"]: json.loads(r["inputs"]) for r in rows if r.get("inputs")}
+    return {
+        r["household_id"]: thawed(json.loads(r["inputs"]), r["household_id"])
+        for r in rows
+        if r.get("inputs")
+    }
 
 
 def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
@@ -123,11 +168,16 @@ def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
         if f is None:
             out.append(s)
             continue
+        live = s["household"]
         out.append(
             {
+                **s,
                 **f,
-                "measures": s.get("measures", []),
-                "closed": closed[s["household"]["village_id"]].to_dict(),
+                "household": {
+                    **f["household"],
+                    **{k: live.get(k) for k in LIVE_HOUSEHOLD_FIELDS},
+                },
+                "closed": closed[live["village_id"]].to_dict(),
             }
         )
     return out

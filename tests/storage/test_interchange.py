@@ -322,3 +322,66 @@ def test_a_cadre_seen_only_in_visits_travels_with_the_export(tmp_path, demo_expo
     fresh = _blank_store(tmp_path, "other.db")
     import_register(fresh, one)  # no foreign-key failure
     assert fresh.get("cadres", outsider["id"])["name"] == outsider["name"]
+
+
+def test_old_status_words_upgrade_and_members_over_time_travel(tmp_path):
+    # A document written before migration 7: 新识别 and 计划脱贫 as statuses
+    store = _blank_store(tmp_path)
+    member = {"name": "王建国", "relation": "户主", "id_number": "11010519491231002X"}
+    left = {
+        "name": "王大妈",
+        "relation": "父母",
+        "birth_date": "1930-02-02",
+        "left_date": "2016-05-01",
+        "left_reason": "死亡",
+    }
+    born = {
+        "name": "王小宝",
+        "relation": "孙子女",
+        "birth_date": "2017-03-10",
+        "joined_date": "2017-03-10",
+        "join_reason": "出生",
+    }
+    data = {
+        "format": FORMAT,
+        "villages": [
+            {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+        ],
+        "households": [
+            {
+                "village_code": "621102100201",
+                "household_no": no,
+                "status": word,
+                "members": [{**member, "id_number": idn}, left, born],
+                "status_history": [{"status": word, "date": "2014-05-01", "reason": "识别"}],
+            }
+            for no, word, idn in (
+                ("0001", "新识别", "11010519491231002X"),
+                ("0002", "计划脱贫", "110105195001010135"),
+            )
+        ],
+    }
+    import_register(store, data)
+    assert {h["status"] for h in store.find("households")} == {"未脱贫"}
+    assert {s["status"] for s in store.find("status_history")} == {"未脱贫"}
+    # joined_date, join_reason, left_date, left_reason are stored and exported as they came
+    out = export_register(store)
+    members = {m["name"]: m for m in out["households"][0]["members"]}
+    assert (members["王大妈"]["left_date"], members["王大妈"]["left_reason"]) == (
+        "2016-05-01",
+        "死亡",
+    )
+    assert (members["王小宝"]["joined_date"], members["王小宝"]["join_reason"]) == (
+        "2017-03-10",
+        "出生",
+    )
+    # a leaving date before the joining date is refused, located, nothing written
+    bad = copy.deepcopy(data)
+    bad["households"][0]["household_no"] = "0003"
+    bad["households"][0]["members"][2]["left_date"] = "2016-01-01"
+    bad["households"].pop(1)
+    before = store.find("households")
+    with pytest.raises(InterchangeError) as refused:
+        import_register(store, bad)
+    assert any("离开日期" in p for p in refused.value.problems), refused.value.problems
+    assert store.find("households") == before
