@@ -105,6 +105,7 @@ def village_report_data(
         visits=[_visit(v, by_id, cadres) for v in village_visits(store, village["id"])],
         status_changes=[_change(c, by_id) for c in history],
         poverty_line=line,
+        closed=next((s["closed"]["note"] for s in vsnap["households"] if s.get("closed")), ""),
     )
 
 

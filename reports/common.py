@@ -21,7 +21,10 @@ def village_name(data: VillageReportData) -> str:
 
 
 def year_label(data: VillageReportData) -> str:
-    return f"{data.year}年度" if data.year else ""
+    """Top right of every page: the year, and whether its figures are a closed year's."""
+    if not data.year:
+        return ""
+    return f"{data.year}年度（封存数据）" if data.closed else f"{data.year}年度"
 
 
 def furniture(data: VillageReportData, title: str) -> Furniture:
@@ -32,7 +35,9 @@ def furniture(data: VillageReportData, title: str) -> Furniture:
         title=title,
         place=place(data),
         period=year_label(data),
-        footer=f"制表：{team}" + (f"　制表日期：{made}" if made else ""),
+        footer=f"制表：{team}"
+        + (f"　制表日期：{made}" if made else "")
+        + (f"　{data.closed}" if data.closed else ""),
     )
 
 

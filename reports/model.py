@@ -217,6 +217,7 @@ class VillageReportData:
     visits: list[Visit] = field(default_factory=list)
     status_changes: list[StatusChange] = field(default_factory=list)
     poverty_line: Optional[Decimal] = None  # 当年国家扶贫标准, 元/人·年
+    closed: str = ""  # a closed year: "2015年度已于…封存（…），按封存数据" (storage.closing)
 
     def household(self, household_no: str | None) -> Optional[HouseholdRow]:
         for h in self.households:

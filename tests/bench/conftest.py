@@ -17,7 +17,10 @@ HOUSEHOLDS = int(os.environ.get("FUPIN_BENCH_HOUSEHOLDS", "500"))
 def county_db() -> Path:
     """The demo county file (python main.py demo … --villages 150 --households 500)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"county-{VILLAGES}x{HOUSEHOLDS}.db"
+    from storage.schema import LATEST
+
+    # a demo made by an older schema (and an older demo generator) is made anew
+    path = CACHE / f"county-{VILLAGES}x{HOUSEHOLDS}-v{LATEST}.db"
     if not path.exists():
         tmp = path.with_suffix(".part.db")
         tmp.unlink(missing_ok=True)

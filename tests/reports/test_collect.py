@@ -260,3 +260,14 @@ def test_unknown_village_and_year_are_refused_in_chinese(store, village):
     with pytest.raises(CollectError, match="没有 1990 年的政策参数"):
         village_report_data(store, village["code"], 1990)
     assert find_village(store, village["code"])  # nothing changed
+
+
+def test_a_closed_years_reports_say_so_and_keep_the_frozen_verdicts(store, village, tmp_path):
+    from .conftest import all_text, flat
+
+    closed = village_report_data(store, village["code"], 2016, posting_date=dt.date(2016, 12, 20))
+    assert "2016年度已于" in closed.closed and "按封存数据" in closed.closed
+    text = flat(all_text(render_plan(closed, tmp_path / "plan-2016.pdf")))
+    assert "2016年度（封存数据）" in text and "按封存数据" in text
+    # an open year's report says nothing of the kind
+    assert village_report_data(store, village["code"], YEAR).closed == ""
