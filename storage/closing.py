@@ -9,7 +9,9 @@ by USB like any other change.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +20,7 @@ from forms.criteria.batch import bulk
 from forms.criteria.household import evaluate_household
 
 from .db import StorageError, Store
+from .frozen_words import ZDICT_V1
 from .schema import RECORD_COLUMNS
 
 # What a frozen snapshot keeps of a record: its data and id, not its stamps or search keys.
@@ -90,6 +93,27 @@ def frozen_inputs(snapshot: dict) -> dict:
     }
 
 
+# A frozen record is JSON, deflated with a preset dictionary of the register's keys and words
+# and written as base85 text (it travels in the JSON of a USB package): ~0.9 KB a household
+# instead of ~2.2 KB, so that four fit in a page of the file rather than one.
+_PREFIX = "z1:"
+
+
+def encode(value) -> str:
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    deflate = zlib.compressobj(9, zdict=ZDICT_V1)
+    return _PREFIX + base64.b85encode(deflate.compress(raw) + deflate.flush()).decode("ascii")
+
+
+def decode(text: str):
+    """A frozen record's value; plain JSON is read as it is."""
+    if not text.startswith(_PREFIX):
+        return json.loads(text)
+    inflate = zlib.decompressobj(zdict=ZDICT_V1)
+    raw = inflate.decompress(base64.b85decode(text[len(_PREFIX) :])) + inflate.flush()
+    return json.loads(raw)
+
+
 def _table(rows: list[dict]) -> dict:
     """Rows as one key list and value lists: a member's twenty keys written once, not per row."""
     keys = sorted({k for r in rows for k in r})
@@ -146,7 +170,7 @@ def frozen_snapshots(store: Store, year: int, household_ids) -> dict[str, dict]:
         [year, json.dumps(ids)],
     )
     return {
-        r["household_id"]: thawed(json.loads(r["inputs"]), r["household_id"])
+        r["household_id"]: thawed(decode(r["inputs"]), r["household_id"])
         for r in rows
         if r.get("inputs")
     }
@@ -210,12 +234,8 @@ def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) ->
                         "household_id": hid,
                         "year": year,
                         "closed_at": at,
-                        "inputs": json.dumps(
-                            frozen_inputs(snap), ensure_ascii=False, separators=(",", ":")
-                        ),
-                        "verdicts": json.dumps(
-                            _verdicts(snap), ensure_ascii=False, separators=(",", ":")
-                        ),
+                        "inputs": encode(frozen_inputs(snap)),
+                        "verdicts": json.dumps(_verdicts(snap), separators=(",", ":")),
                     }
                     if hid in existing:
                         store.update("frozen_years", existing[hid], values)

@@ -164,3 +164,18 @@ def test_writes_into_a_closed_year_are_refused_in_chinese_and_change_nothing(fre
     # the open year takes the same writes
     ops.edit_finance(fresh_db, hid, 2016, {"wage_income": 9000})
     ops.set_village_facts(fresh_db, village, 2016, {"rural_population": 5})
+
+
+def test_frozen_records_read_back_exactly_and_the_dictionary_never_changes():
+    import hashlib
+
+    from storage.frozen_words import ZDICT_V1
+
+    # a record closed with dictionary 1 is readable only with it, byte for byte
+    assert hashlib.sha256(ZDICT_V1).hexdigest() == (
+        "7ef4ad9caa45a65e522497d6d069b636fb4d38af54b4db99bc4425802e5bc719"
+    )
+    value = {"household": {"toilet": "无", "income_channels": ["务工"]}, "n": [1, 2.5, None]}
+    text = closing.encode(value)
+    assert text.startswith("z1:") and text.isascii() and closing.decode(text) == value
+    assert closing.decode('{"a": 1}') == {"a": 1}  # plain JSON reads as it is
