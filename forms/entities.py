@@ -295,6 +295,7 @@ YEAR_CLOSURE = Form(
         Field("closed", "已封存", BOOL, required=True),
         Field("closed_at", "封存时间", TEXT),
         Field("closed_by", "封存人", TEXT, max_length=60),
+        Field("by_county", "县级封存", BOOL, help="县扶贫办封存的年度只能由县里重新开启"),
         Field("reopened_at", "重新开启时间", TEXT),
         Field("reopened_by", "重新开启人", TEXT, max_length=60),
         Field("reopen_reason", "重新开启原因", TEXT, max_length=500),

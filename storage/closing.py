@@ -245,7 +245,15 @@ def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) ->
                     counts["households"] += 1
             if new_rows:
                 store.insert_many("frozen_years", new_rows)
-            _set_closure(store, vid, year, closed=True, closed_at=at, closed_by=by)
+            _set_closure(
+                store,
+                vid,
+                year,
+                closed=True,
+                closed_at=at,
+                closed_by=by,
+                by_county=store.role == "county",
+            )
             counts["villages"] += 1
     return counts
 
@@ -260,6 +268,16 @@ def reopen_year(store: Store, year: int, village_ids: list[str], reason: str) ->
     todo = [v for v in village_ids if v in closed]
     if not todo:
         raise StorageError(f"{year}年度未封存，无需重新开启")
+    if store.role != "county":
+        by_county = {
+            r["village_id"]
+            for r in store.find("year_closures", "year = ? and closed = 1", [year])
+            if r.get("by_county")
+        }
+        if by_county & set(todo):
+            raise StorageError(
+                f"{year}年度由县扶贫办封存，只能由县里重新开启；请联系县扶贫办（reopened at the county)"
+            )
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     with store.atomic():
         for vid in todo:

@@ -404,6 +404,7 @@ def m007_register_over_time(db: sqlite_utils.Database) -> None:
             "closed": int,
             "closed_at": str,
             "closed_by": str,
+            "by_county": int,
             "reopened_at": str,
             "reopened_by": str,
             "reopen_reason": str,

@@ -388,3 +388,40 @@ def test_a_package_refused_inside_a_batch_leaves_the_others_applied(world, tmp_p
     assert "缺少它所属的村或户" in results[1].reason  # found inside the batch's transaction
     assert county.get("households", first) and county.get("households", second)
     assert county.get("households", "m-1", include_deleted=True) is None
+
+
+def test_a_closed_year_and_its_reopen_travel_both_ways(world):
+    from forms.criteria.household import evaluate_household
+    from storage import operations as ops
+    from storage.snapshots import household_snapshot
+
+    county, (laptop, _), stick = world
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    hid = _add(laptop, VILLAGE["code"], "0001", ["王建国"])
+    R.update_record(laptop, "household", hid, {"toilet": "无"})
+    _swap(laptop, county, stick)
+    # the county closes 2015 for its villages; the team's laptop receives the frozen records
+    ops.close_year(county, 2015)
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    R.update_record(laptop, "household", hid, {"toilet": "卫生厕所"})
+    snap = household_snapshot(laptop, hid, 2015)
+    assert snap["closed"]["year"] == 2015
+    assert evaluate_household(snap).criteria[8].status == "unmet"  # ⑼ as decided in 2015
+    assert laptop.find("frozen_years") and laptop.find("year_closures")
+    # a year the county closed is reopened only by the county: refused on the laptop
+    before = dump(laptop)
+    with pytest.raises(S.StorageError, match="由县扶贫办封存"):
+        ops.reopen_year(laptop, 2015, "补录厕所改造")
+    assert dump(laptop) == before
+    # the team closes 2016 for its village and reopens it with a reason: both reach the county
+    ops.close_year(laptop, 2016)
+    ops.reopen_year(laptop, 2016, "补录收支")
+    _swap(laptop, county, stick)
+    vid = laptop.find("villages")[0]["id"]
+    [row] = [r for r in county.find("year_closures") if (r["village_id"], r["year"]) == (vid, 2016)]
+    assert (row["closed"], row["by_county"], row["reopen_reason"]) == (False, False, "补录收支")
+    # the county reopens 2015 with a reason; the laptop follows the register again
+    ops.reopen_year(county, 2015, "县审核：厕所已改造")
+    _swap(county, laptop, stick, teams=["第1工作队"])
+    snap = household_snapshot(laptop, hid, 2015)
+    assert "closed" not in snap and evaluate_household(snap).criteria[8].status == "met"
