@@ -170,7 +170,7 @@ class CheckPanel(QWidget):
         self.evaluation = evaluation
         closed = getattr(evaluation, "closed", "") if evaluation is not None else ""
         self.closed.setText(
-            self.tr("🔒 {0}。此后的修改只影响未封存的年度。").format(closed) if closed else ""
+            self.tr("已封存：{0}。此后的修改只影响未封存的年度。").format(closed) if closed else ""
         )
         self.closed.setVisible(bool(closed))
         if evaluation is None:

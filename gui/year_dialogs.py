@@ -77,6 +77,7 @@ class YearDialog(QDialog):
         buttons.button(QDialogButtonBox.Ok).setText(
             self.tr("重新开启") if reopen else self.tr("封存")
         )
+        buttons.button(QDialogButtonBox.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
