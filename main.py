@@ -333,9 +333,9 @@ def cmd_reopen_year(args) -> int:
 
 
 def cmd_lint(args) -> int:
-    from forms.criteria.quality import lint
+    from forms.criteria.quality import lint, lint_village_facts
     from storage import snapshots
-    from storage.register import find_village
+    from storage.register import find_village, list_villages, village_facts
 
     store = _open(args, args.file)
     year = _year(args, store)
@@ -343,11 +343,19 @@ def cmd_lint(args) -> int:
         village = find_village(store, args.village)
         if village is None:
             raise UserError(f"没有行政区划代码为 {args.village} 的村（village not found）")
+        villages = [village]
         snaps = snapshots.household_snapshots(store, year, village_id=village["id"])
     else:
+        villages = list_villages(store)
         snaps = snapshots.household_snapshots(store, year)
+    found = [
+        i
+        for v in villages
+        for i in lint_village_facts(v, village_facts(store, v["id"], year), year)
+    ]
     store.close()
-    issues = [i.to_dict() if hasattr(i, "to_dict") else dict(i.__dict__) for i in lint(snaps, year)]
+    found += lint(snaps, year)
+    issues = [i.to_dict() for i in found]
     if args.format == "json":
         print(json.dumps({"year": year, "issues": issues}, ensure_ascii=False, indent=1))
     else:

@@ -182,9 +182,24 @@ class HouseholdEditor(QWidget):
     def focus_criterion(self, result) -> bool:
         """Show and focus the field (or member) behind a criterion (CriterionResult.fields)."""
         path = self._pick(result)
-        if path is None:
-            return False
+        return path is not None and self.focus_path(path)
+
+    def focus_issue(self, member_id, field: str) -> bool:
+        """Show and focus the field a 疑点 names (forms.criteria.quality.Issue): "member.<key>"
+        of its member, "household.<key>", "finance.<key>", "measures", "status_history.<key>"."""
+        where, dot, key = field.partition(".")
+        if where == "member":
+            where = f"member:{member_id}" if member_id is not None else "members"
+        return self.focus_path(f"{where}{dot}{key}")
+
+    def focus_path(self, path: str) -> bool:
+        """Show and focus one field path: "household.<key>", "finance.<key>",
+        "member:<id>.<key>" (or "members.<key>": the member shown), "measures",
+        "status_history" (the tabs)."""
         where, _, key = path.partition(".")
+        if where in ("measures", "status_history"):
+            self.tabs.setCurrentWidget(self.measures if where == "measures" else self.status)
+            return True
         if where == "household":
             section = self.basic if key in self.basic.rows else self.conditions
             self.tabs.setCurrentIndex(0 if section is self.basic else 2)

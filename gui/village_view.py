@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.criteria.household import HOUSEHOLD_RULES
-from forms.criteria.quality import lint
+from forms.criteria.quality import lint, lint_village_facts
 from forms.criteria.result import LOOKS, MET, NA, UNKNOWN, UNMET
 from forms.criteria.village import evaluate_village
 from forms.facts import VILLAGE_FACTS
@@ -30,6 +30,7 @@ from .fields import FormSection
 from .tasks import Task
 
 SHORT_TITLES = {r.no: r.label for r in HOUSEHOLD_RULES}  # declared on the rules
+ISSUE_ROLE = Qt.UserRole + 1  # a 疑点 item's Issue (Qt.UserRole: its household's id)
 
 
 class CriteriaBarChart(QWidget):
@@ -113,7 +114,7 @@ class CriteriaBarChart(QWidget):
 
 
 class VillagePage(QWidget):
-    household_requested = Signal(str)
+    issue_requested = Signal(object)  # a household's 疑点 clicked: open it at the issue's field
     criterion_filter_requested = Signal(int)
 
     def __init__(self, editing: Editing, parent=None):
@@ -196,8 +197,9 @@ class VillagePage(QWidget):
                 out = {"criteria": None, "issues": None, "village_id": village["id"]}
                 out["criteria"] = evaluate_village(village_snapshot(reader, village, year))
                 if not task.cancelled:
-                    out["issues"] = list(
-                        lint(household_snapshots(reader, year, village_id=village["id"]), year)
+                    facts = village_facts(reader, village["id"], year)
+                    out["issues"] = lint_village_facts(village, facts, year) + lint(
+                        household_snapshots(reader, year, village_id=village["id"]), year
                     )
                 return out
             finally:
@@ -227,22 +229,35 @@ class VillagePage(QWidget):
             severity, message, hid = issue.severity, issue.message, issue.household_id
             item = QListWidgetItem(("⚠ " if severity == "error" else "· ") + message)
             item.setData(Qt.UserRole, hid)
+            item.setData(ISSUE_ROLE, issue)
             if severity == "error":
                 item.setForeground(QColor("#c62828"))
             self.issues.addItem(item)
 
     def _issue_clicked(self, item: QListWidgetItem) -> None:
-        hid = item.data(Qt.UserRole)
-        if hid:
-            self.household_requested.emit(hid)
+        """A household's 疑点 opens the household at its field (and member); the village's own
+        (lint_village_facts, field "facts.<key>") shows the fact in the 村级年度基础数据 tab."""
+        issue = item.data(ISSUE_ROLE)
+        if issue is None:
+            return
+        if issue.household_id:
+            self.issue_requested.emit(issue)
+            return
+        self._show_fact(issue.field)
 
     def _focus_fact(self, result) -> None:
         for path in result.fields:
-            where, _, key = path.partition(".")
-            if where == "facts" and key in self.facts.rows:
-                self.tabs.setCurrentIndex(1)
-                self.facts.focus(key)
+            if self._show_fact(path):
                 return
+
+    def _show_fact(self, path: str) -> bool:
+        """Show and focus the village fact of a "facts.<key>" path."""
+        where, _, key = path.partition(".")
+        if where != "facts" or key not in self.facts.rows:
+            return False
+        self.tabs.setCurrentIndex(1)
+        self.facts.focus(key)
+        return True
 
     def _save_fact(self, key: str, raw) -> str | None:
         if not self.village:

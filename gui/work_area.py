@@ -122,7 +122,8 @@ class WorkArea(QTabWidget):
             lambda c: self.editor.measures.add_measure_dialog(c)
         )
         self.village_page.criterion_filter_requested.connect(self.filter_unmet_criterion)
-        for page in (self.village_page, self.reminders_page, self.needs_page):
+        self.village_page.issue_requested.connect(self.go_to_issue)
+        for page in (self.reminders_page, self.needs_page):
             page.household_requested.connect(self.go_to_household)
         self.currentChanged.connect(self._page_changed)
         self.criteria.updated.connect(self._criteria_updated)
@@ -276,6 +277,13 @@ class WorkArea(QTabWidget):
             self.village_wanted.emit(place["village_id"])  # the tree sets the scope
         self.reload_table()
         self.select_household(hid)
+
+    def go_to_issue(self, issue) -> None:
+        """A household's 疑点 (forms.criteria.quality.Issue): the household, at the field the
+        issue names — its member's field when it names a member."""
+        self.go_to_household(issue.household_id)
+        if self.household_id == issue.household_id:
+            self.editor.focus_issue(issue.member_id, issue.field)
 
     def go_to_village(self, village_id: str) -> None:
         """The village page of a village chosen on the county page (the tree sets the scope)."""
