@@ -226,6 +226,9 @@ def _facts(rng: random.Random, which: str, year: int, people: int) -> dict:
             lo = f.min if f.min is not None else 0
             hi = f.max if f.max is not None else 100
             out[f.key] = round(rng.uniform(max(lo, 0), min(hi, max(lo, 0) + 20)), 1)
+    if "two_after_trained" in out and "two_after_willing" in out:
+        # the 两后生 trained are among those willing (疑点 Q28 otherwise)
+        out["two_after_trained"] = min(out["two_after_trained"], out["two_after_willing"])
     return out
 
 
