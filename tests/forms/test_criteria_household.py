@@ -573,7 +573,11 @@ def test_any_snapshot_evaluates_without_raising_and_never_invents_met(snap):
     if hh["toilet"] not in ("简易卫生厕所", "卫生厕所"):
         assert s[9] != MET
     if hh["income_channels"] is None:
-        assert s[6] == UNKNOWN
+        # Unknown, or not applicable to a 兜底保障户 when the year's policy turns the path on.
+        on = pol is not None and pol.get("safety_net_path") in (True, 1)
+        assert s[6] == UNKNOWN or (on and s[6] == NA)
+    if pol is None or pol.get("safety_net_path") not in (True, 1):
+        assert s[6] != NA  # off the path, ⑹ always applies
     if any(hh[k] is None for k in ("has_phone", "has_cable_tv", "has_internet")):
         assert s[10] != MET
     if any(hh[k] is None for k in ("borrow_illness", "borrow_school", "borrow_marriage")):
