@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from forms.criteria.batch import paused_gc
+from forms.criteria.policy import GROWTH_BASE_YEAR
 
 from . import closing
 from .db import Store
@@ -33,7 +34,18 @@ def household_snapshots(
     (storage.closing), marked "closed"; `frozen=False` reads the live data (to close a year)."""
     with paused_gc():
         snaps = _household_snapshots(store, year, village_id, household_ids, with_measures)
+        # A frozen snapshot replaces the closed year's own inputs and keeps the rest (the base
+        # year's finance of county ⑴ is that year's record, refused edits while it is closed).
         return closing.apply_frozen(store, year, snaps) if frozen else snaps
+
+
+def base_year(store: Store, year: int) -> int | None:
+    """The year county ⑴'s average annual growth counts from (the year's policy values'
+    growth_base_year, else the default), or None when it is not before the year."""
+    policy = policy_for(store, year)
+    y = policy.get("growth_base_year") if policy else None
+    base = y if type(y) is int else GROWTH_BASE_YEAR
+    return base if base < year else None
 
 
 def _household_snapshots(store, year, village_id, household_ids, with_measures) -> list[dict]:
@@ -49,12 +61,17 @@ def _household_snapshots(store, year, village_id, household_ids, with_measures) 
         f" and {scope})" if scope else ")"
     )
     members = _group(store.find("members", sub, args), "household_id")
-    finances = store.find("finances", f"{sub} and year in (?, ?)", [*args, year, year - 1])
+    base = base_year(store, year)
+    years = [year, year - 1] + ([base] if base is not None and base != year - 1 else [])
+    marks = ", ".join("?" * len(years))
+    finances = store.find("finances", f"{sub} and year in ({marks})", [*args, *years])
     this_year = {f["household_id"]: f for f in finances if f["year"] == year}
     last_year = {f["household_id"]: f for f in finances if f["year"] == year - 1}
+    base_rows = {f["household_id"]: f for f in finances if f["year"] == base}
     measures = _group(store.find("measures", sub, args), "household_id") if with_measures else {}
     history = _group(store.find("status_history", sub, args, order_by="date"), "household_id")
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
+    policy_base = policy_for(store, base) if base is not None else None
     return [
         {
             "year": year,
@@ -62,8 +79,10 @@ def _household_snapshots(store, year, village_id, household_ids, with_measures) 
             "members": members.get(h["id"], []),
             "finance": this_year.get(h["id"]),
             "finance_prev": last_year.get(h["id"]),
+            "finance_base": base_rows.get(h["id"]),  # county ⑴'s base year
             "policy": policy,
             "policy_prev": policy_prev,
+            "policy_base": policy_base,
             "measures": measures.get(h["id"], []),
             "history": history.get(h["id"], []),
         }
@@ -97,9 +116,11 @@ def county_snapshot(store: Store, county: str, year: int) -> dict:
     for snap in household_snapshots(store, year, with_measures=False):
         by_village[snap["household"]["village_id"]].append(snap)
     policy, policy_prev = policy_for(store, year), policy_for(store, year - 1)
+    base = base_year(store, year)
     return {
         "year": year,
         "county": county,
+        "policy_base": policy_for(store, base) if base is not None else None,
         "facts": county_facts(store, county, year),
         "facts_prev": county_facts(store, county, year - 1),
         "villages": [

@@ -15,6 +15,9 @@ COMPUTED = {
     "area_per_person": ("人均住房面积", "m²"),
     "income_growth_pct": ("家庭可支配收入增幅", "%"),
     "channels": ("增收门路", ""),
+    "transfer_per_capita": ("人均转移性收入", "元"),
+    "reading": ("判定口径", ""),
+    "safety_net": ("兜底保障户", ""),
     "in_scope": ("应计人数", "人"),
     "passed": ("达标人数", "人"),
     "unknown": ("数据不全", "人"),
@@ -25,7 +28,12 @@ COMPUTED = {
     "growth_pct": ("增幅", "%"),
     "province_growth_pct": ("全省增幅", "%"),
     "poor_people": ("贫困人口", "人"),
-    "poor_people_unknown": ("状态或人数不明户的人口", "人"),
+    "status_unknown": ("户状态不明", "户"),
+    "base_year": ("增幅基年", ""),
+    "years": ("年数", "年"),
+    "base_per_capita": ("基年人均", "元"),
+    "base_households": ("基年户数", "户"),
+    "base_people": ("基年人数", "人"),
     "water_safe": ("饮水安全", "户"),
     "housing_safe": ("住房安全稳固", "户"),
     "housing_over_30": ("人均住房面积大于30平方米", "户"),
@@ -39,7 +47,8 @@ COMPUTED = {
     "willing": ("有培训意愿的“两后生”", "人"),
     "trained": ("已培训“两后生”", "人"),
     "poor_villages": ("贫困村", "个"),
-    "exited_or_meeting": ("已退出或达标的贫困村", "个"),
+    "exited": ("已退出的贫困村", "个"),
+    "meeting_not_exited": ("达到退出标准但未退出的贫困村", "个"),
 }
 DECLARED = (FINANCE, POLICY, VILLAGE_FACTS, COUNTY_FACTS, HOUSEHOLD)
 

@@ -7,6 +7,7 @@ Snapshot (one household, one evaluation year)::
      "members": [{<MEMBER keys>, "id": ...}, ...],
      "finance": {<FINANCE keys>} | None,        # that year's income and expenditure
      "finance_prev": {...} | None,              # the previous year's, for growth information
+     "finance_base": {...} | None,              # the growth base year's (county ⑴), optional
      "policy": {<POLICY keys>} | None,          # that year's policy values
      "policy_prev": {...} | None,
      "measures": [{<MEASURE keys>}, ...],       # optional; read by quality.lint only
@@ -197,6 +198,7 @@ class HouseholdView:
         "n",
         "finance",
         "finance_prev",
+        "finance_base",
         "policy",
         "policy_prev",
         "line_fen",
@@ -228,6 +230,7 @@ class HouseholdView:
         self.n = len(self.people)
         self.finance = _dict_or_none(snap.get("finance"))
         self.finance_prev = _dict_or_none(snap.get("finance_prev"))
+        self.finance_base = _dict_or_none(snap.get("finance_base"))
         self.policy = _dict_or_none(snap.get("policy"))
         self.policy_prev = _dict_or_none(snap.get("policy_prev"))
         line = number(self.policy.get("poverty_line")) if self.policy is not None else None
@@ -266,9 +269,14 @@ SCHOOL_COUNTS = frozenset(
     {"小学", "初中", "高中", "中职", "送教上门", "已完成义务教育", "高职大专", "本科及以上"}
 )
 SCHOOL_STATUSES = frozenset(C.SCHOOL_STATUSES)
-# In school for the pension rule: a 16-year-old in 高中 is not yet 符合条件 for 新农保.
-PENSION_IN_SCHOOL = frozenset({"高中", "中职", "高职大专", "本科及以上", "初中", "小学"})
+# Still in school: not yet 符合条件 for 新农保 (⑻: a 16-year-old in 高中), and not a 主要劳动力
+# (⑸: a 17-year-old in 高中 is a pupil, not a main labourer). 送教上门 (schooling brought home
+# to a child who cannot attend) is schooling: ⑷ counts it as in school, and so do ⑸ and ⑻.
+IN_SCHOOL = frozenset({"小学", "初中", "高中", "中职", "高职大专", "本科及以上", "送教上门"})
 MAIN_LABOUR = frozenset({"普通劳动力", "技能劳动力"})
+# "对没有劳动力的低保户、残疾人家庭、五保户等通过救助式扶贫保障其基本生活": a member has 劳动力
+# when able to work at all, a 弱劳动力或半劳动力 included; 丧失劳动力 and 无劳动力 have none.
+CAN_WORK = frozenset({"普通劳动力", "技能劳动力", "弱劳动力或半劳动力"})
 LABOR_ABILITIES = frozenset(C.LABOR_ABILITIES)
 COMPULSORY_AGES = (6, 15)
 LABOUR_AGES = (16, 60)
@@ -299,15 +307,19 @@ def classify_schooling(p: Person) -> tuple[str, str | None]:
 
 
 def classify_training(p: Person) -> tuple[str, str | None]:
-    """Rule 5 for one member: main labourers aged 16–60 must have had skills training."""
+    """Rule 5 for one member: main labourers aged 16–60, not in school, must have had skills
+    training (a member still in school is a pupil, not a 主要劳动力)."""
     la = enum(p.raw.get("labor_ability"), LABOR_ABILITIES)
     if la is not None and la not in MAIN_LABOUR:
         return OUT, None
     age = p.age
     if age is not None and not LABOUR_AGES[0] <= age <= LABOUR_AGES[1]:
         return OUT, None
+    st = enum(p.raw.get("school_status"), SCHOOL_STATUSES)
+    if st in IN_SCHOOL:
+        return OUT, None
     trained = flag(p.raw.get("skills_trained"))
-    if age is not None and la is not None:
+    if age is not None and la is not None and st is not None:
         if trained is True:
             return YES, None
         if trained is False:
@@ -315,7 +327,12 @@ def classify_training(p: Person) -> tuple[str, str | None]:
         return MAYBE, f"{p.who(la)}缺少是否接受技能培训"
     if trained is True:
         return MAYBE_YES, None
-    missing = p.age_problem if age is None else f"{p.who()}缺少劳动技能，无法判断是否为主要劳动力"
+    if age is None:
+        missing = p.age_problem
+    elif la is None:
+        missing = f"{p.who()}缺少劳动技能，无法判断是否为主要劳动力"
+    else:
+        missing = f"{p.who(la)}缺少在校生状况，无法判断是否为主要劳动力"
     if trained is None:
         return MAYBE, f"{missing}；也缺少是否接受技能培训"
     return MAYBE_NO, f"{missing}（未接受技能培训）"
@@ -337,7 +354,7 @@ def classify_pension(p: Person) -> tuple[str, str | None]:
     if age is not None and age < PENSION_MIN_AGE:
         return OUT, None
     st = enum(p.raw.get("school_status"), SCHOOL_STATUSES)
-    if st in PENSION_IN_SCHOOL:
+    if st in IN_SCHOOL:
         return OUT, None
     insured = flag(p.raw.get("pension_insured"))
     if age is not None and st is not None:
@@ -443,12 +460,122 @@ def disposable_fen(finance: dict | None) -> tuple[int | None, list[str]]:
     return (None if missing else total), missing
 
 
+# --- the safety-net path (政策性脱贫 / 救助式扶贫) -------------------------------------------------
+
+# "2015年将农村低保二类对象补助水平由192元/人·月提高到234元/人·月,达到2808元/人·年,实现政策性脱贫。"
+# "对没有劳动力的低保户、残疾人家庭、五保户等通过救助式扶贫保障其基本生活。"
+# A 低保 household (低保 class 一类 or 二类, or the attribute 低保贫困户) or a 特困供养 (五保)
+# household in which no member of the year has 劳动力 (CAN_WORK) is a 兜底保障户 when the year's
+# policy values turn the path on: ⑹ does not apply to it, and ⑴ is also met when its 低保 and
+# other transfer income per person reaches the policy's 政策性脱贫标准 (docs/domain.md).
+SAFETY_NET_NA = "兜底保障户（无劳动力的低保/特困供养户），不要求增收门路"
+SAFETY_NET_READING, ORDINARY_READING = "政策性脱贫", "一般标准"  # ⑴'s figure "reading"
+_DIBAO_CLASSES = frozenset(C.DIBAO_CLASSES)
+_ATTRIBUTES = frozenset(C.POVERTY_ATTRIBUTES)
+_SAFETY_NET_FIELDS = [
+    "household.dibao_class",
+    "household.poverty_attribute",
+    "policy.safety_net_path",
+]
+
+
+def _assisted_kind(hh: dict) -> tuple[str | None, bool | None]:
+    """("低保户" / "特困供养户", True), (None, False) when neither, (None, None) when it cannot be
+    told (the attribute and the class each say yes, no, or are missing)."""
+    attr = enum(hh.get("poverty_attribute"), _ATTRIBUTES)
+    cls = enum(hh.get("dibao_class"), _DIBAO_CLASSES)
+    if attr == "特困供养(五保)贫困户":
+        return "特困供养户", True
+    if attr == "低保贫困户" or cls in ("一类", "二类"):
+        return "低保户", True
+    if attr is None or cls is None:
+        return None, None
+    return None, False
+
+
+def safety_net(v: HouseholdView) -> tuple[bool | None, str]:
+    """Whether the household is a 兜底保障户 this year: (True, who it is), (False, ""), or
+    (None, what is missing to tell). Off whenever the year's policy does not turn the path on."""
+    if v.policy is None or flag(v.policy.get("safety_net_path")) is not True:
+        return False, ""
+    kind, assisted = _assisted_kind(v.hh)
+    if assisted is False:
+        return False, ""
+    if not v.people:
+        return None, "家庭成员为空"
+    unknown, without = [], []
+    for p in v.people:
+        la = enum(p.raw.get("labor_ability"), LABOR_ABILITIES)
+        if la in CAN_WORK:
+            return False, ""
+        if la is None:
+            unknown.append(p.name)
+        else:
+            without.append(f"{p.name}{la}")
+    if unknown:
+        return None, f"{'、'.join(unknown)}缺少劳动技能"
+    if assisted is None:
+        return None, "缺少贫困户属性或低保类别"
+    return True, f"{kind}，{v.n}名成员均无劳动力（{'、'.join(without)}）"
+
+
+def _safety_net_fields(v: HouseholdView) -> list[str]:
+    return _SAFETY_NET_FIELDS + [p.ref + "labor_ability" for p in v.people]
+
+
+def safety_net_line(v: HouseholdView) -> float | None:
+    line = number(v.policy.get("safety_net_line")) if v.policy is not None else None
+    return line if line is not None and line > 0 else None
+
+
 # --- the 12 rules ---------------------------------------------------------------------------------
 
 
 # ⑴ "人均可支配收入高于当年贫困线,并达到或高于全省农村居民人均可支配收入平均水平"
 # Strictly above the line decides; the provincial level and growth are information (docs/domain.md).
+# A 兜底保障户 also meets it on the safety-net path: "低保二类…达到2808元/人·年,实现政策性脱贫" —
+# its transfer income (低保金, 养老金, 补贴 …) per person reaching (≥, 达到) the year's 政策性脱贫标准.
 def income_above_line(v: HouseholdView) -> Verdict:
+    status, reasons, figures, fields = _income_ordinary(v)
+    if status == UNKNOWN:
+        return status, reasons, figures, fields
+    on, who = safety_net(v)
+    if on is False:
+        return status, reasons, figures, fields
+    fields = fields + ["policy.safety_net_line"] + _safety_net_fields(v)
+    if status == MET:
+        if on:
+            reasons = reasons + ["兜底保障户，按一般标准（高于贫困线）已达标"]
+        return status, reasons, figures, fields
+    line = safety_net_line(v)
+    if line is None:
+        if on:
+            reasons = reasons + [
+                f"缺少{v.ylabel}政策参数（政策性脱贫标准），兜底保障户按一般标准判定"
+            ]
+        return status, reasons, figures, fields
+    transfer = fen(v.finance.get("transfer_income"))
+    reached = transfer >= fen(line) * v.n
+    per = shown(transfer / v.n / 100, 2, line, None if reached else "below")
+    figures = {**figures, "transfer_per_capita": per, "safety_net_line": line}
+    if on:  # which reading decided
+        figures["reading"] = SAFETY_NET_READING if reached else ORDINARY_READING
+    text = (
+        f"政策性脱贫：低保等转移性收入人均 {per:.2f} 元 {'≥' if reached else '<'} "
+        f"政策性脱贫标准 {plain(line)} 元"
+    )
+    if on is None:
+        if reached:  # met on the safety-net path if it is one, unmet otherwise
+            why = f"{who}，无法判断是否为兜底保障户（{text}）"
+            return UNKNOWN, reasons + [why], figures, fields
+        return status, reasons, figures, fields
+    if reached:
+        ordinary = [reasons[0] + "（兜底保障户按政策性脱贫标准判定）", *reasons[1:]]
+        return MET, [text, who, *ordinary], figures, fields
+    return status, [*reasons, f"兜底保障户，{text}"], figures, fields
+
+
+def _income_ordinary(v: HouseholdView) -> Verdict:
     unknowns = []
     if v.finance is None:
         unknowns.append(f"缺少{v.ylabel}收支数据")
@@ -562,8 +689,21 @@ def skills_training(v: HouseholdView) -> Verdict:
     )
 
 
-# ⑹ "有增收门路"
+# ⑹ "有增收门路" — not for a 兜底保障户: "对没有劳动力的低保户、残疾人家庭、五保户等通过救助式扶贫
+# 保障其基本生活" (the safety-net path above).
 def income_channels(v: HouseholdView) -> Verdict:
+    on, who = safety_net(v)
+    if on:
+        fields = ["household.income_channels"] + _safety_net_fields(v)
+        return NA, [SAFETY_NET_NA, who], {"safety_net": True}, fields
+    status, reasons, figures, fields = _channels(v)
+    if on is None and status != MET:
+        why = f"{who}，无法判断是否为兜底保障户（无劳动力的低保/特困供养户不要求增收门路）"
+        return UNKNOWN, reasons + [why], figures, fields + _safety_net_fields(v)
+    return status, reasons, figures, fields
+
+
+def _channels(v: HouseholdView) -> Verdict:
     fields = ["household.income_channels"]
     ch = v.hh.get("income_channels")
     if ch is None:

@@ -135,6 +135,25 @@ def pct(v: float, threshold: float | None = None, side: str | None = None) -> st
     return f"{shown(v, 1, threshold, side):.1f}%"
 
 
+def apart(v: float, threshold: float, above: bool, places: int = 1) -> tuple[str, str]:
+    """v and a computed threshold (not typed in, so with any number of decimals) as texts that
+    agree with the verdict `above` (v > threshold): the fewest decimals, from `places` up to 4,
+    at which the two shown figures are not on the wrong side of each other (8.76% vs 8.76%
+    shown as 8.76 > 8.75 rather than the contradictory 8.8 > 8.8)."""
+    for n in range(places, 5):
+        a, b = round(v, n), round(threshold, n)
+        if (a > b) if above else (a <= b):
+            break
+    return f"{a:.{n}f}", f"{b:.{n}f}"
+
+
+def named(items: list[str], limit: int = 3, unit: str = "户") -> str:
+    """The first few of a list, then how many in all: "户0012…、户0013…、户0014…等5户"."""
+    if len(items) <= limit:
+        return "、".join(items)
+    return "、".join(items[:limit]) + f"等{len(items)}{unit}"
+
+
 # --- shares with missing data ------------------------------------------------------------------
 
 YES = "yes"  # counted, and counts in favour

@@ -345,7 +345,11 @@ def household_snapshot(draw):
         st.one_of(
             st.none(),
             st.fixed_dictionaries(
-                {"poverty_line": st.one_of(st.none(), st.integers(-1, 5000), st.just("3000"))}
+                {"poverty_line": st.one_of(st.none(), st.integers(-1, 5000), st.just("3000"))},
+                optional={  # the safety-net path (政策性脱贫)
+                    "safety_net_path": maybe_bool,
+                    "safety_net_line": st.one_of(st.none(), st.integers(-1, 5000), st.just("2808")),
+                },
             ),
         )
     )

@@ -274,6 +274,27 @@ def test_16_year_old_labourer_is_covered():
     assert crit(snapshot([teen]), 5).status == UNMET
 
 
+def test_a_17_year_old_in_high_school_is_a_pupil_not_a_main_labourer():
+    # "主要劳动力接受了技能培训": 17 on 31 Aug 2016, in 高中, marked 普通劳动力 and untrained —
+    # still at school, so not a main labourer; before, he failed the household's ⑸.
+    pupil = child("张小军", date(1999, 3, 1), school_status="高中", labor_ability="普通劳动力")
+    r = crit(snapshot([member("张三"), pupil]), 5)
+    assert r.status == MET and r.reasons == ["1名主要劳动力均接受了技能培训"]
+    assert crit(snapshot([pupil]), 5).status == NA
+    # Out of school at 17 (辍学), the same untrained labourer is one.
+    dropout = child("张小军", date(1999, 3, 1), school_status="辍学", labor_ability="普通劳动力")
+    r = crit(snapshot([member("张三"), dropout]), 5)
+    assert r.status == UNMET and r.reasons == ["张小军（17岁，普通劳动力）未接受技能培训"]
+
+
+def test_an_untrained_labourer_of_unknown_school_status_is_unknown_for_training():
+    r = crit(snapshot([member("张三", skills_trained=False, school_status=None)]), 5)
+    assert r.status == UNKNOWN
+    assert r.reasons == [
+        "张三（40岁，普通劳动力）缺少在校生状况，无法判断是否为主要劳动力（未接受技能培训）"
+    ]
+
+
 def test_no_main_labourer_is_not_applicable_and_missing_training_is_unknown():
     weak = member("张三", labor_ability="丧失劳动力", skills_trained=False)
     assert crit(snapshot([weak]), 5).status == NA
@@ -321,11 +342,119 @@ def test_16_year_old_out_of_school_must_be_insured():
     assert crit(snapshot([member(), younger]), 8).status == MET
 
 
+def test_schooling_brought_home_counts_as_in_school_for_the_pension():
+    # 送教上门 is schooling (⑷ counts it): a 20-year-old taught at home is not yet 符合条件.
+    taught = child("张小军", date(1996, 3, 1), school_status="送教上门", pension_insured=False)
+    r = crit(snapshot([member(), taught]), 8)
+    assert r.status == MET and r.reasons == ["1名符合条件人口均参加新农保"]
+    assert crit(snapshot([taught]), 8).status == NA
+
+
 def test_pension_unknown_when_school_status_of_uninsured_adult_missing():
     r = crit(snapshot([member(pension_insured=False, school_status=None)]), 8)
     assert r.status == UNKNOWN
     r = crit(snapshot([member(pension_insured=True, school_status=None)]), 8)
     assert r.status == MET
+
+
+# --- the safety-net path: ⑴ on 政策性脱贫, ⑹ not applicable ------------------------------------
+
+
+def _safety_net(labour=("丧失劳动力", "丧失劳动力"), transfer=2808 * 2, **overrides):
+    """A 低保二类 couple, aged 70 and 68, living on 低保: no wage, no income channel."""
+    members = [
+        member("张大爷", date(1946, 1, 1), labor_ability=labour[0], skills_trained=False),
+        member("张大娘", date(1948, 1, 1), labor_ability=labour[1], relation="配偶", sex="女"),
+    ]
+    fin = finance(
+        wage_income=0,
+        operating_income=0,
+        operating_cost=0,
+        property_income=0,
+        transfer_income=transfer,
+        consumption_expenditure=6000,
+    )
+    hh = {"poverty_attribute": "低保贫困户", "dibao_class": "二类", "income_channels": []}
+    return snapshot(members, fin=fin, **{**hh, **overrides})
+
+
+def test_a_safety_net_household_meets_1_on_its_dibao_and_6_does_not_apply():
+    # "低保二类…达到2808元/人·年,实现政策性脱贫": 5616 元 / 2 = 2808.00 ≥ 2808, though below the
+    # 2016 line of 3000; "对没有劳动力的低保户…通过救助式扶贫保障其基本生活": no income channel asked.
+    ev = evaluate_household(_safety_net())
+    one, six = ev.criterion(1), ev.criterion(6)
+    assert one.status == MET
+    assert one.reasons[:3] == [
+        "政策性脱贫：低保等转移性收入人均 2808.00 元 ≥ 政策性脱贫标准 2808 元",
+        "低保户，2名成员均无劳动力（张大爷丧失劳动力、张大娘丧失劳动力）",
+        "人均可支配收入 2808.00 元 ≤ 贫困线 3000 元（兜底保障户按政策性脱贫标准判定）",
+    ]
+    assert one.figures["reading"] == "政策性脱贫" and one.figures["transfer_per_capita"] == 2808
+    assert six.status == NA
+    assert six.reasons[0] == "兜底保障户（无劳动力的低保/特困供养户），不要求增收门路"
+    assert ev.eligible_to_exit is True
+    # A fen short of the line per person: unmet, with both readings named.
+    r = crit(_safety_net(transfer=5615.98), 1)
+    assert r.status == UNMET
+    assert (
+        r.reasons[-1]
+        == "兜底保障户，政策性脱贫：低保等转移性收入人均 2807.99 元 < 政策性脱贫标准 2808 元"
+    )
+
+
+def test_a_household_with_one_labourer_takes_the_ordinary_reading():
+    ev = evaluate_household(_safety_net(labour=("普通劳动力", "丧失劳动力")))
+    assert ev.criterion(1).status == UNMET
+    assert ev.criterion(1).reasons == [
+        "人均可支配收入 2808.00 元 ≤ 贫困线 3000 元",
+        "低于全省农村居民人均可支配收入 7457 元（参考，不影响判定）",
+    ]
+    assert ev.criterion(6).status == UNMET and ev.criterion(6).reasons == ["无增收门路"]
+    # A 弱劳动力或半劳动力 can work too; 无劳动力 cannot.
+    assert crit(_safety_net(labour=("弱劳动力或半劳动力", "丧失劳动力")), 6).status == UNMET
+    assert crit(_safety_net(labour=("无劳动力", "丧失劳动力")), 6).status == NA
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"poverty_attribute": "特困供养(五保)贫困户", "dibao_class": "无"},
+        {"poverty_attribute": "一般贫困户", "dibao_class": "一类"},
+    ],
+)
+def test_wubao_and_dibao_class_households_are_on_the_path(overrides):
+    assert crit(_safety_net(**overrides), 1).status == MET
+    assert crit(_safety_net(**overrides), 6).status == NA
+
+
+def test_a_household_neither_dibao_nor_wubao_takes_the_ordinary_reading():
+    snap = _safety_net(poverty_attribute="一般贫困户", dibao_class="无")
+    assert crit(snap, 1).status == UNMET and crit(snap, 6).status == UNMET
+
+
+def test_the_path_follows_the_years_policy_values():
+    # Path off: the ordinary reading.
+    snap = _safety_net(pol=policy(safety_net_path=False))
+    assert crit(snap, 1).status == UNMET and crit(snap, 6).status == UNMET
+    # Path on but no 政策性脱贫标准: ⑴ falls back to the line, and says so; ⑹ still n/a.
+    snap = _safety_net(pol=policy(safety_net_line=None))
+    r = crit(snap, 1)
+    assert r.status == UNMET
+    assert r.reasons[-1] == "缺少2016年政策参数（政策性脱贫标准），兜底保障户按一般标准判定"
+    assert crit(snap, 6).status == NA
+    # Income above the line meets ⑴ on the ordinary reading anyway.
+    r = crit(_safety_net(transfer=7000), 1)
+    assert r.status == MET and r.reasons[0] == "人均可支配收入 3500.00 元 > 贫困线 3000 元"
+
+
+def test_unknown_labour_ability_leaves_the_path_open_and_the_verdict_unknown():
+    snap = _safety_net(labour=(None, "丧失劳动力"))
+    r = crit(snap, 1)
+    assert r.status == UNKNOWN
+    assert r.reasons[-1].startswith("张大爷缺少劳动技能，无法判断是否为兜底保障户")
+    assert crit(snap, 6).status == UNKNOWN
+    # Below the 政策性脱贫标准 too: unmet on either reading.
+    assert crit(_safety_net(labour=(None, "丧失劳动力"), transfer=4000), 1).status == UNMET
 
 
 # --- ⑼ ⑽ ⑾ ---------------------------------------------------------------------------------------
@@ -444,7 +573,11 @@ def test_any_snapshot_evaluates_without_raising_and_never_invents_met(snap):
     if hh["toilet"] not in ("简易卫生厕所", "卫生厕所"):
         assert s[9] != MET
     if hh["income_channels"] is None:
-        assert s[6] == UNKNOWN
+        # Unknown, or not applicable to a 兜底保障户 when the year's policy turns the path on.
+        on = pol is not None and pol.get("safety_net_path") in (True, 1)
+        assert s[6] == UNKNOWN or (on and s[6] == NA)
+    if pol is None or pol.get("safety_net_path") not in (True, 1):
+        assert s[6] != NA  # off the path, ⑹ always applies
     if any(hh[k] is None for k in ("has_phone", "has_cable_tv", "has_internet")):
         assert s[10] != MET
     if any(hh[k] is None for k in ("borrow_illness", "borrow_school", "borrow_marriage")):

@@ -124,7 +124,10 @@ def test_income_of_the_poor_counts_those_exiting_this_year(qingling):
         r.reasons[0]
         == "贫困人口人均可支配收入 5000.00 元 > 贫困线 3000 元（按建档立卡户计算，3户9人）"
     )
-    assert "18.4% > 全省 7.5%" in r.reasons[1]
+    # "增幅高于全省…平均水平" says 增幅, not 年均增幅: one year's growth, and the reason says so.
+    assert r.reasons[1] == (
+        "贫困人口人均可支配收入增幅 18.4% > 全省 7.5%（增幅按一年计：同一批户本年较上年）"
+    )
 
 
 def test_income_growth_below_the_province_fails_the_village(qingling):
@@ -141,6 +144,14 @@ def test_income_unknown_when_a_poor_household_has_no_finance(qingling):
     assert "1户缺少2016年收支数据" in r.reasons[0]
 
 
+def test_income_names_the_exited_household_without_an_exit_year(qingling):
+    # H3 marked 已脱贫 without its 脱贫年度: poor in 2016 or not, nobody can tell.
+    qingling[2]["household"].update(exit_year=None, household_no="0012")
+    r = ev(qingling).criterion(1)
+    assert r.status == UNKNOWN
+    assert r.reasons[0] == "贫困人口人均可支配收入无法计算：户0012为已脱贫但缺少脱贫年度"
+
+
 def test_income_not_applicable_without_poor_households():
     e = ev([fam(status="已脱贫", exit_year=2015)])
     assert e.criterion(1).status == NA
@@ -151,14 +162,18 @@ def test_incidence_counts_people_still_poor_at_year_end(qingling):
     r = ev(qingling).criterion(2)
     assert r.status == MET and r.figures["poor_people"] == 5
     assert r.reasons == [
-        "贫困发生率 0.5%（贫困人口 5 人 / 户籍人口 1000 人，按建档立卡户计算） < 8%"
+        "贫困发生率 0.5%（贫困人口 5 人 / 户籍人口 1000 人，按建档立卡户计算） ≤ 8%（“8%以下”含8%）"
     ]
 
 
-@pytest.mark.parametrize("population,status", [(100, UNMET), (101, MET), (63, UNMET)])
-def test_incidence_must_be_below_8_percent(population, status):
-    # 8 poor people: 3 + 2 + 3 (exits only in 2017, so still poor in 2016).
-    # 8 / 100 = 8.0% → not below 8%; 8 / 101 = 7.92% → met; 8 / 63 = 12.7%.
+@pytest.mark.parametrize(
+    "population,status,shown_pct",
+    [(100, MET, 8.0), (101, MET, 7.9), (99, UNMET, 8.1), (63, UNMET, 12.7)],
+)
+def test_incidence_of_8_percent_or_less_is_met(population, status, shown_pct):
+    # "贫困发生率下降到8%以下": 以下 includes the number, as every 以上 does. 8 poor people:
+    # 3 + 2 + 3 (exits only in 2017, so still poor in 2016). 8 / 100 = 8.0% → met (it was unmet
+    # when read as strictly below); 8 / 101 = 7.92%; 8 / 99 = 8.08%; 8 / 63 = 12.7%.
     hs = [
         fam(2, [("甲", date(2004, 1, 1), "小学")]),
         fam(2, []),
@@ -166,7 +181,50 @@ def test_incidence_must_be_below_8_percent(population, status):
     ]
     r = ev(hs, facts=village_facts(rural_population=population)).criterion(2)
     assert r.status == status
-    assert r.figures["poor_people"] == 8
+    assert r.figures["poor_people"] == 8 and r.figures["pct"] == shown_pct
+
+
+def test_incidence_of_8_04_percent_is_unmet_and_never_shown_as_8_0():
+    # 201 poor people / 2500 = 8.04%: rounds to 8.0 but is above 8%, so unmet and shown 8.1%.
+    hs = [fam(3, []) for _ in range(67)]
+    r = ev(hs, facts=village_facts(rural_population=2500)).criterion(2)
+    assert r.status == UNMET and r.figures["pct"] == 8.1
+    assert r.reasons == [
+        "贫困发生率 8.1%（贫困人口 201 人 / 户籍人口 2500 人，按建档立卡户计算） > 8%"
+    ]
+    # 200 / 2500 = 8.00% exactly: met.
+    r = ev(hs[:-1] + [fam(2, [])], facts=village_facts(rural_population=2500)).criterion(2)
+    assert r.status == MET and r.figures["pct"] == 8.0
+
+
+def test_incidence_is_unknown_naming_an_exited_household_without_an_exit_year(qingling):
+    # H4 (3 people) marked 已脱贫 but its 脱贫年度 is missing: counted poor, 8 / 1000 = 0.8%
+    # would still be ≤ 8%, but an inspector would not accept a rate over a register that
+    # cannot say whether a household is poor. Before, it was met "计入后仍 < 8%".
+    qingling[3]["household"].update(exit_year=None, household_no="0012")
+    r = ev(qingling).criterion(2)
+    assert r.status == UNKNOWN and r.figures["status_unknown"] == 1
+    assert r.reasons == [
+        "贫困发生率 0.5%（贫困人口 5 人 / 户籍人口 1000 人，按建档立卡户计算）；"
+        "户状态不明：户0012为已脱贫但缺少脱贫年度，无法判断"
+    ]
+    # Many of them: the first three named, then how many.
+    for i, h in enumerate(qingling[:4]):
+        h["household"].update(status="已脱贫", exit_year=None, household_no=f"00{i + 10}")
+    r = ev(qingling).criterion(2)
+    assert r.status == UNKNOWN
+    assert (
+        "户状态不明：户0010为已脱贫但缺少脱贫年度、户0011为已脱贫但缺少脱贫年度、"
+        "户0012为已脱贫但缺少脱贫年度等4户，无法判断" in r.reasons[0]
+    )
+
+
+def test_incidence_known_to_exceed_8_percent_is_unmet_whatever_the_unknown(qingling):
+    # 5 known poor people of 50 = 10% > 8%: a known failure wins, the unknown one still named.
+    qingling[3]["household"].update(exit_year=None, household_no="0012")
+    r = ev(qingling, facts=village_facts(rural_population=50)).criterion(2)
+    assert r.status == UNMET
+    assert r.reasons[0].endswith("> 8%；另有户状态不明：户0012为已脱贫但缺少脱贫年度")
 
 
 def test_water_share_over_registered_households(qingling):
