@@ -8,7 +8,12 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from forms.criteria.household import HOUSEHOLD_RULES, evaluate_household
+from forms.criteria.household import (
+    HOUSEHOLD_RULES,
+    SAFETY_NET_READING,
+    evaluate_household,
+    household_view,
+)
 from forms.criteria.result import LOOKS, MET, UNKNOWN
 from forms.entities import FINANCE
 from forms.fields import blank
@@ -122,13 +127,22 @@ class FinanceTab(QWidget):
         finance = {**(self.snapshot.get("finance") or {}), **dict.fromkeys(FINANCE_KEYS), **typed}
         snap = {**self.snapshot, "finance": finance if typed else None}
         evaluation = evaluate_household(snap, RULES)
-        parts = [self.tr("家庭成员 {0} 人").format(len(snap["members"]))]
+        # the year's members (present on 31 December), as the rules divide by them
+        parts = [self.tr("家庭成员 {0} 人").format(household_view(snap).n)]
         for c in evaluation.criteria:
             label = self.tr(PER_CAPITA[c.no])
             if c.status == UNKNOWN:
                 parts.append(f"{label}：" + html.escape("；".join(c.reasons)))
                 continue
             ok = c.status == MET
+            if c.figures.get("reading") == SAFETY_NET_READING:
+                # met on the safety-net path: the rule's own sentence, not "> the line"
+                parts.append(
+                    f"{label}：<b style='color:{LOOKS[c.status].colour}'>"
+                    + html.escape(c.reasons[0])
+                    + "</b>"
+                )
+                continue
             # A rich-text label: a bare "<" would open a tag and swallow the rest.
             sign = (">" if ok else "≤") if c.no == 1 else ("≥" if ok else "<")
             parts.append(

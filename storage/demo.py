@@ -407,7 +407,8 @@ def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):
     for person in people:
         add("members", {"household_id": hid, **person})
     base = rng.uniform(2300, 4200) if good else rng.uniform(1700, 3300)
-    for k, year in enumerate((2015, 2016, 2017)):
+    # 2014 is county ⑴'s base year (年均增幅 since 2014)
+    for k, year in enumerate((2014, 2015, 2016, 2017), start=-1):
         per_capita = base * (1.1**k)
         total = per_capita * size
         wage = round(total * (0.45 if working else 0.0) * rng.uniform(0.7, 1.2), -1)

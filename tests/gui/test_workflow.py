@@ -278,3 +278,36 @@ def test_marking_a_measure_done_is_one_undo_step_and_a_visit_finding(qtbot, make
     editing.undo_stack.undo()
     assert store.get("measures", measure_id)["status"] != "已完成"
     assert store.get("measures", measure_id)["done_date"] is None
+
+
+def test_the_income_line_of_a_safety_net_household_says_the_safety_net_reading(
+    qtbot, make_window, demo_db
+):
+    # A 低保 household in which nobody can work meets ⑴ on its 低保 income per person (政策性脱贫):
+    # the 收入支出 tab must say so, never "2808 元 > 贫困线 3000 元".
+    window = make_window(demo_db)
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    hid = window.household_id
+    editing = window.editing
+    assert not editing.save_record(
+        "household", hid, hid, {"poverty_attribute": "低保贫困户", "dibao_class": "二类"}
+    ).problems
+    for m in window.store.find("members", "household_id = ?", [hid]):
+        assert not editing.save_record(
+            "member", m["id"], hid, {"labor_ability": "丧失劳动力"}
+        ).problems
+    finance = window.work.editor.finance
+    finance.set_household(hid)
+    people = finance.figures.text().split("<br>")[0]
+    n = int(people.removeprefix("家庭成员 ").split(" ")[0])
+    for key, value in (
+        ("wage_income", "0"),
+        ("operating_income", "0"),
+        ("property_income", "0"),
+        ("operating_cost", "0"),
+        ("transfer_income", str(2808 * n)),
+    ):
+        type_text(qtbot, line_of(finance.form, key), value)
+    finance.update_figures()
+    income_line = finance.figures.text().split("<br>")[1]
+    assert "政策性脱贫" in income_line and "贫困线" not in income_line, income_line
