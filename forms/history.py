@@ -11,6 +11,9 @@ from datetime import date
 
 from . import choices as C
 from .age import membership_day
+from .entities import MEMBER
+from .fields import blank
+from .validation import Problem, check_value, parse_value
 
 # Not yet (or no longer) in the register at the end of the year: identified later.
 NOT_YET = "未识别"
@@ -188,3 +191,45 @@ def has_left(member: dict, today: date | None = None) -> bool:
         return False
     t = today or date.today()
     return left <= (t.year, t.month, t.day)
+
+
+def leave_problems(
+    member: dict, left_date, left_reason, others: list[dict] = (), today: date | None = None
+) -> list:
+    """Why a member may not leave on `left_date` for `left_reason` (成员离开), as Problems: both
+    are required, the date is not in the future, the member has not already left, and a head
+    leaves only after another member who stays has been made head (or alone). The rules between
+    the member's dates (not before joining or birth) are the register's (forms.validation).
+    `others` are the household's other members."""
+    out = []
+    date_f, reason_f = MEMBER["left_date"], MEMBER["left_reason"]
+    when = None
+    if blank(left_date):
+        out.append(Problem("left_date", date_f.label, "请填写离开日期"))
+    elif message := check_value(date_f, left_date):
+        out.append(Problem("left_date", date_f.label, message))
+    else:
+        when = parse_value(date_f, left_date)
+        t = today or date.today()
+        if when > t:
+            out.append(
+                Problem("left_date", date_f.label, f"离开日期不能晚于今天（{t.isoformat()}）")
+            )
+    if blank(left_reason):
+        out.append(Problem("left_reason", reason_f.label, "请选择离开原因"))
+    elif message := check_value(reason_f, left_reason):
+        out.append(Problem("left_reason", reason_f.label, message))
+    name = member.get("name") or ""
+    if has_left(member, today):
+        out.append(Problem("left_date", date_f.label, f"{name}已于{member['left_date']}离开本户"))
+    if member.get("relation") == C.RELATIONS[0]:
+        staying = [m for m in others if m.get("id") != member.get("id") and not has_left(m, today)]
+        if staying and not any(m.get("relation") == C.RELATIONS[0] for m in staying):
+            out.append(
+                Problem(
+                    "relation",
+                    MEMBER["relation"].label,
+                    f"{name}是户主：请先把留在本户的一名成员的“与户主关系”改为户主，再登记离开",
+                )
+            )
+    return out

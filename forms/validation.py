@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .age import full_years
+from .choices import JOIN_REASONS
 from .fields import (
     AREA,
     BOOL,
@@ -41,6 +42,7 @@ from .idnumber import (
 REQUIRED = "必填"
 UNKNOWN_FIELD = "未知字段"
 MISMATCH_ID = "与身份证号不一致"
+JOIN_BIRTH = JOIN_REASONS[0]  # 出生: a newborn joins on the birth date
 YEAR_MIN, YEAR_MAX = 2000, 2035
 DATE_YEAR_MIN, DATE_YEAR_MAX = 1900, 2100
 
@@ -401,7 +403,8 @@ def cross_problems(form: Form, record: dict, changed: Iterable[str] | None = Non
 
 
 def derive_member(record: dict) -> dict:
-    """A copy of a member record with birth_date and sex filled from a valid id_number if missing."""
+    """A copy of a member record with birth_date and sex filled from a valid id_number if missing,
+    and a newborn's (加入原因 出生) 加入日期 from the birth date when it is left empty."""
     out = dict(record)
     idn = normalize_id_number(out.get("id_number"))
     if check_id_number(idn) is None:
@@ -409,6 +412,9 @@ def derive_member(record: dict) -> dict:
             out["birth_date"] = birth_date_from_id(idn)
         if blank(out.get("sex")):
             out["sex"] = sex_from_id(idn)
+    if out.get("join_reason") == JOIN_BIRTH and blank(out.get("joined_date")):
+        if not blank(out.get("birth_date")):
+            out["joined_date"] = out["birth_date"]
     return out
 
 
@@ -416,9 +422,12 @@ def derive_member(record: dict) -> dict:
 
 
 def validate_household_members(members: list[dict]) -> list[Problem]:
-    """One household's members: exactly one head, no ID number twice."""
+    """One household's members: exactly one head among those who have not left (a head who
+    died stays a former member with his relation), no ID number twice."""
     problems = []
-    heads = [m for m in members if _text(m.get("relation") or "") == "户主"]
+    heads = [
+        m for m in members if _text(m.get("relation") or "") == "户主" and blank(m.get("left_date"))
+    ]
     if not heads:
         problems.append(Problem("relation", "与户主关系", "该户没有户主"))
     elif len(heads) > 1:

@@ -123,11 +123,12 @@ class Editing(QObject):
             self.changed.emit(changes)
         return Outcome(changes=changes)
 
-    def _push(self, outcome: Outcome) -> Outcome:
+    def _push(self, outcome: Outcome, text: str | None = None) -> Outcome:
         changes = outcome.changes
         if changes is not None and changes.diff:
             label = FORMS[changes.entity][next(iter(changes.diff))].label
-            self.undo_stack.push(RecordEdit(self, changes, self.tr("修改 {0}").format(label)))
+            text = text or self.tr("修改 {0}").format(label)
+            self.undo_stack.push(RecordEdit(self, changes, text))
         return outcome
 
     # -- fields of a record (the editor, the 修改… dialogs) -----------------------------------
@@ -165,6 +166,37 @@ class Editing(QObject):
         return self._write(
             lambda visit: ops.add_member(self.store, household_id, values, visit_id=visit),
             household_id,
+        )
+
+    def member_leaves(
+        self, household_id: str, member_id: str, left_date, left_reason, name: str = ""
+    ) -> Outcome:
+        """成员离开: the member's 离开日期 and 离开原因 (the member stays in the register, among
+        the former members); one undo step, a finding of the household's open visit."""
+        return self._push(
+            self._write(
+                lambda visit: ops.member_leaves(
+                    self.store, member_id, left_date, left_reason, visit_id=visit
+                ),
+                household_id,
+            ),
+            self.tr("成员离开 {0}").format(name),
+        )
+
+    def member_returns(self, household_id: str, member_id: str, name: str = "") -> Outcome:
+        """恢复为在册成员: a leave recorded by mistake is cleared (date and reason)."""
+        return self._push(
+            self._write(
+                lambda visit: ops.edit_record(
+                    self.store,
+                    "member",
+                    member_id,
+                    {"left_date": None, "left_reason": None},
+                    visit_id=visit,
+                ),
+                household_id,
+            ),
+            self.tr("恢复为在册成员 {0}").format(name),
         )
 
     def remove_member(self, household_id: str, member_id: str) -> Outcome:

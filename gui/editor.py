@@ -232,7 +232,7 @@ class HouseholdEditor(QWidget):
         if not paths:
             return None
         text = "；".join(result.reasons)
-        members = {f"member:{m['id']}": m.get("name") or "" for m in self.members.model.members}
+        members = {f"member:{m['id']}": m.get("name") or "" for m in self.members.members}
         # A reason names the member ("李小红（12岁）辍学"): go to that member first.
         for p in paths:
             prefix = p.partition(".")[0]

@@ -24,11 +24,17 @@ from .editing import Editing
 from .tables import RowsModel, make_table
 
 
+def _what(change: dict) -> str:
+    """The field a finding changed, with the member's name for a member's field."""
+    label = change.get("label") or change.get("field")
+    return f"{change['member']}：{label}" if change.get("member") else label
+
+
 def _changes_html(changes: list[dict]) -> str:
     if not changes:
         return "<p style='color:#757575'>本次走访未修改档案。</p>"
     rows = "".join(
-        f"<tr><td>{c.get('label') or c.get('field')}</td><td>{c.get('old') or '（空）'}</td>"
+        f"<tr><td>{_what(c)}</td><td>{c.get('old') or '（空）'}</td>"
         f"<td>→</td><td><b>{c.get('new') or '（空）'}</b></td></tr>"
         for c in changes
     )

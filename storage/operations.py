@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from forms import choices as C
+from forms import history
 from forms.entities import FORMS
 from forms.fields import display
 from forms.idnumber import normalize_id_number
@@ -59,6 +60,8 @@ def edit_record(
         with store.atomic():
             diff = register.update_record(store, entity, record_id, changes, current=current)
             findings = [_finding(entity, record_id, k, o, n) for k, (o, n) in diff.items()]
+            if entity == "member":  # whose field it was, for the visit's before → after list
+                findings = [{**f, "member": current.get("name")} for f in findings]
             _add_findings(store, visit_id, hid, findings)
     record = {**current, **{k: _stored(n) for k, (_, n) in diff.items()}}
     return _changes_of(entity, record_id, hid, diff, record=record)
@@ -199,6 +202,29 @@ def remove_member(store: Store, member_id: str, *, visit_id: str | None = None) 
     return Changes(
         households={hid}, members=True, criteria=True, entity="member", record_id=member_id
     )
+
+
+def member_leaves(
+    store: Store,
+    member_id: str,
+    left_date,
+    left_reason,
+    *,
+    visit_id: str | None = None,
+    today: date | None = None,
+) -> Changes:
+    """A member leaves the household (死亡, 嫁出, 迁出 …) on a date: an edit of 离开日期 and
+    离开原因, so that the member stays in the register, among the former members, and counts
+    no more from that date (docs/domain.md, "Members over time"). Refused (ValidationError)
+    without both, with a date in the future or before the member joined or was born, or for a
+    head while others stay and none of them is head. During a visit, one of its findings."""
+    member = register._require(store, "members", member_id, "家庭成员")
+    others = register.members_of(store, member["household_id"])
+    problems = history.leave_problems(member, left_date, left_reason, others, today)
+    if problems:
+        raise ValidationError(problems)
+    values = {"left_date": left_date, "left_reason": left_reason}
+    return edit_record(store, "member", member_id, values, visit_id=visit_id)
 
 
 def _member_finding(member_id: str, before: dict | None, after: dict | None) -> dict:
