@@ -177,34 +177,43 @@ def frozen_snapshots(store: Store, year: int, household_ids) -> dict[str, dict]:
 
 
 def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
-    """Replace, in place of live data, the snapshots of households whose year is closed by the
-    frozen ones (keeping the live measures, which the criteria do not read); each carries
-    "closed" (the Closure). Households added after the close are evaluated live."""
+    """Replace, in place, the snapshots of households whose year is closed by the frozen ones
+    (keeping the live measures, which the criteria do not read, and the live contacts and
+    places); each carries "closed" (the Closure). Households added after the close are
+    evaluated live. A chunk at a time, so that a county's live and frozen snapshots are never
+    all held at once (the live ones replaced are freed as it goes)."""
     closed = closures(store, year)
     if not closed:
         return snaps
-    wanted = [s["household"]["id"] for s in snaps if s["household"].get("village_id") in closed]
-    frozen = frozen_snapshots(store, year, wanted)
-    out = []
-    for s in snaps:
-        hid = s["household"]["id"]
-        f = frozen.get(hid)
-        if f is None:
-            out.append(s)
-            continue
-        live = s["household"]
-        out.append(
-            {
+    notes = {vid: c.to_dict() for vid, c in closed.items()}
+    todo = [i for i, s in enumerate(snaps) if s["household"].get("village_id") in closed]
+    for start in range(0, len(todo), _CHUNK):
+        chunk = todo[start : start + _CHUNK]
+        ids = [snaps[i]["household"]["id"] for i in chunk]
+        found = dict(
+            store.db.execute(
+                "select household_id, inputs from frozen_years where deleted = 0 and year = ? "
+                "and household_id in (select value from json_each(?))",
+                [year, json.dumps(ids)],
+            ).fetchall()
+        )
+        for i, hid in zip(chunk, ids):
+            text = found.get(hid)
+            if not text:
+                continue
+            s = snaps[i]
+            f = thawed(decode(text), hid)
+            live = s["household"]
+            snaps[i] = {
                 **s,
                 **f,
-                "household": {
-                    **f["household"],
-                    **{k: live.get(k) for k in LIVE_HOUSEHOLD_FIELDS},
-                },
-                "closed": closed[live["village_id"]].to_dict(),
+                "household": {**f["household"], **{k: live.get(k) for k in LIVE_HOUSEHOLD_FIELDS}},
+                "closed": notes[live["village_id"]],
             }
-        )
-    return out
+    return snaps
+
+
+_CHUNK = 2000
 
 
 def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) -> dict:
