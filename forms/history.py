@@ -45,6 +45,11 @@ def entry_year(entry: dict) -> int | None:
     return d[0] if d else None
 
 
+def parse_history(history) -> list[tuple[int, str, str]]:
+    """(year, date, state) of each valid entry, in order."""
+    return _entries(history)
+
+
 def _entries(history) -> list[tuple[int, str, str]]:
     out = []
     for e in history if isinstance(history, (list, tuple)) else ():
@@ -82,7 +87,9 @@ class YearStatus:
         return self.status in C.POOR_STATUSES
 
 
-def year_end_status(household: dict, history, year: int | None) -> YearStatus:
+def year_end_status(
+    household: dict, history, year: int | None, entries: list | None = None
+) -> YearStatus:
     """The status at the end of `year`: the last entry of the history that belongs to the year or
     an earlier one. Before its first entry a household identified by then (识别年度) was 未脱贫,
     one whose first entry is its identification was not yet registered. A household without a
@@ -92,7 +99,8 @@ def year_end_status(household: dict, history, year: int | None) -> YearStatus:
     current = C.current_status(hh.get("status"))
     iy = hh.get("identification_year")
     iy = iy if type(iy) is int else None
-    entries = _entries(history)
+    # `entries`: the history as parse_history read it (a view reads it once for every year)
+    entries = list(entries) if entries is not None else _entries(history)
     if year is None:
         year = 10**6  # no evaluation year: the status now
     if iy is not None and iy > year:
@@ -132,16 +140,6 @@ def _no(hh: dict) -> str:
 
 def _no_exit_year(hh: dict) -> str:
     return f"户{_no(hh)}为已脱贫但缺少脱贫年度"
-
-
-def exited_in(household: dict, history, year: int | None) -> bool:
-    """Exited during the year: 已脱贫 at its end, poor at the end of the year before."""
-    if year is None:
-        return False
-    now = year_end_status(household, history, year)
-    if now.status != C.STATUS_EXITED:
-        return False
-    return year_end_status(household, history, year - 1).poor is True
 
 
 def labels(household: dict, history, year: int | None) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .. import choices as C
 from ..facts import COUNTY_FACTS
-from ..history import present_in_year, year_end_status
+from ..history import present_in_year
 from .household import disposable_fen, flag
 from .policy import GROWTH_BASE_YEAR
 from .result import (
@@ -235,9 +235,9 @@ class BaseTotals:
         self.no_members = self.no_finance = 0
         self.no_status: list[str] = []
         for v in views:
-            st = year_end_status(v.hh, v.history, year)
+            st = v.status_in(year)
             if st.status == C.STATUS_EXITED:  # exited during the year: poor when it began
-                poor = year_end_status(v.hh, v.history, year - 1).poor is True
+                poor = v.status_in(year - 1).poor is True
             else:
                 poor = st.poor
             if poor is False:

@@ -31,7 +31,7 @@ from typing import Callable
 from .. import choices as C
 from ..age import AGE_DAY, full_years
 from ..entities import FINANCE
-from ..history import present_in_year, year_end_status
+from ..history import parse_history, present_in_year, year_end_status
 from ..idnumber import CHECK_CHARS, WEIGHTS
 from .result import (
     MAYBE,
@@ -204,6 +204,8 @@ class HouseholdView:
         "line_fen",
         "line",
         "closed",
+        "_entries",
+        "_statuses",
     )
 
     def __init__(self, snapshot: dict):
@@ -219,7 +221,9 @@ class HouseholdView:
         self.closed = closed if isinstance(closed, dict) else None  # a closed year's snapshot
         history = snap.get("history")
         self.history = history if isinstance(history, (list, tuple)) else ()
-        self.status = year_end_status(self.hh, self.history, self.year)
+        self._entries = parse_history(self.history)
+        self._statuses: dict = {}
+        self.status = self.status_in(self.year)
         on = (self.year, *AGE_DAY) if self.year is not None else None
         everyone = [Person(m, i, on) for i, m in enumerate(members) if isinstance(m, dict)]
         # The year's members: those present on its reference date (docs/domain.md); the others
@@ -236,6 +240,20 @@ class HouseholdView:
         line = number(self.policy.get("poverty_line")) if self.policy is not None else None
         self.line = line if line is not None and line > 0 else None
         self.line_fen = fen(self.line) if self.line is not None else None
+
+    def status_in(self, year: int | None):
+        """The status at the end of `year` (forms.history.year_end_status), read once a year."""
+        try:
+            return self._statuses[year]
+        except KeyError:
+            st = self._statuses[year] = year_end_status(self.hh, (), year, self._entries)
+            return st
+
+    def exited_in(self, year: int | None) -> bool:
+        """Exited during the year: 已脱贫 at its end, poor at the end of the year before."""
+        if year is None or self.status_in(year).status != C.STATUS_EXITED:
+            return False
+        return self.status_in(year - 1).poor is True
 
     def missing_line(self) -> str:
         return f"缺少{self.ylabel}政策参数（贫困线）"

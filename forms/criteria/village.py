@@ -23,7 +23,6 @@ from typing import Callable
 
 from ..facts import VILLAGE_FACTS
 from ..fields import Form
-from ..history import exited_in as exited_in_year
 from .household import (
     TOILETS,
     HouseholdView,
@@ -76,7 +75,7 @@ def poor_at_year_end(v: HouseholdView) -> bool | None:
 
 
 def exited_in(v: HouseholdView) -> bool:
-    return exited_in_year(v.hh, v.history, v.year)
+    return v.exited_in(v.year)
 
 
 def poor_of_year(v: HouseholdView) -> bool | None:
