@@ -349,6 +349,13 @@ POLICY = Form(
             YEAR,
             help="县⑴“年均增幅”自此年度起算，默认 2014",
         ),
+        # 年度数据封存: the county closes a year, or lets the teams close it for their villages.
+        Field(
+            "teams_may_close",
+            "允许工作队封存本年度",
+            BOOL,
+            help="是：工作队可在本村电脑上封存本村该年度；否：只由县扶贫办封存",
+        ),
     ),
 )
 

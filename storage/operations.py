@@ -515,6 +515,14 @@ def close_year(store: Store, year: int, village_code: str | None = None) -> tupl
     if type(year) is not int:
         raise StorageError("请填写要封存的年度")
     villages = _villages_to(store, village_code)
+    if store.role != "county" and enrolment.team_of(store) is not None:
+        # "the county — or a team for its own villages, where the county allows it"
+        policy = register.policy_for(store, year) or {}
+        if not policy.get("teams_may_close"):
+            raise StorageError(
+                f"{year}年度由县扶贫办统一封存；县里在年度政策参数中允许后，工作队才能封存本村"
+                "（the county closes the year unless it lets the teams）"
+            )
     counts = closing.close_year(
         store,
         year,

@@ -426,6 +426,7 @@ def m007_register_over_time(db: sqlite_utils.Database) -> None:
     db["policy_values"].add_column("safety_net_path", int)
     db["policy_values"].add_column("safety_net_line", float)
     db["policy_values"].add_column("growth_base_year", int)
+    db["policy_values"].add_column("teams_may_close", int)  # missing = only the county closes
     db.execute(
         "update policy_values set safety_net_path = 1, safety_net_line = dibao_class2_amount, "
         "growth_base_year = 2014"

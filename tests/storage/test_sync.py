@@ -413,6 +413,13 @@ def test_a_closed_year_and_its_reopen_travel_both_ways(world):
     with pytest.raises(S.StorageError, match="由县扶贫办封存"):
         ops.reopen_year(laptop, 2015, "补录厕所改造")
     assert dump(laptop) == before
+    # the team may close its village's year only where the county allows it (policy values)
+    before = dump(laptop)
+    with pytest.raises(S.StorageError, match="由县扶贫办统一封存"):
+        ops.close_year(laptop, 2016)
+    assert dump(laptop) == before
+    ops.set_policy(county, 2016, {"poverty_line": 3000, "teams_may_close": True})
+    _swap(county, laptop, stick, teams=["第1工作队"])
     # the team closes 2016 for its village and reopens it with a reason: both reach the county
     ops.close_year(laptop, 2016)
     ops.reopen_year(laptop, 2016, "补录收支")
