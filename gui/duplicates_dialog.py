@@ -3,14 +3,14 @@
     dialog = DuplicatesDialog(editing, store, parent)   # store defaults to editing.store
     dialog.exec()   # or show(): it follows editing.changed while it is open
 
-`editing` is the window's gui.editing.Editing (every decision is written through it); `store`
-the open register, read for the list (storage.duplicates.find_duplicates, ~0.1 s for a county of
-265,000 members, so on the GUI thread); `village_ids` (keyword) limits the list to the 疑点 that
-touch those villages. One row per member holding a duplicated number; pick a row, then
-同一人：保留此户 (the chosen member's household keeps the person, the others leave theirs) or
-不同人：更正身份证号… (the chosen member's number is the wrong one: asks for the right one). A
-refused decision is shown in red under the table and nothing changes. Opened from the 同步 menu
-(疑点…) and from the county page's 处理疑点… button."""
+`editing` is the window's gui.editing.Editing: every decision is written through it. The list
+is storage.duplicates.find_duplicates on the open register (~0.1 s for a county of 265,000
+members, so on the GUI thread); the keyword `village_ids` keeps only the 疑点 of those villages.
+Each line is one member holding a duplicated number. Pick one, then 同一人：保留此户 (that
+member's household keeps the person; the other households lose theirs) or 不同人：更正身份证号…
+(that member's number is the wrong one: it asks for the right one). A refused decision is shown
+in red below the list and nothing changes. The 同步 menu (疑点…) and the county page's
+处理疑点… button open it."""
 
 from __future__ import annotations
 
