@@ -74,7 +74,7 @@ HOUSEHOLD = Form(
     record_label="household_no",
     fields=(
         Field("village_id", "村", REF, required=True, ref_entity="village"),
-        Field("group_id", "社", REF, ref_entity="group"),
+        Field("group_id", "社", REF, ref_entity="group", live=True),
         Field("household_no", "户编号", TEXT, required=True, max_length=30),
         Field(
             "status",
@@ -91,7 +91,7 @@ HOUSEHOLD = Form(
         Field("dibao_class", "低保类别", ENUM, choices=C.DIBAO_CLASSES),
         Field("main_cause", "主要致贫原因", ENUM, choices=C.POVERTY_CAUSES),
         Field("other_causes", "其他致贫原因", MULTI, choices=C.POVERTY_CAUSES),
-        Field("cadre_id", "帮扶责任人", REF, ref_entity="cadre"),
+        Field("cadre_id", "帮扶责任人", REF, ref_entity="cadre", live=True),
         Field(
             "household_size",
             "家庭人口数",
@@ -100,8 +100,8 @@ HOUSEHOLD = Form(
             max=30,
             help="户籍登记的人口数；应与家庭成员名单一致",
         ),
-        Field("phone", "联系电话", PHONE),
-        Field("address", "住址", TEXT, max_length=100),
+        Field("phone", "联系电话", PHONE, live=True),
+        Field("address", "住址", TEXT, max_length=100, live=True),
         # 生产生活条件
         Field("housing_safe", "住房安全稳固", BOOL, help="危房 = 否"),
         Field("housing_area_m2", "住房面积", AREA, unit="m²", max=2000),
@@ -121,13 +121,13 @@ HOUSEHOLD = Form(
         Field("borrow_illness", "因病借贷", BOOL),
         Field("borrow_school", "因学借贷", BOOL),
         Field("borrow_marriage", "因婚借贷", BOOL),
-        Field("farmland_mu", "耕地面积", AREA, unit="亩", max=1000),
-        Field("irrigated_mu", "有效灌溉面积", AREA, unit="亩", max=1000),
-        Field("road_distance_km", "距主干道距离", NUMBER, unit="km", max=200),
-        Field("road_type", "入户路类型", ENUM, choices=C.ROAD_TYPES),
-        Field("fuel_type", "主要燃料类型", ENUM, choices=C.FUEL_TYPES),
-        Field("in_cooperative", "加入农民专业合作社", BOOL),
-        Field("has_bank_account", "有惠农资金账户", BOOL),
+        Field("farmland_mu", "耕地面积", AREA, unit="亩", max=1000, live=True),
+        Field("irrigated_mu", "有效灌溉面积", AREA, unit="亩", max=1000, live=True),
+        Field("road_distance_km", "距主干道距离", NUMBER, unit="km", max=200, live=True),
+        Field("road_type", "入户路类型", ENUM, choices=C.ROAD_TYPES, live=True),
+        Field("fuel_type", "主要燃料类型", ENUM, choices=C.FUEL_TYPES, live=True),
+        Field("in_cooperative", "加入农民专业合作社", BOOL, live=True),
+        Field("has_bank_account", "有惠农资金账户", BOOL, live=True),
     ),
     sections={
         "基本信息": (
@@ -192,7 +192,7 @@ MEMBER = Form(
         Field("migrant_months", "务工时间", INT, min=0, max=12, unit="月"),
         Field("ncms", "参加新农合", BOOL, help="参加新型农村合作医疗"),
         Field("pension_insured", "参加新农保", BOOL, help="参加新型农村社会养老保险"),
-        Field("phone", "联系电话", PHONE),
+        Field("phone", "联系电话", PHONE, live=True),
         # Members over time (docs/domain.md): leaving never deletes the member.
         Field(
             "joined_date", "加入日期", DATE, help="出生、娶入、迁入等加入本户的日期；原有成员不填"

@@ -59,6 +59,9 @@ class Field:
     public: bool = True  # False: never printed on a public notice (health etc.)
     # Older words read as a choice on entry and import ((old, current) pairs): 新识别 → 未脱贫.
     aliases: tuple[tuple[str, str], ...] = ()
+    # Not an input of any verdict (contacts, places): a closed year shows it as it is now
+    # instead of freezing it (storage.closing).
+    live: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from forms.criteria.batch import bulk
 from forms.criteria.household import evaluate_household
+from forms.entities import HOUSEHOLD, MEMBER
 
 from .db import StorageError, Store
 from .frozen_words import ZDICT_V1
@@ -27,22 +28,9 @@ from .schema import RECORD_COLUMNS
 _DROP = frozenset(RECORD_COLUMNS) - {"id"} | {"name_initials"}
 # Who to call and where things are is not an input of any verdict: a closed year shows these as
 # they are now (a new phone number, a new 帮扶责任人), and freezing them would double the record.
-LIVE_HOUSEHOLD_FIELDS = frozenset(
-    {
-        "group_id",
-        "cadre_id",
-        "phone",
-        "address",
-        "farmland_mu",
-        "irrigated_mu",
-        "road_distance_km",
-        "road_type",
-        "fuel_type",
-        "in_cooperative",
-        "has_bank_account",
-    }
-)
-LIVE_MEMBER_FIELDS = frozenset({"phone", "household_id"})
+LIVE_HOUSEHOLD_FIELDS = frozenset(f.key for f in HOUSEHOLD.fields if f.live)
+# a member's household is the record's own, given back when the record is read (thawed)
+LIVE_MEMBER_FIELDS = frozenset({f.key for f in MEMBER.fields if f.live} | {"household_id"})
 _HISTORY_KEYS = ("status", "date", "year")
 # Policy values of a closed year are not copied into each household's record: they are refused
 # any edit while the year is closed (refuse_if_closed), which keeps them as they were.

@@ -31,7 +31,7 @@ from typing import Callable
 from .. import choices as C
 from ..age import AGE_DAY, full_years
 from ..entities import FINANCE
-from ..history import parse_history, present_in_year, year_end_status
+from ..history import parse_history, present_in_year, year_end_status, ymd
 from ..idnumber import CHECK_CHARS, WEIGHTS
 from .result import (
     MAYBE,
@@ -80,16 +80,6 @@ def _ymd(y: int, m: int, d: int) -> tuple[int, int, int] | None:
     return y, m, d
 
 
-def _read_iso_date(value: str) -> tuple[int, int, int] | None:
-    if len(value) < 10 or value[4] != "-" or value[7] != "-":
-        return None
-    try:
-        d = date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return d.year, d.month, d.day
-
-
 def _read_id_birth(value: str) -> tuple[int, int, int] | None:
     s = value.strip().upper()
     if len(s) != 18 or not s.isascii() or not s[:17].isdigit():
@@ -123,7 +113,7 @@ def _memo(cache: dict, parse, value: str):
 def birth_from_date(value) -> tuple[int, int, int] | None:
     """An ISO yyyy-mm-dd text (or a date) as (year, month, day), else None."""
     if type(value) is str:
-        return _memo(_BIRTH_DATES, _read_iso_date, value)
+        return _memo(_BIRTH_DATES, ymd, value)
     if isinstance(value, date):
         return value.year, value.month, value.day
     return None
