@@ -309,11 +309,17 @@ def _village_result(vsnap: dict, summary: bool = False) -> dict:
 def cmd_close_year(args) -> int:
     from storage.operations import close_year
 
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():  # a county's 150 villages take ~35 s
+            print(f"\r正在封存：{done + 1}/{total} 个村", end="", file=sys.stderr, flush=True)
+
     store = _open(args, args.file)
     try:
-        counts, _ = close_year(store, args.year, args.village)
+        counts, _ = close_year(store, args.year, args.village, progress)
     finally:
         store.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(
         f"{args.year}年度已封存：{counts['villages']}个村，{counts['households']}户的指标数据和判定"
     )

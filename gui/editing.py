@@ -280,12 +280,15 @@ class Editing(QObject):
         return self._write(lambda _v: ops.set_village_facts(self.store, village_id, year, data))
 
     # -- closed years (年度数据封存) --------------------------------------------------------------
-    def close_year(self, year: int, village_code: str | None = None) -> tuple[Outcome, dict]:
-        """Freeze a year for one village or every village of the file; (outcome, counts)."""
+    def close_year(
+        self, year: int, village_code: str | None = None, progress=None
+    ) -> tuple[Outcome, dict]:
+        """Freeze a year for one village or every village of the file; (outcome, counts).
+        `progress(done, total)` is called village by village."""
         counts: dict = {}
 
         def write(_v):
-            done, changes = ops.close_year(self.store, year, village_code)
+            done, changes = ops.close_year(self.store, year, village_code, progress)
             counts.update(done)
             return changes
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressDialog,
     QSpinBox,
     QVBoxLayout,
 )
@@ -83,6 +85,25 @@ class YearDialog(QDialog):
         layout.addWidget(buttons)
         self._show_state()
 
+    def _progress(self):
+        """A county closes 150 villages (~35 s): a modal bar, village by village. The write
+        stays on the GUI thread, which owns the register's one writing connection."""
+        bar = QProgressDialog(self.tr("正在封存…"), "", 0, max(1, self.scope.count() - 1), self)
+        bar.setWindowTitle(self.windowTitle())
+        bar.setCancelButton(None)
+        bar.setWindowModality(Qt.WindowModal)
+        bar.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> None:
+            bar.setMaximum(total)
+            bar.setValue(done)
+            bar.setLabelText(self.tr("正在封存：第{0}个村，共{1}个").format(done + 1, total))
+            if done + 1 >= total:
+                bar.close()
+            QApplication.processEvents()
+
+        return step
+
     def _show_state(self) -> None:
         """How many villages have the year closed now, and the last reopen."""
         year = self.year.value()
@@ -107,7 +128,7 @@ class YearDialog(QDialog):
             outcome, n = editing.reopen_year(year, self.reason.toPlainText(), code)
             done = self.tr("{0}年度已重新开启：{1}个村").format(year, n)
         else:
-            outcome, counts = editing.close_year(year, code)
+            outcome, counts = editing.close_year(year, code, self._progress())
             done = self.tr("{0}年度已封存：{1}个村，{2}户").format(
                 year, counts.get("villages", 0), counts.get("households", 0)
             )

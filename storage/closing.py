@@ -204,7 +204,9 @@ def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
 _CHUNK = 2000
 
 
-def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) -> dict:
+def close_year(
+    store: Store, year: int, village_ids: list[str], snapshots_of, progress=None
+) -> dict:
     """Freeze `year` for the villages: one frozen record per household (re-closing replaces the
     frozen record), and the closure, in one transaction. `snapshots_of(village_id)` gives the
     live snapshots of a village's households (storage.snapshots, which imports this module)."""
@@ -242,6 +244,8 @@ def close_year(store: Store, year: int, village_ids: list[str], snapshots_of) ->
                     counts["households"] += 1
             if new_rows:
                 store.insert_many("frozen_years", new_rows)
+            if progress is not None:
+                progress(counts["villages"], len(village_ids))
             _set_closure(
                 store,
                 vid,

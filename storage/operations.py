@@ -508,7 +508,12 @@ def _villages_to(store: Store, village_code: str | None) -> list[dict]:
     return villages
 
 
-def close_year(store: Store, year: int, village_code: str | None = None) -> tuple[dict, Changes]:
+def close_year(
+    store: Store,
+    year: int,
+    village_code: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict, Changes]:
     """Close a year for one village or every village of the file: the criteria inputs and
     verdicts of each household frozen, one transaction. Re-closing a reopened year freezes
     the data as it is now."""
@@ -530,6 +535,7 @@ def close_year(store: Store, year: int, village_code: str | None = None) -> tupl
         lambda vid: snapshots.household_snapshots(
             store, year, village_id=vid, with_measures=False, frozen=False
         ),
+        progress,
     )
     return counts, Changes(closed_years=True, criteria=True, entity="year_closure")
 
