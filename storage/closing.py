@@ -138,30 +138,9 @@ def closures(store: Store, year: int | None = None) -> dict[str, Closure]:
     return out
 
 
-def closure_of(store: Store, village_id: str, year: int) -> Closure | None:
-    return closures(store, year).get(village_id)
-
-
 def closed_years(store: Store) -> list[dict]:
     """Every closure and reopen, by year and village: the 档案 list and `close-year --list`."""
     return store.find("year_closures", order_by="year, village_id")
-
-
-def frozen_snapshots(store: Store, year: int, household_ids) -> dict[str, dict]:
-    """household id → the frozen snapshot of the year (inputs as closed)."""
-    ids = list(household_ids)
-    if not ids:
-        return {}
-    rows = store.find(
-        "frozen_years",
-        "year = ? and household_id in (select value from json_each(?))",
-        [year, json.dumps(ids)],
-    )
-    return {
-        r["household_id"]: thawed(decode(r["inputs"]), r["household_id"])
-        for r in rows
-        if r.get("inputs")
-    }
 
 
 def apply_frozen(store: Store, year: int, snaps: list[dict]) -> list[dict]:
@@ -277,7 +256,7 @@ def reopen_year(store: Store, year: int, village_ids: list[str], reason: str) ->
         }
         if by_county & set(todo):
             raise StorageError(
-                f"{year}年度由县扶贫办封存，只能由县里重新开启；请联系县扶贫办（reopened at the county)"
+                f"{year}年度由县扶贫办封存，只能由县里重新开启；请联系县扶贫办（reopened at the county）"
             )
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     with store.atomic():
