@@ -8,6 +8,10 @@ STATUS_EXITED = "已脱贫"
 STATUS_RETURNED = "返贫"
 STATUS_REMOVED = "清退"
 HOUSEHOLD_STATUSES = (STATUS_POOR, STATUS_EXITED, STATUS_RETURNED, STATUS_REMOVED)
+# An applicant whose identification procedure (forms.procedures) is under way: in the file,
+# not yet in the register; its 公告 makes it 未脱贫. Never an entry of the status history.
+STATUS_APPLICANT = "待识别"
+HOUSEHOLD_FIELD_STATUSES = (*HOUSEHOLD_STATUSES, STATUS_APPLICANT)
 # Statuses of a household that is still poor (counted as poor population).
 POOR_STATUSES = (STATUS_POOR, STATUS_RETURNED)
 LABEL_NEW = "新识别"

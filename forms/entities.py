@@ -21,6 +21,12 @@ from .fields import (
     Field,
     Form,
 )
+from .procedures import EVENTS, KINDS
+
+PROCEDURE_KINDS = tuple(k.name for k in KINDS.values())
+PROCEDURE_STEPS = tuple(
+    dict.fromkeys([s.name for k in KINDS.values() for s in k.steps] + [e.name for e in EVENTS])
+)
 
 VILLAGE = Form(
     "village",
@@ -81,7 +87,7 @@ HOUSEHOLD = Form(
             "户状态",
             ENUM,
             required=True,
-            choices=C.HOUSEHOLD_STATUSES,
+            choices=C.HOUSEHOLD_FIELD_STATUSES,
             aliases=tuple(C.OLD_STATUS_WORDS.items()),
         ),
         Field("identification_year", "识别年度", YEAR),
@@ -315,6 +321,50 @@ FROZEN_YEAR = Form(
     ),
 )
 
+# 有进有出、动态管理 (forms.procedures): each step of a household's identification, exit, return or
+# removal, with its date, document and note; the procedure's state is read from its steps.
+PROCEDURE_STEP = Form(
+    "procedure_step",
+    "程序步骤",
+    record_label="step",
+    fields=(
+        Field("household_id", "户", REF, required=True, ref_entity="household"),
+        Field("procedure_id", "程序编号", TEXT, required=True, max_length=60),
+        Field("kind", "程序", ENUM, required=True, choices=PROCEDURE_KINDS),
+        Field("year", "所属年度", YEAR, required=True),
+        Field("seq", "步骤序号", INT, required=True, min=1, max=999),
+        Field("step", "步骤", ENUM, required=True, choices=PROCEDURE_STEPS),
+        Field("date", "日期", DATE, required=True),
+        Field("days", "公示天数", INT, min=1, max=90, unit="天"),
+        Field("document", "文书/文号", TEXT, max_length=200, help="如评议会议记录、公示文号"),
+        Field("note", "说明", TEXT, max_length=1000),
+        Field("reason", "原因", TEXT, max_length=500, help="清退、异议成立、终止，或指标未达标仍继续"),
+        Field("recorded_by", "登记人", TEXT, max_length=60),
+        Field("unmet", "未达标指标", TEXT, help="JSON：登记时未达标或无法判定的指标序号"),
+        Field("inputs", "核查时的指标数据", TEXT, help="冻结的户、成员、收支、状态历史"),
+        Field("verdicts", "核查时的判定", TEXT, help="JSON：12项指标的判定"),
+    ),
+)
+
+# 年度减贫任务明确到村、户及人口: how many households and people of a village are to exit in a
+# year. The county sets the task and sends it by sync; the team may propose its own figures.
+EXIT_PLAN = Form(
+    "exit_plan",
+    "年度减贫计划",
+    record_label="year",
+    fields=(
+        Field("village_id", "村", REF, required=True, ref_entity="village"),
+        Field("year", "年度", YEAR, required=True),
+        Field("households", "计划脱贫户数", INT, min=0, max=100000, unit="户"),
+        Field("people", "计划脱贫人数", INT, min=0, max=1000000, unit="人"),
+        Field("set_by", "下达人", TEXT, max_length=60),
+        Field("proposed_households", "工作队建议户数", INT, min=0, max=100000, unit="户"),
+        Field("proposed_people", "工作队建议人数", INT, min=0, max=1000000, unit="人"),
+        Field("proposed_by", "建议人", TEXT, max_length=60),
+        Field("note", "说明", TEXT, max_length=500),
+    ),
+)
+
 POLICY = Form(
     "policy",
     "年度政策参数",
@@ -373,6 +423,8 @@ FORMS = {
         STATUS_CHANGE,
         YEAR_CLOSURE,
         FROZEN_YEAR,
+        PROCEDURE_STEP,
+        EXIT_PLAN,
         POLICY,
     )
 }

@@ -105,6 +105,9 @@ def year_end_status(
         year = 10**6  # no evaluation year: the status now
     if iy is not None and iy > year:
         return YearStatus(NOT_YET)
+    if current == C.STATUS_APPLICANT:  # an identification under way: not registered yet
+        upto = [e for e in entries if e[0] <= year]
+        return YearStatus(upto[-1][2] if upto else NOT_YET)
     if entries and current == C.STATUS_EXITED and entries[-1][2] != C.STATUS_EXITED:
         # Marked exited without an entry (an older file): its exit year stands for the entry.
         ey = hh.get("exit_year")

@@ -18,6 +18,7 @@ class Changes:
     visits: bool = False
     measures: bool = False
     status: bool = False  # a status change (its history)
+    procedures: bool = False  # a procedure step or a yearly exit plan
     facts: bool = False  # village or county facts
     policy: bool = False  # yearly policy values: every household's criteria of that year
     register: bool = False  # villages, groups or cadres

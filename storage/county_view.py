@@ -11,11 +11,12 @@ from forms import choices as C
 from . import sync
 from .db import Store
 from .duplicates import find_duplicates
+from .merge import BY_HOUSEHOLD, BY_VILLAGE
 
 # A conflict names a table and a record; the village the record belongs to, per table. Table
 # and column names are the schema's (storage.schema), never a value of the file.
-_OWN_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts")
-_OF_HOUSEHOLD = ("members", "finances", "visits", "status_history")
+_OWN_VILLAGE = BY_VILLAGE
+_OF_HOUSEHOLD = BY_HOUSEHOLD
 
 
 def counties(store: Store) -> list[str]:

@@ -11,12 +11,14 @@ from pathlib import Path
 from forms import choices as C
 from forms.entities import (
     CADRE,
+    EXIT_PLAN,
     FINANCE,
     GROUP,
     HOUSEHOLD,
     MEASURE,
     MEMBER,
     POLICY,
+    PROCEDURE_STEP,
     STATUS_CHANGE,
     VILLAGE,
     VISIT,
@@ -26,7 +28,7 @@ from forms.validation import derive_member, validate_household_members
 
 from .db import DERIVED, StorageError, Store
 from .duplicates import find_duplicates
-from .register import ValidationError, clean, find_village, head_of
+from .register import ValidationError, clean, find_village, head_of, natural_id
 
 FORMAT = "fupin-register/1"
 _RELATION_ORDER = {r: i for i, r in enumerate(C.RELATIONS)}
@@ -73,6 +75,8 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
     members = _by(store.find("members"), "household_id")
     finances = _by(store.find("finances", order_by="year"), "household_id")
     history = _by(store.find("status_history", order_by="date, id"), "household_id")
+    steps = _by(store.find("procedure_steps", order_by="procedure_id, seq"), "household_id")
+    plans = _by(store.find("exit_plans", order_by="year"), "village_id")
     visits = _by(store.find("visits", order_by="date, id"), "household_id")
     measures = store.find("measures", order_by="planned_date, id")
     # grouped once: scanning every measure for each household made a county's export quadratic
@@ -112,6 +116,7 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
         ]
         out["finances"] = [_plain(f, ("id", "household_id")) for f in finances.get(h["id"], [])]
         out["status_history"] = [_plain(s, ("household_id",)) for s in history.get(h["id"], [])]
+        out["procedures"] = [_plain(p, ("household_id",)) for p in steps.get(h["id"], [])]
         out["visits"] = [
             {
                 **_plain(v, ("household_id", "changes")),
@@ -132,6 +137,7 @@ def export_register(store: Store, village_code: str | None = None) -> dict:
                 **_plain(v, ("id",)),
                 "groups": [g["name"] for g in groups_of.get(v["id"], [])],
                 "facts": [{"year": f["year"], **f["data"]} for f in facts.get(v["id"], [])],
+                "exit_plans": [_plain(p, ("id", "village_id")) for p in plans.get(v["id"], [])],
                 "measures": [
                     _plain(m, ("village_id", "household_id"))
                     for m in village_measures.get(v["id"], [])
@@ -274,7 +280,9 @@ def import_register(store: Store, data: dict) -> dict:
     village_records = _records(data, "villages", plan)
     for i, v in enumerate(village_records, 1):
         where = f"village {i} ({v.get('code')} {v.get('name', '')})"
-        core = {k: x for k, x in v.items() if k not in ("groups", "facts", "measures")}
+        core = {
+            k: x for k, x in v.items() if k not in ("groups", "facts", "measures", "exit_plans")
+        }
         values = plan.check(where, VILLAGE, core)
         if not values or not plan.once(("village", values["code"]), where):
             continue
@@ -302,6 +310,10 @@ def import_register(store: Store, data: dict) -> dict:
             fv = plan.check(f"{where}, facts {j}", VILLAGE_FACTS, f)
             if fv and plan.once(("facts", vid, fv["year"]), f"{where}, facts {j}"):
                 writes.append(("village_facts*", vid, fv))
+        for j, e in enumerate(plan.nested(where, v.get("exit_plans"), "exit_plans"), 1):
+            ev = plan.check(f"{where}, exit_plans {j}", EXIT_PLAN, {**e, "village_id": vid})
+            if ev and plan.once(("exit_plan", vid, ev["year"]), f"{where}, exit_plans {j}"):
+                writes.append(("exit_plans", natural_id("exit_plans", vid, ev["year"]), ev))
     for code in {h.get("village_code") for h in _records(data, "households", plan)}:
         if code and code not in village_ids:
             found = find_village(store, str(code))
@@ -404,6 +416,7 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
             "members",
             "finances",
             "status_history",
+            "procedures",
             "visits",
             "measures",
             "village_code",
@@ -456,6 +469,14 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
         )
         if sv:
             writes.append(("status_history", s.get("id"), sv))
+    for j, p in enumerate(plan.nested(where, h.get("procedures"), "procedures"), 1):
+        pv = plan.check(
+            f"{where}, procedures {j}",
+            PROCEDURE_STEP,
+            {**{k: x for k, x in p.items() if k != "id"}, "household_id": hid},
+        )
+        if pv:
+            writes.append(("procedure_steps", p.get("id"), pv))
     for j, v in enumerate(plan.nested(where, h.get("visits"), "visits"), 1):
         core_v = {k: x for k, x in v.items() if k not in ("id", "changes")}
         vv = plan.check(f"{where}, visit {j}", VISIT, {**core_v, "household_id": hid})
@@ -516,6 +537,8 @@ def _flush(store: Store, pending: dict) -> None:
         "status_history",
         "visits",
         "measures",
+        "procedure_steps",
+        "exit_plans",
     ]
     for table in order:
         if table in pending:

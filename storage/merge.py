@@ -28,8 +28,8 @@ from .schema import RECORD_COLUMNS, TABLES
 
 # Parents before children, so that a record arrives after what its foreign keys point at.
 ORDER = ("villages", "groups", "cadres", "households", "members", "finances", "visits",
-         "measures", "status_history", "year_closures", "frozen_years", "policy_values",
-         "village_facts", "county_facts")  # fmt: skip
+         "measures", "status_history", "year_closures", "frozen_years", "procedure_steps",
+         "exit_plans", "policy_values", "village_facts", "county_facts")  # fmt: skip
 STAMP_COLUMNS = ("created_at", "updated_at", "hlc", "device_id")
 assert set(ORDER) == set(TABLES.values()), "every record table has its place in ORDER"
 # A stamp more than a day ahead of this machine's clock: taken (the newer stamp still wins, so
@@ -432,8 +432,10 @@ def logical_dump(store: Store) -> dict:
 
 
 # -- whose records: a team may change only its own villages' ------------------------------------
-BY_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts", "year_closures")
-BY_HOUSEHOLD = ("members", "finances", "visits", "status_history", "frozen_years")
+BY_VILLAGE = ("groups", "cadres", "households", "measures", "village_facts", "year_closures",
+              "exit_plans")  # fmt: skip
+BY_HOUSEHOLD = ("members", "finances", "visits", "status_history", "frozen_years",
+                "procedure_steps")  # fmt: skip
 COUNTY_WIDE = ("policy_values", "county_facts")  # only the county changes these
 assert set(ORDER) == {"villages", *BY_VILLAGE, *BY_HOUSEHOLD, *COUNTY_WIDE}
 

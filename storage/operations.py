@@ -24,6 +24,7 @@ from . import (
     duplicates,
     enrolment,
     interchange,
+    procedures,
     register,
     snapshots,
     sync,
@@ -264,6 +265,12 @@ def change_status(
 ) -> Changes:
     """A step of "有进有出、动态管理": the household's new status with date and reason."""
     before = register._require(store, "households", household_id, "贫困户")
+    under_way = procedure_under_way(store, household_id)
+    if under_way is not None:
+        raise StorageError(
+            f"该户正在进行{under_way.kind.title}（{under_way.label()}），户状态将在程序最后一步"
+            f"“{under_way.kind.last.name}”时变更；如需直接变更，请先终止该程序"
+        )
     when_year = year if type(year) is int else int(str(when)[:4]) if when else None
     closing.refuse_if_closed(store, when_year, [before["village_id"]], "户状态")
     sid = activity.set_household_status(
@@ -287,6 +294,89 @@ def change_status(
         record=after,
         diff=diff,
     )
+
+
+def procedure_under_way(store: Store, household_id: str):
+    """The household's procedure under way (forms.procedures.Procedure), or None."""
+    return next((p for p in reversed(procedures.procedures_of(store, household_id)) if p.open), None)
+
+
+# -- procedures (有进有出、动态管理, forms.procedures) ------------------------------------------------
+def record_procedure_step(
+    store: Store, household_ids: list[str], step: str, when, **options
+) -> tuple[procedures.Recorded, Changes]:
+    """One step of the households' procedures (a notice lists many), all or nothing; the last
+    step changes their status. Options: kind, year, days, document, note, reason, today."""
+    done = procedures.record_step(store, list(household_ids), step, when, **options)
+    out = Changes(
+        households=set(household_ids),
+        procedures=True,
+        entity="procedure_step",
+        record_id=done.ids[0] if done.ids else None,
+        created=done.ids[0] if done.ids else None,
+    )
+    if done.completed:
+        out.status = out.criteria = out.tree = True
+        out.household_fields = {"status", "exit_year", "identification_year"}
+    return done, out
+
+
+def apply_household(
+    store: Store,
+    values: dict,
+    members: Iterable[dict],
+    when,
+    *,
+    document: str | None = None,
+    note: str | None = None,
+) -> Changes:
+    """A household applies to be identified (农户申请): it is entered as 待识别, outside the
+    register, and its identification procedure begins, in one transaction. Its 公告 makes it
+    未脱贫 (forms.procedures.IDENTIFY)."""
+    with store.atomic():
+        hid = register.add_household(store, {**values, "status": C.STATUS_APPLICANT}, members)
+        procedures.record_step(
+            store, [hid], "申请", when, kind="identify", document=document, note=note
+        )
+    return Changes(
+        households={hid},
+        members=True,
+        criteria=True,
+        tree=True,
+        procedures=True,
+        created=hid,
+        entity="household",
+        record_id=hid,
+    )
+
+
+def set_exit_plan(
+    store: Store, village_id: str, year: int, households=None, people=None, note=None
+) -> Changes:
+    """The county's exit task of a village for a year (年度减贫任务), sent to the team by sync."""
+    _county_sets(store, "年度减贫任务")
+    closing.refuse_if_closed(store, year, [village_id], "年度减贫计划")
+    values = {"households": households, "people": people, "set_by": store.operator}
+    if note is not None:
+        values["note"] = note
+    pid = procedures.set_exit_plan(store, village_id, year, values)
+    return Changes(procedures=True, entity="exit_plan", record_id=pid)
+
+
+def propose_exit_plan(
+    store: Store, village_id: str, year: int, households=None, people=None, note=None
+) -> Changes:
+    """The team's proposal for its village's task of a year; the county decides the task."""
+    closing.refuse_if_closed(store, year, [village_id], "年度减贫计划")
+    values = {
+        "proposed_households": households,
+        "proposed_people": people,
+        "proposed_by": store.operator,
+    }
+    if note is not None:
+        values["note"] = note
+    pid = procedures.set_exit_plan(store, village_id, year, values)
+    return Changes(procedures=True, entity="exit_plan", record_id=pid)
 
 
 def plan_measure(store: Store, values: dict) -> Changes:

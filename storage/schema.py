@@ -31,6 +31,8 @@ TABLES = {
     "status_change": "status_history",
     "year_closure": "year_closures",
     "frozen_year": "frozen_years",
+    "procedure_step": "procedure_steps",
+    "exit_plan": "exit_plans",
     "policy": "policy_values",
     "village_facts": "village_facts",
     "county_facts": "county_facts",
@@ -433,6 +435,53 @@ def m007_register_over_time(db: sqlite_utils.Database) -> None:
     )
 
 
+def m008_procedures(db: sqlite_utils.Database) -> None:
+    """有进有出、动态管理 (forms.procedures): the steps of each household's identification, exit,
+    return and removal, one record per step (a procedure's state is read from them, so steps
+    from two machines merge without a conflict), and each village's yearly exit task."""
+    _record_table(
+        db,
+        "procedure_steps",
+        {
+            "household_id": str,
+            "procedure_id": str,
+            "kind": str,
+            "year": int,
+            "seq": int,
+            "step": str,
+            "date": str,
+            "days": int,
+            "document": str,
+            "note": str,
+            "reason": str,
+            "recorded_by": str,
+            "unmet": str,
+            "inputs": str,
+            "verdicts": str,
+        },
+        [("household_id", "households", "id")],
+    )
+    db["procedure_steps"].create_index(["household_id"])
+    db["procedure_steps"].create_index(["year", "kind"])
+    _record_table(
+        db,
+        "exit_plans",
+        {
+            "village_id": str,
+            "year": int,
+            "households": int,
+            "people": int,
+            "set_by": str,
+            "proposed_households": int,
+            "proposed_people": int,
+            "proposed_by": str,
+            "note": str,
+        },
+        [("village_id", "villages", "id")],
+    )
+    db["exit_plans"].create_index(["village_id", "year"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
@@ -441,6 +490,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (5, "sync_state", m005_sync_state),
     (6, "duplicate_decisions", m006_duplicate_decisions),
     (7, "register_over_time", m007_register_over_time),
+    (8, "procedures", m008_procedures),
 ]
 LATEST = MIGRATIONS[-1][0]
 

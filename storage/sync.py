@@ -330,7 +330,9 @@ def _foreign_message(store: Store, team: dict, foreign, state, name: str) -> str
 
 _TABLE_WORDS = {"villages": "村", "groups": "村民小组", "cadres": "帮扶干部", "households": "户",
                 "members": "家庭成员", "finances": "收支", "visits": "走访", "measures": "帮扶措施",
-                "status_history": "状态变更", "policy_values": "年度政策参数",
+                "status_history": "状态变更", "procedure_steps": "程序步骤",
+                "exit_plans": "年度减贫计划", "year_closures": "年度封存", "frozen_years": "封存数据",
+                "policy_values": "年度政策参数",
                 "village_facts": "村级数据", "county_facts": "县级数据"}  # fmt: skip
 
 
