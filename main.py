@@ -338,6 +338,232 @@ def cmd_reopen_year(args) -> int:
     return EXIT_OK
 
 
+def cmd_procedure(args) -> int:
+    """Record a step of a household's procedure, or list its procedures."""
+    from datetime import date
+
+    from storage import procedures as PR
+    from storage.operations import record_procedure_step
+    from storage.register import find_village
+
+    store = _open(args, args.file)
+    try:
+        vid = None
+        if args.village:
+            v = find_village(store, args.village)
+            if v is None:
+                raise UserError(f"数据库中没有行政区划代码为 {args.village} 的村")
+            vid = v["id"]
+        households = [PR.find_household(store, h, vid) for h in args.household]
+        if args.step:
+            if not args.date:
+                raise UserError("登记步骤需要 --date（日期，如 2017-10-09）")
+            done, _ = record_procedure_step(
+                store,
+                [h["id"] for h in households],
+                args.step,
+                args.date,
+                kind=args.kind,
+                year=args.year,
+                days=args.days,
+                document=args.document,
+                note=args.note,
+                reason=args.reason,
+            )
+            for h in households:
+                p = PR.procedures_of(store, h["id"])[-1]
+                print(
+                    f"户{h['household_no']}：已登记{p.kind.name}程序“{done.step.name}”"
+                    f"（{args.date}）→ {p.label(date.today())}"
+                )
+            for hid in done.completed:
+                h = store.get("households", hid)
+                print(f"户{h['household_no']}：户状态已变更为{h['status']}")
+            return EXIT_OK
+        out = [_procedure_out(store, h) for h in households]
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for h in out:
+        print(f"户{h['household_no']}（{h['status']}）")
+        if not h["procedures"]:
+            print("  尚未开始任何程序")
+        for p in h["procedures"]:
+            print(f"  {p['title']}（{p['year']}年）：{p['state']}")
+            for s in p["steps"]:
+                extra = "，".join(
+                    x
+                    for x in (
+                        f"公示{s['days']}天" if s.get("days") else "",
+                        _checked_words(s),
+                        s.get("document") or "",
+                        f"原因：{s['reason']}" if s.get("reason") else "",
+                        s.get("note") or "",
+                        f"登记：{s['recorded_by']}" if s.get("recorded_by") else "",
+                    )
+                    if x
+                )
+                print(
+                    f"    {s['seq']:>2}. {s['date']}  {s['step']}"
+                    + (f"（{extra}）" if extra else "")
+                )
+    return EXIT_OK
+
+
+def _checked_words(step: dict) -> str:
+    """What a checking step (12项核查, 销号) found, as frozen with it."""
+    if "unmet" not in step:
+        return ""
+    unmet = step["unmet"]
+    return "12项指标全部达标" if not unmet else "未达标：" + "、".join(f"第{n}项" for n in unmet)
+
+
+def _procedure_out(store, household) -> dict:
+    from datetime import date
+
+    from storage import procedures as PR
+
+    keep = ("seq", "step", "date", "days", "document", "note", "reason", "recorded_by")
+    return {
+        "household_no": household["household_no"],
+        "status": household["status"],
+        "procedures": [
+            {
+                "kind": p.kind.name,
+                "title": p.kind.title,
+                "year": p.year,
+                "state": p.label(date.today()),
+                "open": p.open,
+                "steps": [
+                    {
+                        **{k: r.get(k) for k in keep if r.get(k) is not None},
+                        **({"unmet": json.loads(r["unmet"])} if r.get("unmet") else {}),
+                    }
+                    for r in p.rows
+                ],
+            }
+            for p in PR.procedures_of(store, household["id"])
+        ],
+    }
+
+
+def cmd_movements(args) -> int:
+    """The year's in/out list (新识别、脱贫、返贫、清退) and plan vs actual."""
+    from storage import procedures as PR
+    from storage.register import find_village
+
+    store = _open(args, args.file)
+    try:
+        vid = None
+        if args.village:
+            v = find_village(store, args.village)
+            if v is None:
+                raise UserError(f"数据库中没有行政区划代码为 {args.village} 的村")
+            vid = v["id"]
+        moved = PR.movements(store, args.year, vid)
+        plans = PR.plan_vs_actual(store, args.year, vid)
+        names = {v["id"]: v["name"] for v in store.find("villages")}
+    finally:
+        store.close()
+    out = {
+        "year": args.year,
+        "movements": {
+            what: {
+                "households": len(rows),
+                "people": sum(m.people for m in rows),
+                "list": [
+                    {
+                        "village": names.get(m.household["village_id"], ""),
+                        "household_no": m.household["household_no"],
+                        "head": m.head,
+                        "people": m.people,
+                        "date": m.date,
+                    }
+                    for m in rows
+                ],
+            }
+            for what, rows in moved.items()
+        },
+        "plan": [
+            {
+                "village_code": p.village["code"],
+                "village": p.village["name"],
+                "task_households": p.task_households,
+                "task_people": p.task_people,
+                "proposed_households": p.proposed_households,
+                "proposed_people": p.proposed_people,
+                "planned_households": p.planned_households,
+                "planned_people": p.planned_people,
+                "exited_households": p.exited_households,
+                "exited_people": p.exited_people,
+            }
+            for p in plans
+        ],
+    }
+    if args.format == "json":
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(f"{args.year}年进出名单")
+    for what, m in out["movements"].items():
+        print(f"  {what}：{m['households']}户 {m['people']}人")
+        if vid:
+            for r in m["list"]:
+                print(f"    {r['household_no']} {r['head']}（{r['people']}人）{r['date']}")
+    print(f"{args.year}年减贫计划与完成")
+    print("  村  任务户数/人数  计划脱贫户数/人数  实际脱贫户数/人数")
+    for p in out["plan"]:
+        task = (
+            f"{p['task_households']}/{p['task_people']}"
+            if p["task_households"] is not None
+            else "未下达"
+        )
+        print(
+            f"  {p['village']}  {task}  {p['planned_households']}/{p['planned_people']}"
+            f"  {p['exited_households']}/{p['exited_people']}"
+        )
+    if len(out["plan"]) > 1:
+        t = [sum(p[k] or 0 for p in out["plan"]) for k in ("task_households", "task_people")]
+        a = [sum(p[k] for p in out["plan"]) for k in ("exited_households", "exited_people")]
+        print(f"  合计  {t[0]}/{t[1]}  —  {a[0]}/{a[1]}")
+    return EXIT_OK
+
+
+def cmd_plan(args) -> int:
+    """A village's yearly exit task (county) or the team's proposal."""
+    from storage import procedures as PR
+    from storage.operations import propose_exit_plan, set_exit_plan
+    from storage.register import find_village
+
+    store = _open(args, args.file)
+    try:
+        v = find_village(store, args.village)
+        if v is None:
+            raise UserError(f"数据库中没有行政区划代码为 {args.village} 的村")
+        if args.households is not None or args.people is not None:
+            write = propose_exit_plan if args.propose else set_exit_plan
+            write(store, v["id"], args.year, args.households, args.people, args.note)
+            print(
+                f"已保存{v['name']}{args.year}年" + ("减贫计划建议" if args.propose else "减贫任务")
+            )
+        plan = PR.exit_plan(store, v["id"], args.year) or {}
+    finally:
+        store.close()
+    task = (
+        f"{plan['households']}户{plan.get('people') or 0}人"
+        if plan.get("households") is not None
+        else "未下达"
+    )
+    print(f"{v['name']}{args.year}年减贫任务：{task}")
+    if plan.get("proposed_households") is not None:
+        print(
+            f"工作队建议：{plan['proposed_households']}户{plan.get('proposed_people') or 0}人"
+            f"（{plan.get('proposed_by') or ''}）"
+        )
+    return EXIT_OK
+
+
 def cmd_lint(args) -> int:
     from forms.criteria.quality import lint, lint_village_facts
     from storage import snapshots
@@ -593,6 +819,12 @@ def cmd_gui(args) -> int:
 
 
 # -- argument parsing ----------------------------------------------------------------------------
+def _step_names() -> list[str]:
+    from forms.procedures import step_names
+
+    return step_names()
+
+
 def _passphrase(confirm: bool) -> str:
     """The enrolment passphrase: $FUPIN_PASSPHRASE (scripts, tests), else asked on the terminal."""
     given = os.environ.get("FUPIN_PASSPHRASE")
@@ -872,6 +1104,54 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--village", help="村的行政区划代码（不填：数据库中的全部村）")
     s.set_defaults(func=cmd_reopen_year)
 
+    s = sub.add_parser(
+        "procedure",
+        help="识别、脱贫、返贫、清退程序：登记一步（--step），或列出一户的程序",
+        description="步骤：" + "、".join(_step_names()),
+    )
+    s.add_argument("file")
+    s.add_argument(
+        "--household",
+        action="append",
+        required=True,
+        help="户编号、户内成员身份证号或记录编号；可重复（同一张公示的多户）",
+    )
+    s.add_argument("--village", help="村的行政区划代码（户编号在多个村重复时）")
+    s.add_argument("--step", help="步骤名称（中文或英文，如 公示 / notice）")
+    s.add_argument("--date", help="日期，如 2017-10-09（不能晚于今天）")
+    s.add_argument(
+        "--kind", help="开始新程序时的种类：识别/脱贫/返贫/清退（identify/exit/return/remove）"
+    )
+    s.add_argument("--year", type=int, help="程序所属年度（默认：第一步日期的年度）")
+    s.add_argument("--days", type=int, help="公示天数（默认且至少 7 天）")
+    s.add_argument("--document", help="文书或文号：评议会议记录、公示文号……")
+    s.add_argument("--note", help="说明")
+    s.add_argument("--reason", help="原因：清退、异议成立、终止，或指标未达标仍继续")
+    s.add_argument("--format", choices=["json", "text"], default="text")
+    s.set_defaults(func=cmd_procedure)
+
+    s = sub.add_parser(
+        "movements", help="年度进出名单（新识别、脱贫、返贫、清退）与减贫计划完成情况"
+    )
+    s.add_argument("file")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--village", help="村的行政区划代码（不填：全部村）")
+    s.add_argument("--format", choices=["json", "text"], default="text")
+    s.set_defaults(func=cmd_movements)
+
+    s = sub.add_parser(
+        "plan",
+        help="村的年度减贫任务：查看，县级下达（--households/--people），工作队建议（--propose）",
+    )
+    s.add_argument("file")
+    s.add_argument("--village", required=True)
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--households", type=int)
+    s.add_argument("--people", type=int)
+    s.add_argument("--note")
+    s.add_argument("--propose", action="store_true", help="工作队提出建议（县里下达的任务不变）")
+    s.set_defaults(func=cmd_plan)
+
     s = sub.add_parser("lint", help="数据质量疑点检查")
     s.add_argument("file")
     s.add_argument("--village")
@@ -912,9 +1192,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--end", help="台账的结束日期")
     s.add_argument(
         "--notice",
-        choices=["planned_exit", "exited", "new", "returned"],
         default="planned_exit",
-        help="公示种类：拟脱贫户 / 脱贫户 / 新识别贫困户 / 返贫户（默认 planned_exit）",
+        help="公示种类：planned_exit 拟脱贫户公示 / exited 脱贫户公告 / new 新识别贫困户公示 / "
+        "new_announced 新识别贫困户公告 / returned 返贫户公示 / returned_announced 返贫户公告 / "
+        "removed 拟清退户公示 / removed_announced 清退户公告（默认 planned_exit）；"
+        "有程序记录时按程序的张贴日期、天数和文号",
     )
     s.add_argument("--date", help="张贴（制表）日期，默认今天")
     s.add_argument("--progress", action="store_true", help="显示进度")

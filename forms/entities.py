@@ -338,7 +338,9 @@ PROCEDURE_STEP = Form(
         Field("days", "公示天数", INT, min=1, max=90, unit="天"),
         Field("document", "文书/文号", TEXT, max_length=200, help="如评议会议记录、公示文号"),
         Field("note", "说明", TEXT, max_length=1000),
-        Field("reason", "原因", TEXT, max_length=500, help="清退、异议成立、终止，或指标未达标仍继续"),
+        Field(
+            "reason", "原因", TEXT, max_length=500, help="清退、异议成立、终止，或指标未达标仍继续"
+        ),
         Field("recorded_by", "登记人", TEXT, max_length=60),
         Field("unmet", "未达标指标", TEXT, help="JSON：登记时未达标或无法判定的指标序号"),
         Field("inputs", "核查时的指标数据", TEXT, help="冻结的户、成员、收支、状态历史"),

@@ -253,7 +253,7 @@ class Procedure:
             return f"已{done['step']}（{done.get('date') or ''}）"
         nxt = self.next_step
         left = self.days_left(today)
-        if left is not None and self.notice is not None and nxt is not None and nxt.announce:
+        if left is not None and self.notice is not None:
             return f"公示中（还剩{left}天）"
         return f"待{nxt.name}" if nxt else ""
 
@@ -316,7 +316,8 @@ def plan_step(
     kind = kind_named(kind_text) if kind_text else None
     if kind_text and kind is None:
         problems.append(
-            f"没有“{kind_text}”程序；可用：" + "、".join(f"{k.name}（{k.key}）" for k in KINDS.values())
+            f"没有“{kind_text}”程序；可用："
+            + "、".join(f"{k.name}（{k.key}）" for k in KINDS.values())
         )
     if step is None:
         problems.append(f"没有名为“{step_text}”的步骤；可用：" + "、".join(step_names()))

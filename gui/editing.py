@@ -252,6 +252,26 @@ class Editing(QObject):
             )
         )
 
+    # -- procedures (有进有出、动态管理, forms.procedures) ----------------------------------------
+    def record_procedure_step(self, household_ids: list[str], step: str, when, **options):
+        """One step for the households (a notice lists many): all or nothing."""
+        return self._write(
+            lambda _v: ops.record_procedure_step(
+                self.store, household_ids, step, when, **options
+            )[1]
+        )
+
+    def apply_household(self, values: dict, members: list[dict], when, **options) -> Outcome:
+        """A household applies (农户申请): entered as 待识别, its identification begun."""
+        return self._write(
+            lambda _v: ops.apply_household(self.store, values, members, when, **options)
+        )
+
+    def set_exit_plan(self, village_id: str, year: int, households, people, *, propose: bool):
+        """The county's task of a village's year, or the team's proposal."""
+        write = ops.propose_exit_plan if propose else ops.set_exit_plan
+        return self._write(lambda _v: write(self.store, village_id, year, households, people))
+
     def plan_measure(self, values: dict) -> Outcome:
         return self._write(lambda _v: ops.plan_measure(self.store, values))
 

@@ -23,7 +23,7 @@ from forms.criteria.result import NA, UNKNOWN, number, plain, shown
 from forms.criteria.village import BY_REGISTER, evaluate_village
 from forms.history import NOT_YET
 from forms.history import labels as year_labels
-from storage import snapshots
+from storage import procedures, snapshots
 from storage.activity import measures_of_village
 from storage.register import find_village, list_cadres, list_groups, policy_for, policy_years
 from storage.report_queries import village_status_history, village_visits
@@ -36,6 +36,7 @@ from .model import (
     HouseholdRow,
     MeasureRow,
     Member,
+    Posting,
     StatusChange,
     Village,
     VillageCriterion,
@@ -106,6 +107,15 @@ def village_report_data(
         status_changes=[_change(c, by_id) for c in history],
         poverty_line=line,
         closed=next((s["closed"]["note"] for s in vsnap["households"] if s.get("closed")), ""),
+        postings={
+            kind: Posting(
+                start=dt.date.fromisoformat(p["start"]),
+                days=p["days"],
+                document=p["document"],
+                household_ids=p["households"],
+            )
+            for kind, p in procedures.postings(store, village["id"], year).items()
+        },
     )
 
 

@@ -199,6 +199,17 @@ class StatusChange:
 
 
 @dataclass
+class Posting:
+    """A 公示 or 公告 as the procedure recorded it (storage.procedures.postings): the households
+    posted together, the first day, the period and the notice's number."""
+
+    start: Optional[dt.date] = None
+    days: int = 7
+    document: str = ""
+    household_ids: list = field(default_factory=list)
+
+
+@dataclass
 class VillageReportData:
     """Everything any report of one village for one year needs.
 
@@ -218,6 +229,7 @@ class VillageReportData:
     status_changes: list[StatusChange] = field(default_factory=list)
     poverty_line: Optional[Decimal] = None  # 当年国家扶贫标准, 元/人·年
     closed: str = ""  # a closed year: "2015年度已于…封存（…），按封存数据" (storage.closing)
+    postings: dict = field(default_factory=dict)  # notice kind → Posting (the procedure's)
 
     def household(self, household_no: str | None) -> Optional[HouseholdRow]:
         for h in self.households:

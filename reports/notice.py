@@ -75,6 +75,40 @@ KINDS = {
         "现予以公示。",
         "返贫原因",
     ),
+    # The announcements that end the identification, return and removal procedures, and the
+    # removal's notice (forms.procedures: each kind's 公示 and 公告).
+    "new_announced": NoticeKind(
+        "新识别贫困户",
+        "公告",
+        L.LABEL_NEW,
+        "经农户申请、村民代表评议、公示、信息比对和乡镇审核，{name}以下{n}户{people}人识别为"
+        "建档立卡贫困户，现予以公告。",
+        "致贫原因",
+    ),
+    "returned_announced": NoticeKind(
+        "返贫户",
+        "公告",
+        L.STATUS_RETURNED,
+        "经农户申请、村民代表评议、公示和乡镇审核，{name}以下{n}户{people}人返贫，重新纳入建档立卡"
+        "贫困户，现予以公告。",
+        "返贫原因",
+    ),
+    "removed": NoticeKind(
+        "拟清退户",
+        "公示",
+        L.STATUS_REMOVED,
+        "经入户核实、村民代表评议，{name}以下{n}户{people}人不符合建档立卡贫困户识别标准，拟予清退，"
+        "现予以公示。",
+        "清退原因",
+    ),
+    "removed_announced": NoticeKind(
+        "清退户",
+        "公告",
+        L.STATUS_REMOVED,
+        "经入户核实、村民代表评议、公示和乡镇审核，{name}以下{n}户{people}人不符合建档立卡贫困户"
+        "识别标准，予以清退，现予以公告。",
+        "清退原因",
+    ),
 }
 
 
@@ -85,6 +119,10 @@ def notice_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     the notice says "经核查…拟脱贫", and the seed forbids reporting an exit that is not real
     ("不得虚报…减贫人口"). The others are named by withheld_households()."""
     k = KINDS[kind]
+    posting = data.postings.get(kind)
+    if posting is not None:  # the procedure says who was posted together
+        ids = set(posting.household_ids)
+        return [h for h in data.households if h.id in ids]
     out = []
     for h in data.households:
         if not _shows(h, k):
@@ -114,7 +152,7 @@ def _shows(h: HouseholdRow, k: NoticeKind) -> bool:
 def withheld_households(data: VillageReportData, kind: str) -> list[HouseholdRow]:
     """Households planned to exit this year but left off the 拟脱贫户公示: a criterion is unmet
     or cannot be judged (data missing)."""
-    if kind != "planned_exit":
+    if kind != "planned_exit" or kind in data.postings:
         return []
     return [
         h
@@ -140,11 +178,17 @@ def build_notice_story(
     name = village_name(data)
     rows = notice_households(data, kind) if households is None else households
     people = sum(h.people for h in rows)
+    posting = data.postings.get(kind)
+    if posting is not None:  # the procedure's posting date, period and number
+        start = start if start is not None else posting.start
+        days = posting.days
     start = start if start is not None else data.posting_date
     end = start + dt.timedelta(days=days - 1) if isinstance(start, dt.date) else None
     story = title_block(
         styles, f"{name}{k.title(data.year)}", f"{data.village.county}{data.village.township}{name}"
     )
+    if posting is not None and posting.document:
+        story.append(styles.p(posting.document, styles.subtitle))
     story.append(
         styles.p(
             k.intro.format(name=name, year=data.year or "", n=len(rows), people=people), styles.body
@@ -201,7 +245,9 @@ def _reason(data: VillageReportData, h: HouseholdRow, kind: str) -> str:
     # The cadre's free-text reason stays in the register: it may say what illness a member has,
     # and a public wall must not. The notice shows the declared cause and the income figure.
     lines = []
-    if kind in ("new", "returned"):
+    if kind in ("removed", "removed_announced"):
+        lines.append("不符合识别标准")
+    elif kind in ("new", "returned", "new_announced", "returned_announced"):
         lines.append(h.main_cause)
     else:
         income = h.finance.income_per_capita(h.people) if h.finance else None

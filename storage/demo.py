@@ -13,7 +13,7 @@ from forms.idnumber import make_id_number
 
 from . import closing
 from .db import Store
-from .register import seed_default_policy
+from .register import natural_id, seed_default_policy
 from .snapshots import household_snapshots
 
 COUNTY = "安定区"
@@ -312,10 +312,100 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
                 **_progress(rng, date(2017, rng.randint(3, 11), rng.randint(1, 28))),
             },
         )
+    steps, plans = _procedures(random.Random(f"{code}-procedures"), rows, ids, vid)
     for table in ("households", "members", "finances", "status_history", "visits", "measures"):
         store.insert_many(table, rows[table], ids=ids[table])
+    store.insert_many("procedure_steps", steps, ids=[s.pop("id") for s in steps])
+    store.insert_many(
+        "exit_plans", plans, ids=[natural_id("exit_plans", vid, p["year"]) for p in plans]
+    )
     counts["households"] += len(rows["households"])
     counts["members"] += len(rows["members"])
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+# The procedures behind the demo's statuses (forms.procedures): each exit, return and removal
+# of the status history went through its steps, ending on the entry's date; of the households
+# still poor and planned to exit in 2017, most are somewhere in their exit procedure.
+_EXIT_DAYS = (-41, -36, -33, -29, -10, 0)  # 12项核查 … 销号, days before the exit's date
+_RETURN_DAYS = (-31, -23, -19, -8, 0)
+_REMOVE_DAYS = (-40, -30, -26, -12, 0)
+
+
+def _procedures(rng: random.Random, rows, ids, vid) -> tuple[list[dict], list[dict]]:
+    from forms import procedures as P
+    from forms.history import present_in_year, year_end_status
+
+    steps: list[dict] = []
+    members: dict[str, list[dict]] = {}
+    for m in rows["members"]:
+        members.setdefault(m["household_id"], []).append(m)
+    history: dict[str, list[dict]] = {}
+    for e in rows["status_history"]:
+        history.setdefault(e["household_id"], []).append(e)
+
+    def run(hid, kind, year, end: date, offsets, upto=None, reason=None):
+        pid = _uuid(rng)
+        for seq, (step, off) in enumerate(zip(kind.steps, offsets), start=1):
+            if upto is not None and seq > upto:
+                break
+            steps.append(
+                {
+                    "id": _uuid(rng),
+                    "household_id": hid,
+                    "procedure_id": pid,
+                    "kind": kind.name,
+                    "year": year,
+                    "seq": seq,
+                    "step": step.name,
+                    "date": (end + timedelta(days=off)).isoformat(),
+                    "days": P.NOTICE_DAYS if step.notice else None,
+                    "document": f"{step.document}（{year}）" if step.document else None,
+                    "reason": reason if seq == 1 else None,
+                    "recorded_by": "演示数据",
+                }
+            )
+
+    planned: dict[int, list[str]] = {}
+    for hid, h in zip(ids["households"], rows["households"]):
+        entries = {e["status"]: e for e in history.get(hid, [])}
+        exited = entries.get(C.STATUS_EXITED)
+        if exited:
+            run(hid, P.EXIT, exited["year"], date.fromisoformat(exited["date"]), _EXIT_DAYS)
+        if C.STATUS_RETURNED in entries:
+            e = entries[C.STATUS_RETURNED]
+            run(hid, P.RETURN, e["year"], date.fromisoformat(e["date"]), _RETURN_DAYS)
+        if C.STATUS_REMOVED in entries:
+            e = entries[C.STATUS_REMOVED]
+            run(hid, P.REMOVE, e["year"], date.fromisoformat(e["date"]), _REMOVE_DAYS,
+                reason=e["reason"])  # fmt: skip
+        y = h.get("planned_exit_year")
+        if (
+            y and year_end_status(h, history.get(hid, []), y - 1).poor
+        ):  # the task: poor at its start
+            planned.setdefault(y, []).append(
+                sum(present_in_year(m, y) for m in members.get(hid, []))
+            )
+        if h["status"] in C.POOR_STATUSES and h.get("planned_exit_year") == 2017:
+            # steps done, short of the notice: the team posts the 公示 (the 拟脱贫户公示 still
+            # lists who meets the 12 and names the others to the user)
+            stage = rng.choice([0, 1, 1, 2, 3, 3])
+            if stage:
+                run(hid, P.EXIT, 2017, date(2017, 12, 10), _EXIT_DAYS, upto=stage)
+    plans = [
+        {
+            "village_id": vid,
+            "year": year,
+            "households": len(sizes),
+            "people": sum(sizes),
+            "set_by": "县扶贫办",
+        }
+        for year, sizes in sorted(planned.items())
+    ]
+    return steps, plans
 
 
 def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):

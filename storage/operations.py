@@ -298,7 +298,9 @@ def change_status(
 
 def procedure_under_way(store: Store, household_id: str):
     """The household's procedure under way (forms.procedures.Procedure), or None."""
-    return next((p for p in reversed(procedures.procedures_of(store, household_id)) if p.open), None)
+    return next(
+        (p for p in reversed(procedures.procedures_of(store, household_id)) if p.open), None
+    )
 
 
 # -- procedures (有进有出、动态管理, forms.procedures) ------------------------------------------------

@@ -18,10 +18,9 @@ from datetime import date
 from forms import choices as C
 from forms import procedures as P
 from forms.criteria.household import evaluate_household
-from forms.criteria.result import MET, NA
-from forms.history import parse_history, present_in_year
-
+from forms.criteria.result import LOOKS, MET, NA
 from forms.entities import EXIT_PLAN, PROCEDURE_STEP
+from forms.history import parse_history, present_in_year
 
 from . import activity, closing
 from .db import StorageError, Store
@@ -159,7 +158,7 @@ def _checked(store, planned, households, reason, problems) -> dict[str, dict]:
             open_ = [c for c in evaluation.criteria if c.status not in (MET, NA)]
             if open_ and not (reason or "").strip():
                 h = households[hid]
-                names = "；".join(f"第{c.no}项{c.title}（{c.status}）" for c in open_)
+                names = "；".join(f"第{c.no}项{c.title}（{LOOKS[c.status].word}）" for c in open_)
                 problems.append(
                     f"户{h.get('household_no') or hid}仍有{len(open_)}项指标未达标或无法判定："
                     f"{names}。请先落实帮扶措施；如确需继续，请填写原因"
@@ -205,6 +204,32 @@ def frozen_at(row: dict) -> dict | None:
     return closing.thawed(closing.decode(text), row["household_id"]) if text else None
 
 
+def find_household(store: Store, text: str, village_id: str | None = None) -> dict:
+    """A household by its record id, its 户编号 (within a village when given), or a member's ID
+    number; refused in Chinese when none or more than one fits."""
+    from forms.idnumber import normalize_id_number
+
+    t = (text or "").strip()
+    found = store.get("households", t) if t else None
+    if found is not None:
+        return found
+    where, args = "household_no = ?", [t]
+    if village_id:
+        where, args = where + " and village_id = ?", [t, village_id]
+    rows = store.find("households", where, args)
+    if not rows and normalize_id_number(t):
+        rows = store.find(
+            "households",
+            "id in (select household_id from members where deleted = 0 and id_number = ?)",
+            [normalize_id_number(t)],
+        )
+    if not rows:
+        raise StorageError(f"找不到户“{t}”（按户编号、身份证号或记录编号查找）")
+    if len(rows) > 1:
+        raise StorageError(f"户编号“{t}”在多个村中都有，请用 --village 指定村")
+    return rows[0]
+
+
 # -- a village's households by where their procedure stands ------------------------------------
 
 
@@ -215,11 +240,22 @@ class Standing:
 
 
 def village_standings(store: Store, village_id: str | None = None) -> list[Standing]:
-    """Every household of a village (or the file) with a procedure, and its latest procedure."""
+    """Every household of a village (or the file) with a procedure, and the one under way (else
+    its latest)."""
+    out = []
+    for h, procs in _village_procedures(store, village_id):
+        out.append(Standing(h, next((p for p in reversed(procs) if p.open), procs[-1])))
+    return out
+
+
+def _village_procedures(store: Store, village_id: str | None) -> list[tuple[dict, list]]:
+    """(household, its procedures) of every household of a village (or the file) with one."""
     where, args = "", []
     if village_id:
         where, args = "village_id = ?", [village_id]
-    households = {h["id"]: h for h in store.find("households", where, args, order_by="household_no")}
+    households = {
+        h["id"]: h for h in store.find("households", where, args, order_by="household_no")
+    }
     sub = "household_id in (select id from households where deleted = 0"
     sub += " and village_id = ?)" if village_id else ")"
     rows: dict[str, list[dict]] = {}
@@ -229,9 +265,8 @@ def village_standings(store: Store, village_id: str | None = None) -> list[Stand
     for hid, steps in rows.items():
         procs = P.procedures(steps)
         if procs and hid in households:
-            current = next((p for p in reversed(procs) if p.open), procs[-1])
-            out.append(Standing(households[hid], current))
-    out.sort(key=lambda s: str(s.household.get("household_no") or ""))
+            out.append((households[hid], procs))
+    out.sort(key=lambda hp: str(hp[0].get("household_no") or ""))
     return out
 
 
@@ -256,6 +291,29 @@ def at_notice(store: Store, village_id: str, kind: str, year: int | None = None)
                 s.household["id"]
             )
     return {"due": due, "posted": posted}
+
+
+def postings(store: Store, village_id: str, year: int) -> dict[str, dict]:
+    """The latest 公示 and 公告 of each procedure kind of a village's year, as the notice reports
+    read them: report kind (forms.procedures.Kind.notice_report …) → {start, days, document,
+    households}. The households posted together are those recorded with the same date, period
+    and number."""
+    groups: dict[tuple, list[str]] = {}
+    for household, procs in _village_procedures(store, village_id):
+        for p in procs:
+            if p.year != year or p.terminated:
+                continue
+            for r in p.round:
+                step = p.kind.step(r.get("step") or "")
+                if step is None or not (step.notice or step.announce):
+                    continue
+                report = p.kind.notice_report if step.notice else p.kind.announce_report
+                key = (report, r["date"], r.get("days") or P.NOTICE_DAYS, r.get("document") or "")
+                groups.setdefault(key, []).append(household["id"])
+    out: dict[str, dict] = {}
+    for (report, day, days, document), hids in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        out[report] = {"start": day, "days": days, "document": document, "households": hids}
+    return out
 
 
 # -- the yearly plan (年度减贫任务) ----------------------------------------------------------------
