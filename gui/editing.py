@@ -256,9 +256,9 @@ class Editing(QObject):
     def record_procedure_step(self, household_ids: list[str], step: str, when, **options):
         """One step for the households (a notice lists many): all or nothing."""
         return self._write(
-            lambda _v: ops.record_procedure_step(
-                self.store, household_ids, step, when, **options
-            )[1]
+            lambda _v: ops.record_procedure_step(self.store, household_ids, step, when, **options)[
+                1
+            ]
         )
 
     def apply_household(self, values: dict, members: list[dict], when, **options) -> Outcome:

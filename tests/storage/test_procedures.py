@@ -12,15 +12,17 @@ from forms import procedures as P
 from forms.criteria.household import evaluate_household
 from forms.history import year_end_status
 from storage import activity as A
-from storage import closing
-from storage import interchange
+from storage import closing, interchange
 from storage import operations as ops
 from storage import procedures as PR
 from storage import register as R
 from storage.db import StorageError, open_store
 from storage.snapshots import household_snapshot
 from tests.dumps import dump
-from tests.storage.test_sync import VILLAGE, _swap, world  # noqa: F401 - the sync fixture
+from tests.storage import test_sync as sync_tests
+from tests.storage.test_sync import VILLAGE, _swap
+
+world = sync_tests.world  # the county and two enrolled laptops
 
 HEAD = {
     "name": "王建国",
@@ -57,6 +59,7 @@ MONEY = {
     "consumption_expenditure": 7000,
 }
 TODAY = date(2018, 6, 30)
+BORN = {"birth_date": "1949-12-31"}
 
 
 def _good_household(store, village, no="0001", **values):
@@ -71,7 +74,9 @@ def _good_household(store, village, no="0001", **values):
             **GOOD,
             **values,
         },
-        [HEAD, WIFE] if no == "0001" else [{**HEAD, "id_number": None, "birth_date": "1949-12-31", "name": f"户主{no}"}],
+        [HEAD, WIFE]
+        if no == "0001"
+        else [{**HEAD, "id_number": None, "name": f"户主{no}", **BORN}],
     )
     for year in (2016, 2017):
         R.set_finance(store, hid, year, MONEY)
