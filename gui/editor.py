@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from forms.entities import HOUSEHOLD
 from storage import browse
@@ -14,6 +14,7 @@ from .fields import FormSection
 from .finance import FinanceTab
 from .measures import MeasuresTab
 from .members import MembersTab
+from .procedures import ProcedurePanel
 from .status import StatusTab
 from .visits import VisitsTab
 
@@ -31,9 +32,17 @@ def _scroll(widget: QWidget) -> QScrollArea:
 
 
 class HouseholdEditor(QWidget):
-    """One household: 基本信息 / 家庭成员 / 生产生活条件 / 收入支出 / 帮扶措施 / 走访记录 / 状态变更."""
+    """One household: 基本信息 / 家庭成员 / 生产生活条件 / 收入支出 / 帮扶措施 / 走访记录 / 状态与程序."""
 
-    TABS = ("基本信息", "家庭成员", "生产生活条件", "收入支出", "帮扶措施", "走访记录", "状态变更")
+    TABS = (
+        "基本信息",
+        "家庭成员",
+        "生产生活条件",
+        "收入支出",
+        "帮扶措施",
+        "走访记录",
+        "状态与程序",
+    )
 
     def __init__(self, editing: Editing, unmet_criteria, parent=None):
         super().__init__(parent)
@@ -59,7 +68,7 @@ class HouseholdEditor(QWidget):
         self.basic.save = self._save_household
         self.basic.rows["status"].input.set_read_only(True)
         self.basic.rows["status"].input.setToolTip(
-            self.tr("在“状态变更”页修改，变更原因和日期会被记录")
+            self.tr("在“状态与程序”页办理识别、脱贫、返贫、清退程序，日期和原因会被记录")
         )
         self.members = MembersTab(editing)
         self.conditions = FormSection(HOUSEHOLD, HOUSEHOLD.sections["生产生活条件"], columns=1)
@@ -68,6 +77,12 @@ class HouseholdEditor(QWidget):
         self.measures = MeasuresTab(editing)
         self.visits = VisitsTab(editing)
         self.status = StatusTab(editing, unmet_criteria)
+        self.procedures = ProcedurePanel(editing)
+        status_page = QSplitter(Qt.Vertical)
+        status_page.addWidget(self.procedures)
+        status_page.addWidget(self.status)
+        status_page.setSizes([260, 200])
+        self.status_page = status_page
         for widget, title in (
             (_scroll(self.basic), "基本信息"),
             (self.members, "家庭成员"),
@@ -75,7 +90,7 @@ class HouseholdEditor(QWidget):
             (self.finance, "收入支出"),
             (self.measures, "帮扶措施"),
             (self.visits, "走访记录"),
-            (self.status, "状态变更"),
+            (status_page, "状态与程序"),
         ):
             self.tabs.addTab(widget, self.tr(title))
         editing.changed.connect(self.apply)
@@ -100,6 +115,7 @@ class HouseholdEditor(QWidget):
         self.measures.set_household(h)
         self.visits.set_household(h)
         self.status.set_household(h)
+        self.procedures.set_household(h)
         self._update_header()
         self._update_visit_banner()
         self.tabs.setEnabled(h is not None)
@@ -155,6 +171,7 @@ class HouseholdEditor(QWidget):
             self.conditions.sync(self.household, fields)
             if changes.status:
                 self.status.set_household(self.household)
+                self.procedures.set_household(self.household)
         if changes.members:
             self.members.refresh(force=keys if changes.entity == "member" else ())
         if changes.members or changes.finances:
@@ -162,6 +179,8 @@ class HouseholdEditor(QWidget):
             if record:
                 self.finance.show_year(record["year"])
             self.finance.load(force=keys if changes.finances else ())
+        if changes.procedures:
+            self.procedures.refresh()
         if changes.measures:
             self.measures.refresh()
         if changes.visits:
@@ -198,7 +217,7 @@ class HouseholdEditor(QWidget):
         "status_history" (the tabs)."""
         where, _, key = path.partition(".")
         if where in ("measures", "status_history"):
-            self.tabs.setCurrentWidget(self.measures if where == "measures" else self.status)
+            self.tabs.setCurrentWidget(self.measures if where == "measures" else self.status_page)
             return True
         if where == "household":
             section = self.basic if key in self.basic.rows else self.conditions

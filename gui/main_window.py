@@ -146,6 +146,7 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         self.editing.failed.connect(lambda m: tell(self, self.tr("未能完成"), m))
         work.household_shown.connect(lambda _hid: self._update_actions())
         work.village_wanted.connect(self.tree.select_village)
+        work.notice_wanted.connect(self.print_notice)
         if work.county_page is not None:  # its 处理疑点… / 处理冲突… open the 同步 menu's dialogs
             work.county_page.duplicates_requested.connect(self.on_sync_duplicates)
             work.county_page.conflicts_requested.connect(self.on_sync_conflicts)
@@ -311,7 +312,12 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         if self.work:
             self.work.find()
 
-    def on_reports_print(self):
+    def print_notice(self, village_id: str, notice: str):
+        """A 公示 or 公告 just recorded (gui/procedures.py): its report, the village and kind
+        chosen; the notice reads the procedure's posting date, period and number."""
+        return self.on_reports_print(village_id=village_id, kind="notice", notice=notice)
+
+    def on_reports_print(self, village_id=None, kind: str = "plan", notice: str | None = None):
         """The 报表 dialog, with the village chosen in the tree (if any) preselected."""
         if self.store is None:
             return None
@@ -321,7 +327,9 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
             self.store,
             self.settings,
             year=self.year,
-            village_id=(self.scope or {}).get("village_id"),
+            village_id=village_id or (self.scope or {}).get("village_id"),
+            kind=kind,
+            notice=notice,
             parent=self,
         )
         dialog.setAttribute(Qt.WA_DeleteOnClose)

@@ -65,6 +65,7 @@ class ReportsDialog(QDialog):
         year: int | None = None,
         village_id: str | None = None,
         kind: str = "plan",
+        notice: str | None = None,
         parent=None,
     ):
         super().__init__(parent)
@@ -157,6 +158,8 @@ class ReportsDialog(QDialog):
         index = self.village.findData(village_id) if village_id else -1
         self.village.setCurrentIndex(max(0, index))
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        if notice is not None:  # a notice the procedure just posted (gui/procedures.py)
+            self.notice.setCurrentIndex(max(0, self.notice.findData(notice)))
         self._year_changed()
         self._kind_changed()
 
@@ -177,6 +180,10 @@ class ReportsDialog(QDialog):
             "exited": self.tr("脱贫户公告"),
             "new": self.tr("新识别贫困户公示"),
             "returned": self.tr("返贫户公示"),
+            "new_announced": self.tr("新识别贫困户公告"),
+            "returned_announced": self.tr("返贫户公告"),
+            "removed": self.tr("拟清退户公示"),
+            "removed_announced": self.tr("清退户公告"),
         }
 
     # -- state -----------------------------------------------------------------------------

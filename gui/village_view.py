@@ -27,6 +27,7 @@ from storage.snapshots import household_snapshots, village_snapshot
 from .check_panel import COLORS, CriteriaList
 from .editing import Editing
 from .fields import FormSection
+from .procedures import VillageProcedures
 from .tasks import Task
 
 SHORT_TITLES = {r.no: r.label for r in HOUSEHOLD_RULES}  # declared on the rules
@@ -154,7 +155,14 @@ class VillagePage(QWidget):
         right.setSizes([340, 260])
         split.addWidget(right)
         split.setSizes([480, 620])
-        layout.addWidget(split, 1)
+        # 村情与指标 and 动态管理 (the procedures, the in/out list, plan vs actual), each the
+        # whole width
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(split, self.tr("指标与疑点"))
+        self.procedures = VillageProcedures(editing)
+        self.pages.addTab(self.procedures, self.tr("动态管理（识别、脱贫、返贫、清退）"))
+        layout.addWidget(self.pages, 1)
 
     def set_village(self, village_id: str | None, year: int | None, criteria) -> None:
         self.year, self.tally_source = year, criteria
@@ -169,7 +177,9 @@ class VillagePage(QWidget):
             self.issues.clear()
             self.facts.set_record(None)
             self.chart.set_tally([], 0)
+            self.procedures.set_village(None, None)
             return
+        self.procedures.set_village(v, self.year)
         self.title.setText(
             self.tr("{0}（{1} {2}）{3}年").format(
                 v["name"], v.get("township") or "", v["code"], self.year
@@ -255,6 +265,7 @@ class VillagePage(QWidget):
         where, _, key = path.partition(".")
         if where != "facts" or key not in self.facts.rows:
             return False
+        self.pages.setCurrentIndex(0)
         self.tabs.setCurrentIndex(1)
         self.facts.focus(key)
         return True

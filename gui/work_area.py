@@ -46,6 +46,7 @@ class WorkArea(QTabWidget):
     household_shown = Signal(object)  # the household now in the editor (id or None)
     village_wanted = Signal(str)  # a click-through to a household of another village
     message = Signal(str)  # a line for the status bar
+    notice_wanted = Signal(str, str)  # a notice just posted: (village id, reports.notice kind)
 
     def __init__(self, store, criteria: CriteriaCache, year: int, years: list[int], parent=None):
         super().__init__(parent)
@@ -123,6 +124,8 @@ class WorkArea(QTabWidget):
         )
         self.village_page.criterion_filter_requested.connect(self.filter_unmet_criterion)
         self.village_page.issue_requested.connect(self.go_to_issue)
+        self.village_page.procedures.household_requested.connect(self.go_to_household)
+        self.village_page.procedures.notice_requested.connect(self.notice_wanted)
         for page in (self.reminders_page, self.needs_page):
             page.household_requested.connect(self.go_to_household)
         self.currentChanged.connect(self._page_changed)
@@ -155,7 +158,7 @@ class WorkArea(QTabWidget):
         # (a village fact is typed on the village page, which evaluates the 17 again itself:
         # reloading it would drop the refused input of its other fields)
         # (its 疑点 read the open measures too: Q11, planned to exit with no measure)
-        if changes.criteria or changes.register or changes.measures:
+        if changes.criteria or changes.register or changes.measures or changes.procedures:
             self._dirty_pages.add(PAGE_VILLAGE)
         if changes.visits or changes.household_fields or changes.members:
             self._dirty_pages.add(PAGE_REMINDERS)
@@ -340,7 +343,7 @@ class WorkArea(QTabWidget):
     def change_status(self):
         return (
             self.editor.status.change_dialog()
-            if self._on_household_tab(self.editor.status)
+            if self._on_household_tab(self.editor.status_page)
             else None
         )
 

@@ -179,9 +179,8 @@ def build_notice_story(
     rows = notice_households(data, kind) if households is None else households
     people = sum(h.people for h in rows)
     posting = data.postings.get(kind)
-    if posting is not None:  # the procedure's posting date, period and number
-        start = start if start is not None else posting.start
-        days = posting.days
+    if posting is not None:  # the procedure's posting date, period and number, as recorded
+        start, days = posting.start, posting.days
     start = start if start is not None else data.posting_date
     end = start + dt.timedelta(days=days - 1) if isinstance(start, dt.date) else None
     story = title_block(

@@ -403,8 +403,9 @@ def _moves(household: dict, history: list[dict], year: int) -> list[tuple[str, s
     return out
 
 
-def _people(store: Store, household_ids: list[str], year: int) -> tuple[dict, dict]:
-    """Members present at the end of `year`, and the head's name, of each household."""
+def _people(store: Store, household_ids: list[str], year: int | None) -> tuple[dict, dict]:
+    """Members present at the end of `year` (None: who has not left), and the head's name, of
+    each household."""
     people: dict[str, int] = {}
     heads: dict[str, str] = {}
     for start in range(0, len(household_ids), 5000):
@@ -419,6 +420,11 @@ def _people(store: Store, household_ids: list[str], year: int) -> tuple[dict, di
                 if m.get("relation") == C.RELATIONS[0]:
                     heads[m["household_id"]] = m.get("name") or ""
     return people, heads
+
+
+def heads(store: Store, household_ids: list[str]) -> dict[str, str]:
+    """The head's name of each household (members who have not left)."""
+    return _people(store, household_ids, None)[1]
 
 
 @dataclass
