@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,12 +44,26 @@ from forms.criteria.batch import bulk
 from forms.criteria.county import COUNTY_RULES, evaluate_county
 from forms.criteria.result import LOOKS, UNKNOWN, UNMET
 from forms.criteria.village import evaluate_village
-from storage import browse, county_view
+from storage import browse, county_view, procedures
 from storage.changes import Changes
 from storage.snapshots import county_snapshot
 
 from .county_table import N_VILLAGE, VillagesModel
+from .procedures import PlanBars
 from .tasks import Task
+
+# 减贫计划与进出: households/people of each
+PLAN_HEADS = (
+    "村",
+    "乡镇",
+    "任务（户/人）",
+    "工作队建议",
+    "计划脱贫",
+    "已脱贫",
+    "新识别",
+    "返贫",
+    "清退",
+)
 
 
 def _t(text: str) -> str:
@@ -70,6 +85,9 @@ def compute(path, county: str, year: int, task: Task | None = None) -> dict | No
             "county_eval": None,
             "village_evals": None,
         }
+        moved = procedures.movements(reader, year)
+        out["plans"] = procedures.plan_vs_actual(reader, year, moved=moved)
+        out["moves"] = procedures.movement_counts(moved)
         if task is not None:
             if task.cancelled:
                 return None
@@ -158,7 +176,27 @@ class CountyPage(QWidget):
         for col, width in enumerate(widths):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
-        split.addWidget(self.table)
+        # 各村指标 | 减贫计划与进出 (the year's task, planned and exited; who came in and left)
+        self.lower = QTabWidget()
+        self.lower.setDocumentMode(True)
+        self.lower.addTab(self.table, _t("各村指标"))
+        plans = QSplitter(Qt.Horizontal)
+        self.plan_bars = PlanBars()
+        plans.addWidget(self.plan_bars)
+        self.plan_table = QTableWidget(0, len(PLAN_HEADS))
+        self.plan_table.setHorizontalHeaderLabels([_t(h) for h in PLAN_HEADS])
+        self.plan_table.verticalHeader().setVisible(False)
+        self.plan_table.verticalHeader().setDefaultSectionSize(22)
+        self.plan_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.plan_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.plan_table.setSortingEnabled(True)
+        self.plan_table.cellDoubleClicked.connect(self._plan_clicked)
+        for col, width in enumerate((96, 80) + (92,) * (len(PLAN_HEADS) - 2)):
+            self.plan_table.horizontalHeader().resizeSection(col, width)
+        plans.addWidget(self.plan_table)
+        plans.setSizes([320, 900])
+        self.lower.addTab(plans, _t("减贫计划与进出"))
+        split.addWidget(self.lower)
         split.setSizes([300, 360])
         layout.addWidget(split, 1)
 
@@ -190,6 +228,7 @@ class CountyPage(QWidget):
             or changes.policy
             or changes.register
             or changes.tree
+            or changes.procedures
         )
         if touched:
             self.stale = True
@@ -277,6 +316,8 @@ class CountyPage(QWidget):
             return
         self.data = data
         self.model.set_data(data)
+        if "plans" in data:
+            self._show_plans(data)
         self._show_pending(data["pending"])
         if data["county_eval"] is not None:
             self._show_criteria(data["county_eval"])
@@ -337,6 +378,39 @@ class CountyPage(QWidget):
         """The 19 statuses shown (empty until evaluated)."""
         ev = self.data["county_eval"] if self.data else None
         return [r.status for r in ev.criteria] if ev is not None else []
+
+    def _show_plans(self, data: dict) -> None:
+        """Each village's task, planned and exited households/people, and its in/out counts."""
+        t = self.plan_table
+        t.setSortingEnabled(False)
+        t.setRowCount(len(data["plans"]))
+
+        def pair(h, p):
+            return "—" if h is None else f"{h}/{p or 0}"
+
+        for row, p in enumerate(data["plans"]):
+            moves = data["moves"].get(p.village["id"], {})
+            cells = [
+                p.village["name"],
+                p.village.get("township") or "",
+                pair(p.task_households, p.task_people),
+                pair(p.proposed_households, p.proposed_people),
+                pair(p.planned_households, p.planned_people),
+                pair(p.exited_households, p.exited_people),
+            ] + [pair(*moves.get(what, (0, 0))) for what in procedures.MOVEMENTS if what != "脱贫"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, p.village["id"])
+                t.setItem(row, col, item)
+        t.setSortingEnabled(True)
+        self.plan_bars.set_figures(
+            _t("{0}年全县减贫计划与完成").format(data["year"]), data["plans"]
+        )
+
+    def _plan_clicked(self, row: int, _col: int) -> None:
+        item = self.plan_table.item(row, 0)
+        if item is not None and item.data(Qt.UserRole):
+            self.village_requested.emit(item.data(Qt.UserRole))
 
     def _double_clicked(self, index) -> None:
         vid = self.model.village_id(index.row())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -238,7 +239,7 @@ class PlanBars(QWidget):
         top = fm.height() + 10
         label_w = max([fm.horizontalAdvance(r[0]) for r in self.rows] or [40]) + 14
         value_w = fm.horizontalAdvance("000000") + 10
-        row_h = max(fm.height() + 4, (self.height() - top - 4) / max(1, len(self.rows)))
+        row_h = max(fm.height() + 4, min(fm.height() * 2.2, (self.height() - top - 4) / 6))
         width = max(10, self.width() - label_w - value_w - 16)
         groups = (self.rows[:3], self.rows[3:])
         for g, rows in enumerate(groups):
@@ -307,7 +308,27 @@ class VillageProcedures(QWidget):
             self.table.horizontalHeader().resizeSection(col, width)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.doubleClicked.connect(self._double_clicked)
-        rl.addWidget(self.table, 1)
+        self.lists = QTabWidget()
+        self.lists.setDocumentMode(True)
+        steps = QWidget()
+        sl = QVBoxLayout(steps)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.table, 1)
+        self.lists.addTab(steps, self.tr("程序进度"))
+        self.moved_model = RowsModel(
+            [
+                (self.tr("类别"), "what"),
+                (self.tr("户编号"), lambda r: r["moved"].household.get("household_no")),
+                (self.tr("户主"), lambda r: r["moved"].head),
+                (self.tr("人数"), lambda r: r["moved"].people),
+                (self.tr("日期"), lambda r: r["moved"].date),
+            ],
+            self,
+        )
+        self.moved = make_table(self.moved_model, stretch_column=4)
+        self.moved.doubleClicked.connect(self._moved_clicked)
+        self.lists.addTab(self.moved, self.tr("进出名单"))
+        rl.addWidget(self.lists, 1)
         row = QHBoxLayout()
         self.step_button = QPushButton(self.tr("为选中的户登记下一步…"))
         self.step_button.clicked.connect(lambda: self.step_selected())
@@ -329,6 +350,7 @@ class VillageProcedures(QWidget):
             self.plan.setText("")
             self.moves.setText("")
             self.bars.set_figures("", [])
+            self.moved_model.set_rows([])
             return
         plan = PR.exit_plan(store, v["id"], year) or {}
         task = (
@@ -350,6 +372,12 @@ class VillageProcedures(QWidget):
                 self.tr("{0} {1}户{2}人").format(what, len(rows), sum(m.people for m in rows))
                 for what, rows in moved.items()
             )
+        )
+        self.moved_model.set_rows(
+            [{"what": what, "moved": m} for what, rows in moved.items() for m in rows]
+        )
+        self.lists.setTabText(
+            1, self.tr("进出名单（{0}户）").format(sum(len(r) for r in moved.values()))
         )
         self.bars.set_figures(
             self.tr("{0}年减贫计划与完成").format(year), PR.plan_vs_actual(store, year, v["id"])
@@ -430,6 +458,11 @@ class VillageProcedures(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _moved_clicked(self, index) -> None:
+        rows = self.moved_model.rows
+        if 0 <= index.row() < len(rows):
+            self.household_requested.emit(rows[index.row()]["moved"].household["id"])
 
     def _double_clicked(self, index) -> None:
         if 0 <= index.row() < len(self.standings):

@@ -422,6 +422,17 @@ def _people(store: Store, household_ids: list[str], year: int | None) -> tuple[d
     return people, heads
 
 
+def movement_counts(moved: dict[str, list[Moved]]) -> dict[str, dict[str, tuple[int, int]]]:
+    """village id → movement → (households, people)."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for what, rows in moved.items():
+        for m in rows:
+            per = out.setdefault(m.household["village_id"], {})
+            n, people = per.get(what, (0, 0))
+            per[what] = (n + 1, people + m.people)
+    return out
+
+
 def heads(store: Store, household_ids: list[str]) -> dict[str, str]:
     """The head's name of each household (members who have not left)."""
     return _people(store, household_ids, None)[1]
@@ -440,14 +451,17 @@ class PlanVsActual:
     exited_people: int
 
 
-def plan_vs_actual(store: Store, year: int, village_id: str | None = None) -> list[PlanVsActual]:
-    """Per village: the year's task, the households planned to exit, and those that exited."""
+def plan_vs_actual(
+    store: Store, year: int, village_id: str | None = None, moved: dict | None = None
+) -> list[PlanVsActual]:
+    """Per village: the year's task, the households planned to exit, and those that exited
+    (`moved`: the year's movements when the caller has read them already)."""
     where, args = "", []
     if village_id:
         where, args = "id = ?", [village_id]
     villages = store.find("villages", where, args, order_by="code")
     plans = exit_plans(store, year)
-    exited = movements(store, year, village_id)["脱贫"]
+    exited = (moved if moved is not None else movements(store, year, village_id))["脱贫"]
     by_village_exit: dict[str, list[Moved]] = {}
     for m in exited:
         by_village_exit.setdefault(m.household["village_id"], []).append(m)

@@ -119,3 +119,22 @@ def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
     end = posted + timedelta(days=6)
     assert f"{posted.year}年{posted.month}月{posted.day}日至{end.year}年{end.month}月{end.day}日" in text
     assert f"共{len(ids)}户" in text
+
+
+def test_the_county_page_shows_each_villages_task_plan_and_movements(qtbot, make_window, demo_db):
+    window = make_window(demo_db)
+    page = window.work.county_page
+    window.work.setCurrentWidget(page)
+    page.lower.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.plan_table.rowCount() == 3, timeout=20000)
+    expected = {p.village["name"]: p for p in PR.plan_vs_actual(window.store, window.year)}
+    moved = PR.movement_counts(PR.movements(window.store, window.year))
+    for row in range(3):
+        cells = [page.plan_table.item(row, c).text() for c in range(page.plan_table.columnCount())]
+        p = expected[cells[0]]
+        assert cells[2] == f"{p.task_households}/{p.task_people}"
+        assert cells[4] == f"{p.planned_households}/{p.planned_people}"
+        assert cells[5] == f"{p.exited_households}/{p.exited_people}"
+        new = moved.get(p.village["id"], {}).get("新识别", (0, 0))
+        assert cells[6] == f"{new[0]}/{new[1]}"
+    window.grab().save(str(SHOTS / "procedure-county.png"))
