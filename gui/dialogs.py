@@ -5,9 +5,10 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -178,7 +180,22 @@ class NewHouseholdDialog(QDialog):
         self.resize(760, 620)
         self.save = save
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("<b>户信息</b>（状态为“新识别”，以后在“状态变更”页修改）")))
+        layout.addWidget(QLabel(self.tr("<b>户信息</b>")))
+        way = QHBoxLayout()
+        self.entered = QRadioButton(self.tr("已识别的贫困户（录入台账，状态为未脱贫）"))
+        self.applied = QRadioButton(self.tr("新申请户（待识别：走识别程序，公告后纳入）"))
+        self.entered.setChecked(True)
+        self.applied_date = QDateEdit(QDate.currentDate())
+        self.applied_date.setCalendarPopup(True)
+        self.applied_date.setDisplayFormat("yyyy-MM-dd")
+        self.applied_date.setEnabled(False)
+        self.applied.toggled.connect(self.applied_date.setEnabled)
+        way.addWidget(self.entered)
+        way.addWidget(self.applied)
+        way.addWidget(QLabel(self.tr("申请日期")))
+        way.addWidget(self.applied_date)
+        way.addStretch(1)
+        layout.addLayout(way)
         self.household = FormSection(HOUSEHOLD, HOUSEHOLD_KEYS, columns=2)
         for key, items in choices.items():
             self.household.set_choices(key, items)
@@ -213,6 +230,13 @@ class NewHouseholdDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.add_member({"relation": "户主"})
+
+    def applying(self) -> bool:
+        """A new applicant (待识别) rather than a household already identified."""
+        return self.applied.isChecked()
+
+    def applied_on(self) -> str:
+        return self.applied_date.date().toString("yyyy-MM-dd")
 
     def add_member(self, values: dict | None = None) -> FormSection:
         frame = QFrame()

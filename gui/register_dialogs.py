@@ -112,9 +112,15 @@ class RegisterActions:
         store, created = self.store, []
 
         def save(values: dict, members: list[dict]) -> str | None:
-            outcome = self.editing.register_household(
-                {**values, "village_id": village_id}, members, self.tr("精准识别纳入建档立卡")
-            )
+            values = {**values, "village_id": village_id}
+            if dialog.applying():  # 农户申请: 待识别, its identification procedure begun
+                outcome = self.editing.apply_household(
+                    values, members, dialog.applied_on(), document=self.tr("农户申请书")
+                )
+            else:  # a household already identified, entered into the register
+                outcome = self.editing.register_household(
+                    values, members, self.tr("精准识别纳入建档立卡")
+                )
             if outcome.problems:
                 return outcome.message()
             created.append(outcome.created)

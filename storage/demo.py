@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from datetime import date, timedelta
@@ -312,13 +313,15 @@ def _village(store, rng, new_id, code, name, township, n_households, counts):
                 **_progress(rng, date(2017, rng.randint(3, 11), rng.randint(1, 28))),
             },
         )
-    steps, plans = _procedures(random.Random(f"{code}-procedures"), rows, ids, vid)
+    prng = random.Random(f"{code}-procedures")
+    steps, plans, under_way = _procedures(prng, rows, ids, vid)
     for table in ("households", "members", "finances", "status_history", "visits", "measures"):
         store.insert_many(table, rows[table], ids=ids[table])
     store.insert_many("procedure_steps", steps, ids=[s.pop("id") for s in steps])
     store.insert_many(
         "exit_plans", plans, ids=[natural_id("exit_plans", vid, p["year"]) for p in plans]
     )
+    _exits_under_way(store, prng, under_way)
     counts["households"] += len(rows["households"])
     counts["members"] += len(rows["members"])
 
@@ -370,6 +373,7 @@ def _procedures(rng: random.Random, rows, ids, vid) -> tuple[list[dict], list[di
             )
 
     planned: dict[int, list[str]] = {}
+    under_way: dict[str, int] = {}  # household → steps of its 2017 exit done (exits_under_way)
     for hid, h in zip(ids["households"], rows["households"]):
         entries = {e["status"]: e for e in history.get(hid, [])}
         exited = entries.get(C.STATUS_EXITED)
@@ -390,11 +394,9 @@ def _procedures(rng: random.Random, rows, ids, vid) -> tuple[list[dict], list[di
                 sum(present_in_year(m, y) for m in members.get(hid, []))
             )
         if h["status"] in C.POOR_STATUSES and h.get("planned_exit_year") == 2017:
-            # steps done, short of the notice: the team posts the 公示 (the 拟脱贫户公示 still
-            # lists who meets the 12 and names the others to the user)
-            stage = rng.choice([0, 1, 1, 2, 3, 3])
+            stage = rng.choice([0, 1, 2, 3, 3, 3])
             if stage:
-                run(hid, P.EXIT, 2017, date(2017, 12, 10), _EXIT_DAYS, upto=stage)
+                under_way[hid] = stage
     plans = [
         {
             "village_id": vid,
@@ -405,7 +407,55 @@ def _procedures(rng: random.Random, rows, ids, vid) -> tuple[list[dict], list[di
         }
         for year, sizes in sorted(planned.items())
     ]
-    return steps, plans
+    return steps, plans, under_way
+
+
+def _exits_under_way(store, rng: random.Random, under_way: dict[str, int]) -> None:
+    """The 2017 exits under way, short of the notice (the team posts the 公示): only households
+    that meet all 12 criteria of 2017 have started, each 12项核查 frozen with the verdicts it
+    read, as storage.procedures records it."""
+    from forms import procedures as P
+    from forms.criteria.household import evaluate_household
+    from forms.criteria.result import MET, NA
+
+    if not under_way:
+        return
+    rows, ids = [], []
+    snaps = household_snapshots(
+        store, 2017, household_ids=list(under_way), with_measures=False, frozen=False
+    )
+    for snap in snaps:
+        verdicts = [c.status for c in evaluate_household(snap).criteria]
+        if any(v not in (MET, NA) for v in verdicts):
+            continue  # not ready: its measures first
+        hid, pid = snap["household"]["id"], _uuid(rng)
+        end = date(2017, 12, 10)
+        for seq, (step, off) in enumerate(zip(P.EXIT.steps, _EXIT_DAYS), start=1):
+            if seq > under_way[hid]:
+                break
+            checked = {}
+            if step.checks:
+                checked = {
+                    "unmet": "[]",
+                    "inputs": closing.encode(closing.frozen_inputs(snap)),
+                    "verdicts": json.dumps(verdicts),
+                }
+            ids.append(_uuid(rng))
+            rows.append(
+                {
+                    "household_id": hid,
+                    "procedure_id": pid,
+                    "kind": P.EXIT.name,
+                    "year": 2017,
+                    "seq": seq,
+                    "step": step.name,
+                    "date": (end + timedelta(days=off)).isoformat(),
+                    "document": f"{step.document}（2017）" if step.document else None,
+                    "recorded_by": "演示数据",
+                    **checked,
+                }
+            )
+    store.insert_many("procedure_steps", rows, ids=ids)
 
 
 def _household(rng, add, vid, hi, group_ids, cadre_ids, code, id_numbers):

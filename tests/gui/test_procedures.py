@@ -138,3 +138,26 @@ def test_the_county_page_shows_each_villages_task_plan_and_movements(qtbot, make
         new = moved.get(p.village["id"], {}).get("新识别", (0, 0))
         assert cells[6] == f"{new[0]}/{new[1]}"
     window.grab().save(str(SHOTS / "procedure-county.png"))
+
+
+def test_a_new_applicant_enters_as_pending_with_its_identification_begun(
+    qtbot, make_window, demo_db
+):
+    window = make_window(demo_db)
+    village = list_villages(window.store)[0]
+    window.tree.select_village(village["id"])
+    qtbot.waitUntil(lambda: (window.scope or {}).get("village_id") == village["id"])
+    dialog = window.on_register_new_household()
+    dialog.applied.setChecked(True)
+    dialog.members[0].set_value("name", "马德海")
+    dialog.members[0].set_value("birth_date", "1970-05-01")
+    dialog.members[0].set_value("sex", "男")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.try_accept()
+    qtbot.waitUntil(lambda: window.household_id is not None)
+    h = window.store.get("households", window.household_id)
+    assert h["status"] == "待识别"
+    panel = window.work.editor.procedures
+    qtbot.waitUntil(lambda: panel.household is not None and panel.household["id"] == h["id"])
+    assert "贫困户识别程序" in panel.state.text() and "待民主评议" in panel.state.text()
+    assert panel.next_button.text() == "登记“民主评议”…"
