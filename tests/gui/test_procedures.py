@@ -13,8 +13,8 @@ from gui.reports_dialog import ReportsDialog
 from storage import procedures as PR
 from storage.register import list_villages
 from tests.dumps import dump
-from tests.gui.test_reports_dialog import _text, opened  # noqa: F401 - the fixture
 from tests.gui.helpers import type_text
+from tests.gui.test_reports_dialog import _text, opened  # noqa: F401 - the fixture
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -72,7 +72,11 @@ def test_the_household_tab_records_the_next_step_and_an_objection(qtbot, make_wi
 
 
 def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
-    qtbot, make_window, demo_db, tmp_path, opened  # noqa: F811
+    qtbot,
+    make_window,
+    demo_db,
+    tmp_path,
+    opened,  # noqa: F811
 ):
     window = make_window(demo_db)
     village = list_villages(window.store)[0]
@@ -103,7 +107,9 @@ def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
     assert reports.current_kind() == "notice" and reports.notice.currentData() == "planned_exit"
     assert reports.village.currentData() == village["id"]
     # the three are 公示中 now, and the list says how many days are left
-    qtbot.waitUntil(lambda: any("公示中（还剩6天）" == s.procedure.label() for s in procs.standings))
+    qtbot.waitUntil(
+        lambda: any("公示中（还剩6天）" == s.procedure.label() for s in procs.standings)
+    )
     assert sorted(s.household["id"] for s in procs.standings
                   if s.procedure.label() == "公示中（还剩6天）") == sorted(ids)  # fmt: skip
     window.grab().save(str(SHOTS / "procedure-village.png"))
@@ -117,7 +123,10 @@ def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
     text = _text(out)
     assert "高庄村公示〔2017〕3号" in text or "公示〔2017〕3号" in text
     end = posted + timedelta(days=6)
-    assert f"{posted.year}年{posted.month}月{posted.day}日至{end.year}年{end.month}月{end.day}日" in text
+    assert (
+        f"{posted.year}年{posted.month}月{posted.day}日至{end.year}年{end.month}月{end.day}日"
+        in text
+    )
     assert f"共{len(ids)}户" in text
 
 
