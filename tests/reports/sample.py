@@ -175,6 +175,8 @@ def sample_village(n_households: int = 45, year: int = 2017, seed: int = 2017) -
             else ("已脱贫", year - 1, year - 1)
             if roll < 0.93
             else ("计划脱贫", year + 1, None)
+            if roll < 0.96
+            else ("清退", None, None)
         )
         criteria = []
         for n in range(1, 13):
@@ -310,6 +312,7 @@ def sample_village(n_households: int = 45, year: int = 2017, seed: int = 2017) -
                     "已脱贫": "12项指标达标，经村民代表评议通过",
                     "新识别": "因病致贫，经评议新识别",
                     "返贫": "因灾返贫，房屋受损",
+                    "清退": "家庭有财政供养人员，不符合识别标准",
                 }[status],
             )
         )

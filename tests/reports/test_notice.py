@@ -98,7 +98,7 @@ def test_a_notice_with_nobody_to_list_still_reads_as_one(tmp_path, sample):
 
 def test_unknown_kind_is_refused(tmp_path, sample):
     with pytest.raises(ValueError):
-        render_notice(sample, tmp_path / "n.pdf", "removed")
+        render_notice(sample, tmp_path / "n.pdf", "withdrawn")
     assert not (tmp_path / "n.pdf").exists()
 
 
