@@ -463,7 +463,7 @@ def cmd_movements(args) -> int:
                 raise UserError(f"数据库中没有行政区划代码为 {args.village} 的村")
             vid = v["id"]
         moved = PR.movements(store, args.year, vid)
-        plans = PR.plan_vs_actual(store, args.year, vid)
+        plans = PR.plan_vs_actual(store, args.year, vid, moved=moved)
         names = {v["id"]: v["name"] for v in store.find("villages")}
     finally:
         store.close()

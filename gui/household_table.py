@@ -230,7 +230,7 @@ class FilterBar(QWidget):
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
         self.status.addItem(self.tr("仍为贫困户（未脱贫、返贫）"), browse.POOR)
-        for s in C.HOUSEHOLD_STATUSES:
+        for s in C.HOUSEHOLD_FIELD_STATUSES:  # and 待识别: applicants in their identification
             self.status.addItem(s, s)
         self.cause = QComboBox()
         self.cause.addItem(self.tr("全部致贫原因"), None)

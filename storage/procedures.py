@@ -20,7 +20,7 @@ from forms import procedures as P
 from forms.criteria.household import evaluate_household
 from forms.criteria.result import LOOKS, MET, NA
 from forms.entities import EXIT_PLAN, PROCEDURE_STEP
-from forms.history import parse_history, present_in_year
+from forms.history import parse_history, present_in_year, year_end_status
 
 from . import activity, closing
 from .db import StorageError, Store
@@ -354,27 +354,54 @@ class Moved:
     head: str
 
 
+# The few columns the in/out list reads (a county's 75,000 households and 280,000 members are read
+# as plain rows, not whole records).
+_HOUSEHOLD_COLUMNS = (
+    "id, village_id, household_no, status, identification_year, planned_exit_year, exit_year"
+)
+_LIVE_HOUSEHOLDS = "household_id in (select id from households where deleted = 0"
+
+
+def _rows(store: Store, sql: str, args=()) -> list[dict]:
+    cursor = store.db.execute(sql, list(args))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def _households(store: Store, village_id: str | None, extra: str = "", args=()) -> list[dict]:
+    where = "deleted = 0" + (" and village_id = ?" if village_id else "") + extra
+    return _rows(
+        store,
+        f"select {_HOUSEHOLD_COLUMNS} from households where {where} order by household_no",
+        ([village_id] if village_id else []) + list(args),
+    )
+
+
+def _histories(store: Store, where: str, args) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for e in _rows(
+        store,
+        f"select household_id, status, date, year from status_history where deleted = 0 "
+        f"and {where} order by date",
+        args,
+    ):
+        out.setdefault(e["household_id"], []).append(e)
+    return out
+
+
 def movements(store: Store, year: int, village_id: str | None = None) -> dict[str, list[Moved]]:
     """The year's in/out list: households newly identified, exited, returned and removed in
     `year` (the status history's entries of the year), each with its people (members present at
     the year's end)."""
-    where, args = "", []
-    if village_id:
-        where, args = "village_id = ?", [village_id]
-    households = store.find("households", where, args, order_by="household_no")
-    ids = {h["id"] for h in households}
-    sub = "household_id in (select id from households where deleted = 0"
-    sub += " and village_id = ?)" if village_id else ")"
-    history: dict[str, list[dict]] = {}
-    for e in store.find("status_history", sub, args, order_by="date"):
-        history.setdefault(e["household_id"], []).append(e)
+    households = _households(store, village_id)
+    sub = _LIVE_HOUSEHOLDS + (" and village_id = ?)" if village_id else ")")
+    history = _histories(store, sub, [village_id] if village_id else [])
     out: dict[str, list] = {m: [] for m in MOVEMENTS}
     moved: list[tuple[str, dict, str]] = []
     for h in households:
         for what, day in _moves(h, history.get(h["id"], []), year):
             moved.append((what, h, day))
-    wanted = sorted({h["id"] for _, h, _ in moved} & ids)
-    people, heads = _people(store, wanted, year)
+    people, heads = _people(store, sorted({h["id"] for _, h, _ in moved}), year)
     for what, h, day in moved:
         out[what].append(Moved(h, people.get(h["id"], 0), day, heads.get(h["id"], "")))
     return out
@@ -410,9 +437,10 @@ def _people(store: Store, household_ids: list[str], year: int | None) -> tuple[d
     heads: dict[str, str] = {}
     for start in range(0, len(household_ids), 5000):
         chunk = household_ids[start : start + 5000]
-        for m in store.find(
-            "members",
-            "household_id in (select value from json_each(?))",
+        for m in _rows(
+            store,
+            "select household_id, name, relation, joined_date, left_date, birth_date from members "
+            "where deleted = 0 and household_id in (select value from json_each(?))",
             [json.dumps(chunk)],
         ):
             if present_in_year(m, year):
@@ -465,18 +493,13 @@ def plan_vs_actual(
     by_village_exit: dict[str, list[Moved]] = {}
     for m in exited:
         by_village_exit.setdefault(m.household["village_id"], []).append(m)
-    hwhere = "planned_exit_year = ?" + (" and village_id = ?" if village_id else "")
-    planned = store.find("households", hwhere, [year, *args])
-    prior = {}
-    history: dict[str, list[dict]] = {}
-    if planned:
-        for e in store.find(
-            "status_history",
-            "household_id in (select value from json_each(?))",
-            [json.dumps([h["id"] for h in planned])],
-        ):
-            history.setdefault(e["household_id"], []).append(e)
-    from forms.history import year_end_status
+    planned = _households(store, village_id, " and planned_exit_year = ?", [year])
+    prior: dict[str, list[str]] = {}
+    history = _histories(
+        store,
+        "household_id in (select value from json_each(?))",
+        [json.dumps([h["id"] for h in planned])],
+    )
 
     planned = [h for h in planned if year_end_status(h, history.get(h["id"], []), year - 1).poor]
     people, _ = _people(store, [h["id"] for h in planned], year)
