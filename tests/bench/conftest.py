@@ -42,7 +42,10 @@ def county_db() -> Path:
 
 
 def report(name: str, seconds: float, floor: float | None = None, floor_name: str = "") -> None:
-    line = f"BENCH {name}: {seconds:.2f} s"
+    def shown(s: float) -> str:  # a step of milliseconds reads as such
+        return f"{s:.2f} s" if s >= 0.1 else f"{s * 1000:.1f} ms"
+
+    line = f"BENCH {name}: {shown(seconds)}"
     if floor is not None:
-        line += f"   (floor, {floor_name}: {floor:.2f} s)"
+        line += f"   (floor, {floor_name}: {shown(floor)})"
     print(line)

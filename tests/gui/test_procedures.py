@@ -86,7 +86,7 @@ def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
     page = window.work.village_page
     page.pages.setCurrentWidget(page.procedures)
     procs = page.procedures
-    qtbot.waitUntil(lambda: bool(procs.standings))
+    qtbot.waitUntil(lambda: bool(procs.standings), timeout=20000)
     assert "减贫任务" in procs.plan.text() and "进出" in procs.moves.text()
     labels = [procs.model.data(procs.model.index(r, 3)) for r in range(procs.model.rowCount())]
     assert "待公示" in labels
@@ -102,7 +102,7 @@ def test_the_village_tab_posts_a_notice_for_several_and_prints_it(
         dialog.section.set_value("document", "高庄村公示〔2017〕3号")
         dialog.try_accept()
     assert signal.args == [village["id"], "planned_exit"]
-    qtbot.waitUntil(lambda: bool(_dialogs(window, ReportsDialog)))
+    qtbot.waitUntil(lambda: bool(_dialogs(window, ReportsDialog)), timeout=20000)
     [reports] = _dialogs(window, ReportsDialog)
     assert reports.current_kind() == "notice" and reports.notice.currentData() == "planned_exit"
     assert reports.village.currentData() == village["id"]
