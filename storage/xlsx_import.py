@@ -1,0 +1,695 @@
+"""Bringing in the Excel register a team already keeps: a mapping of columns to fields, every
+row checked before anything is written (its sheet, row, column and the Chinese reason), then the
+valid households written in one transaction through the register's write path. Re-importing the
+same workbook changes nothing: households match by 户编号 or the head's ID number, members by ID
+number (or by name within their household)."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from forms import choices as C
+from forms import ledger
+from forms.entities import FINANCE, HOUSEHOLD, MEMBER
+from forms.fields import blank
+from forms.validation import derive_member, validate_household_members
+
+from .db import Store
+from .enrolment import team_of
+from .register import ValidationError, clean, natural_id
+from .xlsx_read import Column, Sheet, WorkbookError, read_workbook
+
+MAPPING_FORMAT = "fupin-xlsx-mapping/1"
+HOUSEHOLD_KEYS = ("household_no", "status")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    sheet: str
+    row: int
+    column: str  # letter, or "" for the row as a whole
+    title: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.column}列（{self.title}）" if self.column else ""
+        return f"工作表“{self.sheet}”第{self.row}行{where}：{self.message}"
+
+
+@dataclass(eq=False)
+class _Row:
+    sheet: Sheet
+    number: int
+    household: dict = field(default_factory=dict)  # key → parsed value
+    member: dict = field(default_factory=dict)
+    finance: dict = field(default_factory=dict)
+    place: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)  # (entity, key) → Column
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def problem(self, message: str, entity: str = "", key: str = "") -> None:
+        col: Column | None = self.columns.get((entity, key))
+        self.problems.append(
+            RowProblem(
+                self.sheet.name, self.number, col.letter if col else "", col.title if col else "",
+                message,
+            )
+        )  # fmt: skip
+
+
+@dataclass(eq=False)
+class _House:
+    village: dict
+    key: str  # 户编号, or the head's name where the ledger has no 户编号
+    rows: list[_Row] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    finance: dict = field(default_factory=dict)
+    existing: dict | None = None
+    member_writes: list[tuple[str | None, dict, dict | None]] = field(default_factory=list)
+    group: str | None = None
+    cadre: str | None = None
+    finance_row: dict | None = None  # the register's finance of the year, if any
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return [p for r in self.rows for p in r.problems]
+
+
+@dataclass
+class Plan:
+    """What an import would write; nothing is written until apply()."""
+
+    sheets: list[Sheet]
+    mapping: dict[str, dict[int, ledger.Target]]
+    year: int
+    houses: list[_House] = field(default_factory=list)
+    rejected: list[_House] = field(default_factory=list)
+    loose: list[_Row] = field(default_factory=list)  # rows in no household (rejected)
+    notes: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        out = [p for h in self.rejected for p in h.problems]
+        out += [p for r in self.loose for p in r.problems]
+        return sorted(out, key=lambda p: (p.sheet, p.row, p.column))
+
+    @property
+    def rejected_rows(self) -> list[_Row]:
+        rows = [r for h in self.rejected for r in h.rows] + self.loose
+        return sorted(rows, key=lambda r: (r.sheet.name, r.number))
+
+
+# -- the mapping -------------------------------------------------------------------------------
+def propose_mapping(sheets: list[Sheet]) -> dict[str, dict[int, ledger.Target]]:
+    return {s.name: s.proposed() for s in sheets}
+
+
+def mapping_to_json(sheets: list[Sheet], mapping: dict[str, dict[int, ledger.Target]]) -> dict:
+    """A mapping as saved for next time: per sheet, each column's title → its target."""
+    out = {}
+    for s in sheets:
+        cols = {}
+        for c in s.columns:
+            t = mapping.get(s.name, {}).get(c.index)
+            cols[_key(s, c)] = t.name if t else ""
+        out[s.name] = cols
+    return {"format": MAPPING_FORMAT, "sheets": out}
+
+
+def _key(sheet: Sheet, column: Column) -> str:
+    same = [c for c in sheet.columns if c.title == column.title]
+    return column.title if len(same) == 1 else f"{column.letter}:{column.title}"
+
+
+def mapping_from_json(data: dict, sheets: list[Sheet]) -> dict[str, dict[int, ledger.Target]]:
+    """A saved mapping applied to these sheets: columns found by title (or "C:title", or a bare
+    letter); a sheet the file does not name keeps its proposed mapping."""
+    if not isinstance(data, dict) or data.get("format") != MAPPING_FORMAT:
+        raise WorkbookError(f"对应方案文件不是 {MAPPING_FORMAT} 格式（not a mapping file）")
+    known = {t.name for t in ledger.targets()}
+    out = propose_mapping(sheets)
+    saved = data.get("sheets") or {}
+    for s in sheets:
+        cols = saved.get(s.name) if isinstance(saved, dict) else None
+        if cols is None and isinstance(saved, dict) and len(saved) == 1 and len(sheets) == 1:
+            cols = next(iter(saved.values()))
+        if not isinstance(cols, dict):
+            continue
+        by_key = {_key(s, c): c for c in s.columns} | {c.letter: c for c in s.columns}
+        chosen = {}
+        for title, name in cols.items():
+            col = by_key.get(title)
+            if col is None:
+                continue
+            if name and name not in known:
+                raise WorkbookError(f"对应方案中“{title}”对应的字段 {name} 不存在（unknown field）")
+            if name:
+                chosen[col.index] = ledger.Target.parse(name)
+        out[s.name] = chosen
+    return out
+
+
+def read_mapping(path: str | os.PathLike, sheets: list[Sheet]) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WorkbookError(f"无法读取对应方案文件 {path}（{e}）") from None
+    return mapping_from_json(data, sheets)
+
+
+def mapping_problems(sheets: list[Sheet], mapping: dict) -> list[str]:
+    """A field given two columns of one sheet: which one holds it cannot be guessed."""
+    out = []
+    for s in sheets:
+        by_target: dict[str, list[Column]] = {}
+        for index, t in mapping.get(s.name, {}).items():
+            if t.entity == "place" and t.key == "derived":
+                continue
+            by_target.setdefault(t.name, []).append(s.columns[index])
+        for name, cols in by_target.items():
+            if len(cols) > 1:
+                titles = "”和“".join(f"{c.letter}列 {c.title}" for c in cols)
+                out.append(
+                    f"工作表“{s.name}”的“{titles}”都对应到“{ledger.Target.parse(name).label}”："
+                    "一个字段只能对应一列，请改正对应方案"
+                )
+    return out
+
+
+def describe_mapping(sheets: list[Sheet], mapping: dict) -> list[str]:
+    lines = []
+    for s in sheets:
+        lines.append(f"工作表“{s.name}”（表头第{'、'.join(map(str, s.header_rows))}行）：")
+        for c in s.columns:
+            t = mapping.get(s.name, {}).get(c.index)
+            lines.append(f"  {c.letter}列 {c.title or '（无标题）'} → {t.label if t else '不导入'}")
+    return lines
+
+
+# -- reading the rows --------------------------------------------------------------------------
+def _read_row(sheet: Sheet, number: int, values: tuple, mapping: dict[int, ledger.Target]) -> _Row:
+    row = _Row(sheet, number)
+    for index, target in mapping.items():
+        col = sheet.columns[index]
+        row.columns[(target.entity, target.key)] = col
+        raw = values[index] if index < len(values) else None
+        try:
+            value = ledger.cell_value(target, raw, col.unit)
+        except ValueError as e:
+            row.problem(str(e), target.entity, target.key)
+            continue
+        if value is None:
+            continue
+        getattr(row, target.entity)[target.key] = value
+    return row
+
+
+def _village_of(row: _Row, villages: list[dict], fixed: dict | None) -> dict | None:
+    name = row.place.get("village")
+    if fixed is not None:
+        if name and name not in (fixed["name"], fixed["code"]):
+            row.problem(f"本行是“{name}”的户，不是要导入的“{fixed['name']}”", "place", "village")
+            return None
+        return fixed
+    if not name:
+        return None
+    found = [v for v in villages if name in (v["name"], v["code"])]
+    if len(found) > 1 and row.place.get("township"):
+        found = [v for v in found if v["township"] == row.place["township"]]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        row.problem(
+            f"登记册中没有“{name}”这个村：请先添加该村，或指定导入到哪个村", "place", "village"
+        )
+    else:
+        row.problem(
+            f"登记册中有{len(found)}个“{name}”：请加上乡镇一列，或指定村", "place", "village"
+        )
+    return None
+
+
+def _households_of_rows(sheet: Sheet, rows: list[_Row], villages, fixed) -> list[_House]:
+    """Member-per-row: consecutive rows of one household share its 户编号 (written on every row,
+    or only on the first under a merged cell), or follow the row of their head."""
+    houses: dict[tuple, _House] = {}
+    order: list[_House] = []
+    current: _House | None = None
+    last_place: dict = {}
+    for row in rows:
+        # merged cells hold their value in the first row only: carry the place down
+        for key in ("county", "township", "village"):
+            if key in row.place:
+                last_place[key] = row.place[key]
+            elif key in last_place:
+                row.place[key] = last_place[key]
+        number = row.household.get("household_no")
+        head_name = row.place.get("head_name")
+        starts = (
+            number is not None
+            or (head_name and (current is None or head_name != current.rows[0].place.get("head_name")))
+            or row.member.get("relation") == ledger.HEAD
+            or current is None
+        )  # fmt: skip
+        if not starts and current is not None:
+            current.rows.append(row)
+            continue
+        village = _village_of(row, villages, fixed)
+        if village is None:
+            current = None
+            if not row.problems:
+                row.problem("不知道本行属于哪个村：请加上“行政村”一列，或指定村")
+            continue
+        key = number or f"（户主 {head_name or row.member.get('name') or row.number}）"
+        found = houses.get((village["id"], key))
+        if found is None:
+            found = houses[(village["id"], key)] = _House(village, key)
+            order.append(found)
+        found.rows.append(row)
+        current = found
+    return order
+
+
+# -- the plan ----------------------------------------------------------------------------------
+class _Register:
+    """The register's rows an import is matched against, read once."""
+
+    def __init__(self, store: Store, villages: list[dict]):
+        ids = [v["id"] for v in villages]
+        marks = ",".join("?" * len(ids)) or "''"
+        self.households = store.find("households", f"village_id in ({marks})", ids)
+        self.by_no = {(h["village_id"], h["household_no"]): h for h in self.households}
+        hids = {h["id"] for h in self.households}
+        self.members: dict[str, list[dict]] = {}
+        self.by_id_number: dict[str, dict] = {}
+        for m in store.find(
+            "members",
+            f"household_id in (select id from households where deleted = 0 and village_id in ({marks}))",
+            ids,
+        ):
+            self.members.setdefault(m["household_id"], []).append(m)
+            if m.get("id_number"):
+                self.by_id_number.setdefault(m["id_number"], m)
+        self.hids = hids
+        self.groups = {(g["village_id"], g["name"]): g["id"] for g in store.find("groups")}
+        self.cadres: dict[tuple, list[str]] = {}
+        for c in store.find("cadres"):
+            self.cadres.setdefault((c.get("village_id"), c["name"]), []).append(c["id"])
+            self.cadres.setdefault((None, c["name"]), []).append(c["id"])
+        self.finances: dict[str, dict] = {}
+
+
+def _villages(store: Store) -> list[dict]:
+    return store.find("villages", order_by="code")
+
+
+def plan_import(
+    store: Store,
+    sheets: list[Sheet],
+    mapping: dict[str, dict[int, ledger.Target]],
+    *,
+    village_code: str | None = None,
+    year: int | None = None,
+) -> Plan:
+    """Check every row against the forms and the register; nothing is written."""
+    from .register import default_year
+
+    problems = mapping_problems(sheets, mapping)
+    if problems:
+        raise WorkbookError("；".join(problems))
+    villages = _villages(store)
+    team = team_of(store) if store.role == "village" else None
+    if team is not None:
+        villages = [v for v in villages if v["code"] in team.villages] or villages
+    fixed = None
+    if village_code is not None:
+        fixed = next((v for v in villages if v["code"] == village_code.strip()), None)
+        if fixed is None:
+            raise WorkbookError(
+                f"本机登记册中没有行政区划代码为 {village_code} 的村（village not found）"
+            )
+    elif len(villages) == 1 and not any(
+        t.key == "village" for cols in mapping.values() for t in cols.values()
+    ):
+        fixed = villages[0]
+    if not villages:
+        raise WorkbookError("登记册中还没有村：请先添加村，再导入它的贫困户（no villages）")
+    year = year or default_year(store)
+    plan = Plan(sheets, mapping, year)
+    member_sheets = [s for s in sheets if _is_member_sheet(mapping.get(s.name, {}))]
+    household_sheets = [s for s in sheets if s not in member_sheets and mapping.get(s.name)]
+    if not member_sheets and not household_sheets:
+        raise WorkbookError("没有任何一列对应到登记册的字段：请检查对应方案（nothing mapped）")
+
+    houses: list[_House] = []
+    for s in member_sheets:
+        rows = [_read_row(s, n, v, mapping[s.name]) for n, v in s.rows]
+        for r in rows:
+            if not r.member.get("name") and not r.problems:
+                if any(r.member.values()) or any(r.household.values()):
+                    r.problem("缺少成员姓名", "member", "name")
+                else:
+                    r.problem("本行没有成员姓名和户编号，不是数据行")
+        found = _households_of_rows(s, rows, villages, fixed)
+        placed = {id(r) for h in found for r in h.rows}
+        houses += found
+        plan.loose += [r for r in rows if id(r) not in placed]
+    by_key = {(h.village["id"], h.key): h for h in houses}
+    for s in household_sheets:
+        for n, v in s.rows:
+            row = _read_row(s, n, v, mapping[s.name])
+            village = _village_of(row, villages, fixed)
+            number = row.household.get("household_no")
+            if village is None or not number:
+                if not row.problems:
+                    row.problem(
+                        "户表的每一行都应有户编号，成员表靠它对应到户", "household", "household_no"
+                    )
+                plan.loose.append(row)
+                continue
+            house = by_key.get((village["id"], number))
+            if house is None:
+                if row.place.get("head_name") and row.member:  # the head described on the row
+                    row.member.setdefault("name", row.place["head_name"])
+                    row.member.setdefault("relation", ledger.HEAD)
+                house = by_key[(village["id"], number)] = _House(village, number)
+                houses.append(house)
+            house.rows.insert(0, row)
+    named = sorted({r.place["village"] for r in plan.loose if r.place.get("village")})
+    if not houses and named:
+        mine = "、".join(v["name"] for v in villages)
+        where = f"本机是“{mine}”工作队的电脑" if team else f"本登记册只有“{mine}”"
+        raise WorkbookError(
+            f"这个工作簿是“{'、'.join(named)}”的贫困户，{where}：请在县扶贫办或该村工作队的"
+            "电脑上导入，或先添加该村。未作任何改动（another village's workbook）"
+        )
+    register = _Register(store, villages)
+    register.finances = _finances(store, register, year)
+    for house in houses:
+        _plan_house(plan, register, house)
+    closed = _closed_years(store, year)
+    for house in plan.houses[:]:
+        if house.finance and house.village["id"] in closed:
+            house.rows[0].problem(f"{year}年度已封存，不能导入该年度的收支", "finance", "")
+            plan.houses.remove(house)
+            plan.rejected.append(house)
+    _count(plan)
+    return plan
+
+
+def _is_member_sheet(cols: dict[int, ledger.Target]) -> bool:
+    return any(t.entity == "member" and t.key == "name" for t in cols.values())
+
+
+def _finances(store: Store, register: _Register, year: int) -> dict[str, dict]:
+    rows = store.find("finances", "year = ?", [year])
+    return {f["household_id"]: f for f in rows if f["household_id"] in register.hids}
+
+
+def _closed_years(store: Store, year: int) -> set[str]:
+    rows = store.find("year_closures", "year = ? and closed = 1", [year])
+    return {r["village_id"] for r in rows}
+
+
+def _merge_household_values(house: _House) -> None:
+    """The household's fields from its rows: repeated on every row, or on the first only."""
+    first: dict[str, tuple] = {}
+    for row in house.rows:
+        for key, value in row.household.items():
+            if key not in first:
+                first[key] = (value, row)
+            elif first[key][0] != value:
+                label = HOUSEHOLD[key].label
+                row.problem(
+                    f"{label}与同户第{first[key][1].number}行不一致（“{first[key][0]}” / “{value}”）",
+                    "household",
+                    key,
+                )
+        for key, value in row.finance.items():
+            house.finance.setdefault(key, value)
+    house.values = {k: v for k, (v, _) in first.items()}
+    house.group = house.values.pop("group_id", None)
+    house.cadre = house.values.pop("cadre_id", None)
+
+
+def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
+    _merge_household_values(house)
+    members = [r for r in house.rows if r.member.get("name")]
+    heads = [r for r in members if r.member.get("relation") == ledger.HEAD]
+    vid = house.village["id"]
+    existing = register.by_no.get((vid, house.values.get("household_no")))
+    if existing is None:
+        for r in heads:
+            m = register.by_id_number.get(r.member.get("id_number") or "")
+            if m is not None:
+                existing = next(h for h in register.households if h["id"] == m["household_id"])
+                break
+    house.existing = existing
+    if existing is None and not house.values.get("household_no"):
+        house.values["household_no"] = _next_number(register, vid)
+        plan.notes.append(
+            f"工作表“{house.rows[0].sheet.name}”第{house.rows[0].number}行起的户没有户编号，"
+            f"已编为 {house.values['household_no']}"
+        )
+    hid = existing["id"] if existing else str(uuid.uuid4())
+    house.finance_row = register.finances.get(hid)
+    if house.group:
+        house.values["group_id"] = register.groups.get((vid, house.group), house.group)
+    if house.cadre:
+        ids = register.cadres.get((vid, house.cadre)) or register.cadres.get((None, house.cadre))
+        if ids and len(set(ids)) == 1:
+            house.values["cadre_id"] = ids[0]
+        else:
+            plan.notes.append(
+                f"第{house.rows[0].number}行：帮扶责任人“{house.cadre}”"
+                + ("不在帮扶干部名单中" if not ids else "在名单中有重名")
+                + "，未关联"
+            )
+    _check_household(plan, house, existing, vid)
+    _plan_members(register, house, hid, members)
+    if house.finance:
+        try:
+            clean(FINANCE, {**house.finance, "household_id": hid, "year": plan.year})
+        except ValidationError as e:
+            for p in e.problems:
+                house.rows[0].problem(p.message, "finance", p.field)
+    house.values["_id"] = hid
+    (plan.rejected if house.problems else plan.houses).append(house)
+
+
+def _next_number(register: _Register, village_id: str) -> str:
+    numbers = [
+        int(h["household_no"])
+        for h in register.households
+        if h["village_id"] == village_id and str(h["household_no"]).isdigit()
+    ]
+    n = max(numbers, default=0) + 1
+    register.households.append({"id": "", "village_id": village_id, "household_no": f"{n:04d}"})
+    return f"{n:04d}"
+
+
+def _check_household(plan: Plan, house: _House, existing: dict | None, vid: str) -> None:
+    values = house.values
+    if existing is not None:
+        status = values.get("status")
+        if status is not None and C.current_status(status) != existing["status"]:
+            plan.notes.append(
+                f"户编号 {existing['household_no']}：表中户状态为“{status}”，登记册为"
+                f"“{existing['status']}”。户状态只能通过识别、脱贫、返贫、清退程序改变，未改动"
+            )
+        values.pop("status", None)
+        merged = {k: v for k, v in {**existing, **values}.items() if k in HOUSEHOLD}
+        record = merged
+    else:
+        values.setdefault("status", C.STATUS_POOR)
+        record = {**values, "village_id": vid}
+    if isinstance(record.get("group_id"), str) and record["group_id"] == house.group:
+        record = {**record, "group_id": None}  # a new group: made when written
+    try:
+        clean(HOUSEHOLD, record)
+    except ValidationError as e:
+        for p in e.problems:
+            house.rows[0].problem(p.message, "household", p.field)
+
+
+def _plan_members(register: _Register, house: _House, hid: str, rows: list[_Row]) -> None:
+    current = list(register.members.get(hid, [])) if house.existing else []
+    taken: set[str] = set()
+    final: dict[str, dict] = {m["id"]: m for m in current}
+    new_members: list[dict] = []
+    for row in rows:
+        values = row.member
+        match = None
+        if values.get("id_number"):
+            match = next((m for m in current if m.get("id_number") == values["id_number"]), None)
+        if match is None:
+            same = [m for m in current if m["name"] == values["name"] and m["id"] not in taken]
+            if len(same) == 1 and (not same[0].get("id_number") or not values.get("id_number")):
+                match = same[0]
+        if match is not None and match["id"] in taken:
+            row.problem(f"与同户另一行是同一人（{values['name']}）", "member", "name")
+            continue
+        try:
+            if match is None:
+                checked = clean(MEMBER, derive_member({**values, "household_id": hid}))
+                new_members.append(checked)
+                house.member_writes.append((None, checked, None))
+            else:
+                taken.add(match["id"])
+                changes = dict(values)
+                if changes.get("id_number"):
+                    for k, v in derive_member({"id_number": changes["id_number"]}).items():
+                        if k in ("birth_date", "sex") and k not in changes and v is not None:
+                            changes[k] = v
+                merged = {k: v for k, v in {**match, **changes}.items() if k in MEMBER}
+                checked = clean(MEMBER, merged)
+                final[match["id"]] = checked
+                house.member_writes.append(
+                    (match["id"], clean(MEMBER, changes, partial=True), match)
+                )
+        except ValidationError as e:
+            for p in e.problems:
+                row.problem(p.message, "member", p.field)
+            continue
+        idn = values.get("id_number")
+        other = register.by_id_number.get(idn) if idn else None
+        if other is not None and other["household_id"] != hid:
+            # the same person in another household: stored and shown as a 疑点, not refused
+            pass
+    everyone = list(final.values()) + new_members
+    if rows and len(everyone) and not house.problems:
+        for p in validate_household_members(everyone):
+            (rows[0] if rows else house.rows[0]).problem(p.message, "member", p.field)
+    if not rows and house.existing is None:
+        house.rows[0].problem("这一户没有家庭成员：请在成员表中列出该户的成员（至少户主）")
+
+
+def _count(plan: Plan) -> None:
+    c = {
+        "rows": sum(len(s.rows) for s in plan.sheets),
+        "households_new": 0,
+        "households_matched": 0,
+        "members_new": 0,
+        "members_matched": 0,
+        "households_rejected": len(plan.rejected),
+        "rows_rejected": len(plan.rejected_rows),
+        "totals_skipped": sum(len(s.totals) for s in plan.sheets),
+    }
+    for h in plan.houses:
+        c["households_matched" if h.existing else "households_new"] += 1
+        for mid, _, _ in h.member_writes:
+            c["members_matched" if mid else "members_new"] += 1
+    plan.counts = c
+
+
+# -- writing -----------------------------------------------------------------------------------
+def apply(store: Store, plan: Plan) -> dict:
+    """Write the plan's valid households in one transaction; returns what changed."""
+    out = {"households_added": 0, "households_changed": 0, "members_added": 0,
+           "members_changed": 0, "finances": 0, "unchanged": 0, "groups_added": 0}  # fmt: skip
+    new_households, new_ids, new_members = [], [], []
+    with store.atomic():
+        groups: dict[tuple, str] = {}
+        for house in plan.houses:
+            vid = house.village["id"]
+            values = {k: v for k, v in house.values.items() if k != "_id"}
+            if house.group and values.get("group_id") == house.group:
+                key = (vid, house.group)
+                if key not in groups:
+                    groups[key] = store.insert("groups", {"village_id": vid, "name": house.group})
+                    out["groups_added"] += 1
+                values["group_id"] = groups[key]
+            hid = house.values["_id"]
+            if house.existing is None:
+                new_households.append({**values, "village_id": vid})
+                new_ids.append(hid)
+                out["households_added"] += 1
+            else:
+                diff = store.update("households", hid, values, current=house.existing)
+                out["households_changed" if diff else "unchanged"] += 1
+            for mid, values_m, current in house.member_writes:
+                if mid is None:
+                    new_members.append({**values_m, "household_id": hid})
+                    out["members_added"] += 1
+                else:
+                    diff = store.update("members", mid, values_m, current=current)
+                    out["members_changed" if diff else "unchanged"] += 1
+        store.insert_many("households", new_households, ids=new_ids)
+        store.insert_many("members", new_members)
+        finance_rows, finance_ids = [], []
+        for house in plan.houses:
+            if not house.finance:
+                continue
+            hid = house.values["_id"]
+            values = clean(FINANCE, {**house.finance, "household_id": hid, "year": plan.year})
+            found = house.finance_row
+            if found:
+                values = {k: v for k, v in values.items() if k in house.finance}
+                if store.update("finances", found["id"], values, current=found):
+                    out["finances"] += 1
+            else:
+                finance_rows.append(values)
+                finance_ids.append(natural_id("finances", hid, plan.year))
+                out["finances"] += 1
+        store.insert_many("finances", finance_rows, ids=finance_ids)
+    return out
+
+
+def read(path: str | os.PathLike, sheet: str | None = None) -> list[Sheet]:
+    return read_workbook(path, sheet)
+
+
+def blank_row(values: tuple) -> bool:
+    return all(blank(v) for v in values)
+
+
+# -- the rows left out, to fix and re-import ---------------------------------------------------
+REASON_TITLE = "错误原因"
+
+
+def write_rejected(plan: Plan, path: str | os.PathLike) -> int:
+    """The rejected rows in a new workbook, each sheet with its header rows as read and a last
+    column with the reasons; fixed, it imports like the original. Returns the rows written."""
+    import openpyxl
+
+    from .xlsx_write import save_workbook
+
+    wb = openpyxl.Workbook(write_only=True)
+    by_sheet: dict[str, list[_Row]] = {}
+    for row in plan.rejected_rows:
+        by_sheet.setdefault(row.sheet.name, []).append(row)
+    reasons: dict[int, list[str]] = {}
+    for p in plan.problems:
+        col = f"{p.column}列（{p.title}）" if p.column else ""
+        reasons.setdefault((p.sheet, p.row), []).append(f"{col}{p.message}")
+    house_of = {id(r): h for h in plan.rejected for r in h.rows}
+    written = 0
+    for sheet in plan.sheets:
+        rows = by_sheet.get(sheet.name)
+        if not rows:
+            continue
+        ws = wb.create_sheet(sheet.name)
+        width = len(sheet.columns)
+        for i, values in enumerate(sheet.head, 1):
+            cells = list(values[:width]) + [None] * (width - len(values))
+            ws.append(cells + ([REASON_TITLE] if i in sheet.header_rows else [None]))
+        source = dict(sheet.rows)
+        for row in rows:
+            why = reasons.get((sheet.name, row.number))
+            if not why:
+                house = house_of.get(id(row))
+                first = next((r.number for r in house.rows if r.problems), None) if house else None
+                why = [f"同户第{first}行有错误，整户未导入"] if first else ["未导入"]
+            ws.append([_plain_cell(v) for v in source[row.number]] + ["；".join(why)])
+            written += 1
+    save_workbook(wb, path)
+    return written
+
+
+def _plain_cell(value):
+    return value
