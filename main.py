@@ -112,6 +112,86 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_import_xlsx(args) -> int:
+    from storage import xlsx_import as X
+    from storage.operations import import_xlsx
+    from storage.xlsx_read import WorkbookError
+
+    try:
+        sheets = X.read(args.input, args.sheet)  # a bad workbook is refused before the register
+        store = _open(args, args.file)
+    except WorkbookError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        if args.mapping:
+            mapping = X.read_mapping(args.mapping, sheets)
+        else:
+            mapping = X.propose_mapping(sheets)
+            print(
+                "列对应（按列标题自动识别；要改正，用 --save-mapping 存出后编辑，再用 --mapping）："
+            )
+            print("\n".join(X.describe_mapping(sheets, mapping)))
+        if args.save_mapping:
+            Path(args.save_mapping).write_text(
+                json.dumps(X.mapping_to_json(sheets, mapping), ensure_ascii=False, indent=2),
+                encoding="utf-8",
+            )
+        plan = X.plan_import(store, sheets, mapping, village_code=args.village, year=args.year)
+        c = plan.counts
+        print(
+            f"检查了 {c['rows']} 行：新增户 {c['households_new']}，已有户 {c['households_matched']}，"
+            f"新增成员 {c['members_new']}，已有成员 {c['members_matched']}；"
+            f"有问题的户 {c['households_rejected']}（{c['rows_rejected']} 行）"
+            + (f"；跳过合计行 {c['totals_skipped']}" if c["totals_skipped"] else "")
+        )
+        for note in plan.notes:
+            print(f"  说明：{note}")
+        for p in plan.problems:
+            print(f"  {p}", file=sys.stderr)
+        if args.rejected and plan.rejected_rows:
+            n = X.write_rejected(plan, args.rejected)
+            print(
+                f"有问题的 {n} 行已导出到 {args.rejected}（最后一列是错误原因），改正后可重新导入"
+            )
+        if plan.problems and not args.valid_only:
+            print(
+                f"有 {len(plan.problems)} 处问题，未导入任何数据。改正后重新导入，或加 --valid-only "
+                "只导入没有问题的户（加 --rejected 文件.xlsx 导出有问题的行）",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        if args.dry_run:
+            print("试导入：检查完毕，未写入任何数据（dry run）")
+            return EXIT_OK
+        counts, _ = import_xlsx(store, plan)
+    except WorkbookError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        store.close()
+    print(
+        f"导入完成：新增户 {counts['households_added']}，更改户 {counts['households_changed']}，"
+        f"新增成员 {counts['members_added']}，更改成员 {counts['members_changed']}，"
+        f"收支 {counts['finances']}，新增社 {counts['groups_added']}，未变 {counts['unchanged']}"
+    )
+    return EXIT_OK
+
+
+def cmd_export_xlsx(args) -> int:
+    from storage.xlsx_export import export_xlsx
+
+    store = _open(args, args.file)
+    try:
+        out = export_xlsx(
+            store, args.out, layout=args.layout, village_code=args.village, year=args.year
+        )
+    finally:
+        store.close()
+    print(f"已导出 {out['villages']} 个村 {out['rows']} 行（{out['year']}年）到 {args.out}")
+    return EXIT_OK
+
+
 def _print_import_duplicates(found: list[dict]) -> None:
     """The import's 疑点: stored, not refused; the clerk decides with `duplicates`."""
     from storage.duplicates import Duplicate, describe
@@ -1007,6 +1087,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("input")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser(
+        "import-xlsx",
+        help="导入工作队已有的 Excel 台账（花名册）：自动识别列，先检查每一行，再写入",
+        description="读取 .xlsx 台账（每行一名成员，或户表 + 成员表），按列标题对应到登记册的字段；"
+        "任何一行有问题时不写入，列出工作表、行、列和原因。重复导入同一工作簿不会重复登记。",
+    )
+    s.add_argument("file")
+    s.add_argument("input", help="Excel 工作簿（.xlsx）")
+    s.add_argument("--mapping", help="列对应方案（JSON，由 --save-mapping 或导入向导保存）")
+    s.add_argument("--save-mapping", help="把所用的列对应方案存为 JSON")
+    s.add_argument("--sheet", help="只读这个工作表")
+    s.add_argument("--village", help="导入到这个村（行政区划代码）；表中没有“行政村”列时用")
+    s.add_argument("--year", type=int, help="收支列所属的年度（默认当前年度）")
+    s.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    s.add_argument("--valid-only", action="store_true", help="有问题的户不导入，其余照常导入")
+    s.add_argument("--rejected", help="把有问题的行导出到这个工作簿（附错误原因）")
+    s.set_defaults(func=cmd_import_xlsx)
+
+    s = sub.add_parser(
+        "export-xlsx",
+        help="导出 Excel：花名册（国家系统的列）、12项指标表、帮扶措施台账",
+    )
+    s.add_argument("file")
+    s.add_argument("out")
+    s.add_argument("--village", help="只导出这个村（行政区划代码）")
+    s.add_argument(
+        "--layout",
+        choices=["register", "criteria", "measures"],
+        default="register",
+        help="register 花名册，criteria 12项指标（第二页为原因），measures 帮扶措施",
+    )
+    s.add_argument("--year", type=int, help="年度（默认当前年度）")
+    s.set_defaults(func=cmd_export_xlsx)
 
     s = sub.add_parser(
         "duplicates",

@@ -105,6 +105,7 @@ TITLES: dict[str, Target] = {
     "村名": PLACE["village"],
     "自然村": h("group_id"),
     "村民小组": h("group_id"),
+    "自然村组": h("group_id"),
     "组": h("group_id"),
     "社": h("group_id"),
     "社名": h("group_id"),
@@ -561,3 +562,52 @@ def cell_value(target: Target, raw, unit: str = ""):
 
 
 _SQUEEZED = {"name", "household_no"}
+
+
+# -- the layouts written (export-xlsx) ---------------------------------------------------------
+def _titled(target: Target, title: str = "") -> tuple[str, Target]:
+    fd = field_of(target)
+    if not title:
+        title = fd.label
+        if fd.unit in ("元", "m²", "亩", "km", "月"):
+            title += f"（{fd.unit}）"
+    return title, target
+
+
+_HOUSEHOLD_FIRST = (
+    _titled(PLACE["county"], "县(市、区、旗)"),
+    _titled(PLACE["township"], "乡(镇)"),
+    _titled(PLACE["village"], "行政村"),
+    _titled(h("group_id"), "自然村(组)"),
+    _titled(h("household_no"), "户编号"),
+    _titled(PLACE["head_name"], "户主姓名"),
+    _titled(h("household_size"), "家庭人口数"),
+    _titled(h("poverty_attribute"), "贫困户属性"),
+    _titled(h("status"), "脱贫属性"),
+    _titled(h("phone"), "户联系电话"),
+)
+_SHOWN_FIRST = {t.key for _, t in _HOUSEHOLD_FIRST if t.entity == "household"}
+_MEMBER_TITLES = {"id_number": "证件号码", "phone": "成员联系电话"}
+
+
+def register_layout(year: int) -> tuple[tuple[str, tuple[tuple[str, Target], ...]], ...]:
+    """The register in the national system's member-per-row layout: (group title, columns)
+    where each column is (title, target); every title reads back as its target (propose)."""
+    household = _HOUSEHOLD_FIRST + tuple(
+        _titled(h(fd.key))
+        for fd in HOUSEHOLD.fields
+        if fd.key not in _SHOWN_FIRST and ("household", fd.key) not in NOT_MAPPED
+    )
+    member = tuple(
+        _titled(m(fd.key), _MEMBER_TITLES.get(fd.key, ""))
+        for fd in MEMBER.fields
+        if ("member", fd.key) not in NOT_MAPPED
+    )
+    finance = tuple(
+        _titled(f(fd.key)) for fd in FINANCE.fields if ("finance", fd.key) not in NOT_MAPPED
+    )
+    return (
+        ("户基本信息", household),
+        ("家庭成员", member),
+        (f"{year}年收支", finance),
+    )

@@ -681,6 +681,16 @@ def import_json_file(
         store.close()
 
 
+def import_xlsx(store: Store, plan) -> tuple[dict, Changes]:
+    """The valid households of a checked Excel ledger (storage.xlsx_import.plan_import), in one
+    transaction through the register's write path."""
+    from . import xlsx_import
+
+    counts = xlsx_import.apply(store, plan)
+    changed = any(v for k, v in counts.items() if k != "unchanged")
+    return counts, Changes(everything=changed)
+
+
 def write_demo(
     path: str | os.PathLike,
     *,

@@ -91,6 +91,7 @@ class Plan:
     loose: list[_Row] = field(default_factory=list)  # rows in no household (rejected)
     notes: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    unknown_cadres: dict[str, int] = field(default_factory=dict)  # name → households
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -398,6 +399,11 @@ def plan_import(
             house.rows[0].problem(f"{year}年度已封存，不能导入该年度的收支", "finance", "")
             plan.houses.remove(house)
             plan.rejected.append(house)
+    for name, n in plan.unknown_cadres.items():
+        plan.notes.append(
+            f"帮扶责任人“{name}”不在本村的帮扶干部名单中（或有重名），{n}户未关联；"
+            "先在“帮扶干部”中添加后再导入即可关联"
+        )
     _count(plan)
     return plan
 
@@ -465,11 +471,7 @@ def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
         if ids and len(set(ids)) == 1:
             house.values["cadre_id"] = ids[0]
         else:
-            plan.notes.append(
-                f"第{house.rows[0].number}行：帮扶责任人“{house.cadre}”"
-                + ("不在帮扶干部名单中" if not ids else "在名单中有重名")
-                + "，未关联"
-            )
+            plan.unknown_cadres[house.cadre] = plan.unknown_cadres.get(house.cadre, 0) + 1
     _check_household(plan, house, existing, vid)
     _plan_members(register, house, hid, members)
     if house.finance:
