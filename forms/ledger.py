@@ -446,6 +446,7 @@ def yes_no(text: str) -> bool | None:
 # A member's relation to the head that makes a row the head's, and the words a totals row
 # starts with.
 HEAD = C.RELATIONS[0]
+NONE_WORD = "无"  # a list field's "none of these" (no income channel), unlike a blank
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 
 
@@ -535,7 +536,8 @@ def cell_value(target: Target, raw, unit: str = ""):
     if kind == MULTI:
         text = unicodedata.normalize("NFKC", str(raw))
         words = [choice_word(fd.key, w) for w in re.split(r"[、,;/|\s]+", text) if w.strip()]
-        return parse_value(fd, words) if words != ["无"] or "无" in fd.choices else []
+        none = words == [NONE_WORD] and NONE_WORD not in fd.choices
+        return [] if none else parse_value(fd, words)
     if kind in (MONEY, AREA, NUMBER, PERCENT):
         return _amount(fd, raw, unit)
     if kind == INT:

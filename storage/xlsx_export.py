@@ -120,6 +120,8 @@ def _cell(target: ledger.Target, value):
     fd = ledger.field_of(target)
     if fd is None or fd.kind in ("int", "year", "money", "area", "number", "percent"):
         return value
+    if fd.kind == MULTI and value == []:
+        return ledger.NONE_WORD  # none of these (no income channel), unlike a blank: unknown
     return display(fd, value)
 
 

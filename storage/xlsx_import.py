@@ -21,7 +21,7 @@ from forms.validation import derive_member, validate_household_members
 from .db import Store
 from .enrolment import team_of
 from .register import ValidationError, clean, natural_id
-from .xlsx_read import Column, Sheet, WorkbookError, read_workbook
+from .xlsx_read import BLANK_RUN, Column, Sheet, WorkbookError, read_workbook
 
 MAPPING_FORMAT = "fupin-xlsx-mapping/1"
 HOUSEHOLD_KEYS = ("household_no", "status")
@@ -235,7 +235,9 @@ def _village_of(row: _Row, villages: list[dict], fixed: dict | None) -> dict | N
     return None
 
 
-def _households_of_rows(sheet: Sheet, rows: list[_Row], villages, fixed) -> list[_House]:
+def _households_of_rows(
+    sheet: Sheet, rows: list[_Row], villages, fixed, numbers: dict[str, dict] | None = None
+) -> list[_House]:
     """Member-per-row: consecutive rows of one household share its 户编号 (written on every row,
     or only on the first under a merged cell), or follow the row of their head."""
     houses: dict[tuple, _House] = {}
@@ -260,7 +262,8 @@ def _households_of_rows(sheet: Sheet, rows: list[_Row], villages, fixed) -> list
         if not starts and current is not None:
             current.rows.append(row)
             continue
-        village = _village_of(row, villages, fixed)
+        known = (numbers or {}).get(number) if number and not row.place.get("village") else None
+        village = known or _village_of(row, villages, fixed)
         if village is None:
             current = None
             if not row.problems:
@@ -326,7 +329,7 @@ def plan_import(
     villages = _villages(store)
     team = team_of(store) if store.role == "village" else None
     if team is not None:
-        villages = [v for v in villages if v["code"] in team.villages] or villages
+        villages = [v for v in villages if v["code"] in team.villages]
     fixed = None
     if village_code is not None:
         fixed = next((v for v in villages if v["code"] == village_code.strip()), None)
@@ -339,6 +342,11 @@ def plan_import(
     ):
         fixed = villages[0]
     if not villages:
+        if team is not None:
+            raise WorkbookError(
+                f"本机是“{team.name}”的电脑，登记册中还没有本队的村：请先导入县扶贫办发来的"
+                "数据包，再导入台账。未作任何改动（no villages yet）"
+            )
         raise WorkbookError("登记册中还没有村：请先添加村，再导入它的贫困户（no villages）")
     year = year or default_year(store)
     plan = Plan(sheets, mapping, year)
@@ -348,19 +356,9 @@ def plan_import(
         raise WorkbookError("没有任何一列对应到登记册的字段：请检查对应方案（nothing mapped）")
 
     houses: list[_House] = []
-    for s in member_sheets:
-        rows = [_read_row(s, n, v, mapping[s.name]) for n, v in s.rows]
-        for r in rows:
-            if not r.member.get("name") and not r.problems:
-                if any(r.member.values()) or any(r.household.values()):
-                    r.problem("缺少成员姓名", "member", "name")
-                else:
-                    r.problem("本行没有成员姓名和户编号，不是数据行")
-        found = _households_of_rows(s, rows, villages, fixed)
-        placed = {id(r) for h in found for r in h.rows}
-        houses += found
-        plan.loose += [r for r in rows if id(r) not in placed]
-    by_key = {(h.village["id"], h.key): h for h in houses}
+    by_key: dict[tuple, _House] = {}
+    numbers: dict[str, dict] = {}  # 户编号 of the household sheets → village
+    household_rows: list[_Row] = []
     for s in household_sheets:
         for n, v in s.rows:
             row = _read_row(s, n, v, mapping[s.name])
@@ -373,14 +371,34 @@ def plan_import(
                     )
                 plan.loose.append(row)
                 continue
+            if row.place.get("head_name") and row.member:  # the head described on the row
+                row.member.setdefault("name", row.place["head_name"])
+                row.member.setdefault("relation", ledger.HEAD)
+            numbers[number] = village
             house = by_key.get((village["id"], number))
             if house is None:
-                if row.place.get("head_name") and row.member:  # the head described on the row
-                    row.member.setdefault("name", row.place["head_name"])
-                    row.member.setdefault("relation", ledger.HEAD)
                 house = by_key[(village["id"], number)] = _House(village, number)
                 houses.append(house)
-            house.rows.insert(0, row)
+            house.rows.append(row)
+            household_rows.append(row)
+    for s in member_sheets:
+        rows = [_read_row(s, n, v, mapping[s.name]) for n, v in s.rows]
+        for r in rows:
+            if not r.member.get("name") and not r.problems:
+                if any(r.member.values()) or any(r.household.values()):
+                    r.problem("缺少成员姓名", "member", "name")
+                else:
+                    r.problem("本行没有成员姓名和户编号，不是数据行")
+        found = _households_of_rows(s, rows, villages, fixed, numbers)
+        placed = {id(r) for h in found for r in h.rows}
+        plan.loose += [r for r in rows if id(r) not in placed]
+        for h in found:
+            same = by_key.get((h.village["id"], h.key))
+            if same is None:
+                by_key[(h.village["id"], h.key)] = h
+                houses.append(h)
+            else:
+                same.rows += h.rows
     named = sorted({r.place["village"] for r in plan.loose if r.place.get("village")})
     if not houses and named:
         mine = "、".join(v["name"] for v in villages)
@@ -399,6 +417,12 @@ def plan_import(
             house.rows[0].problem(f"{year}年度已封存，不能导入该年度的收支", "finance", "")
             plan.houses.remove(house)
             plan.rejected.append(house)
+    for s in sheets:
+        if s.stopped_at:
+            plan.notes.append(
+                f"工作表“{s.name}”第{s.stopped_at - BLANK_RUN + 1}行起连续{BLANK_RUN}行空白，"
+                "其后的行没有读取；如后面还有数据，请删去中间的空行"
+            )
     for name, n in plan.unknown_cadres.items():
         plan.notes.append(
             f"帮扶责任人“{name}”不在本村的帮扶干部名单中（或有重名），{n}户未关联；"

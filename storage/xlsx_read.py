@@ -15,7 +15,7 @@ from .db import StorageError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
 HEADER_SCAN = 20  # rows searched for the header
-BLANK_RUN = 200  # this many blank rows in a row end the table (formatted but empty rows)
+BLANK_RUN = 1000  # this many blank rows in a row end the table (formatted but empty rows)
 
 
 class WorkbookError(StorageError):
@@ -46,6 +46,7 @@ class Sheet:
     rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values)
     totals: list[int] = field(default_factory=list)  # skipped 合计 rows
     blank_tail: int = 0  # blank rows after the table, ignored
+    stopped_at: int = 0  # the row where BLANK_RUN blank rows in a row ended the reading
     head: list[tuple] = field(default_factory=list)  # the rows above the data, as read
 
     def proposed(self) -> dict[int, ledger.Target]:
@@ -181,6 +182,7 @@ def read_sheet(ws) -> Sheet | None:
         if all(blank(v) for v in values):
             blank_run += 1
             if blank_run >= BLANK_RUN:
+                sheet.stopped_at = number
                 break
             continue
         sheet.blank_tail = 0

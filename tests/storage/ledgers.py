@@ -70,3 +70,30 @@ def member_per_row(path, *, merged_household_cells=False, id_as_number=False, ex
     ws.append(["合计", None, None, None, None, None, None, None, None, 5])
     wb.save(path)
     return path
+
+
+def two_sheets(path, *, wan_yuan=True):
+    """A household sheet and a member sheet tied by 户编号, as the national system exports them:
+    codes instead of words (性别 1/2, 民族 01, 与户主关系 GB/T 4761), dates as text and numbers,
+    incomes in 万元, 是/否 and 有/无."""
+    wb = openpyxl.Workbook()
+    hs = wb.active
+    hs.title = "户信息"
+    hs.append(["县(市、区、旗)", "乡(镇)", "行政村", "自然村", "户编号", "户主姓名", "人数",
+               "贫困户属性", "脱贫属性", "首次识别时间", "主要致贫原因", "是否解决安全饮用水",
+               "户联系电话", "工资性收入（万元）" if wan_yuan else "工资性收入（元）"])  # fmt: skip
+    hs.append(["安定区", "凤翔镇", "青岭村", "一社", "0101", "刘长 顺", 2, "低保户", "未脱贫",
+               "2015年3月", "缺技术", "有", 13800001111, 1.25 if wan_yuan else 12500])  # fmt: skip
+    hs.append(["安定区", "凤翔镇", "青岭村", "二社", 102, "马 英", 1, "一般贫困户", "未脱贫",
+               20150301, "因学", "否", None, "0.3万元" if wan_yuan else 3000])  # fmt: skip
+    ms = wb.create_sheet("成员信息")
+    ms.append(["户编号", "姓名", "证件号码", "性别", "民族", "与户主关系", "出生日期",
+               "健康状况", "劳动技能", "务工时间（月）", "是否参加新型农村合作医疗"])  # fmt: skip
+    ms.append(["0101", "刘长顺", person(31, 1958), 1, "01", "02", "1958.3.5", "健康",
+               "普通劳动力", "６", "是"])  # fmt: skip
+    ms.append(["0101", "刘小花", person(32, 1990, "女"), 2, "03", "30", "1990年3月5日", "患大病",
+               "弱劳动力", 0, "√"])  # fmt: skip
+    ms.append(["102", "马英", person(41, 1970, "女"), "女", "回族", "户主", None, "残疾",
+               "丧失劳动能力", None, "×"])  # fmt: skip
+    wb.save(path)
+    return path
