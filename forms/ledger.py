@@ -68,6 +68,7 @@ PLACES = {
     "township": "乡镇",
     "village": "行政村",
     "head_name": "户主姓名",
+    "head_id": "户主身份证号",
     "derived": "不导入（由其他数据计算）",
 }
 PLACE = {k: Target("place", k) for k in PLACES}
@@ -115,6 +116,10 @@ TITLES: dict[str, Target] = {
     "户主姓名": PLACE["head_name"],
     "户主": PLACE["head_name"],
     "户主名": PLACE["head_name"],
+    "户主身份证号": PLACE["head_id"],
+    "户主身份证号码": PLACE["head_id"],
+    "户主证件号码": PLACE["head_id"],
+    "户主公民身份号码": PLACE["head_id"],
     "姓名": m("name"),
     "成员姓名": m("name"),
     "家庭成员姓名": m("name"),
@@ -514,6 +519,8 @@ def cell_value(target: Target, raw, unit: str = ""):
     a REF field gives the name it refers to. Blank → None; ValueError with a Chinese reason."""
     if blank(raw):
         return None
+    if target == PLACE["head_id"]:
+        target = m("id_number")
     fd = field_of(target)
     if fd is None:  # the ledger's own columns: a village, township, county or head's name
         return squeeze(str(raw)) if target.key != "derived" else None

@@ -73,6 +73,7 @@ class _House:
     group: str | None = None
     cadre: str | None = None
     finance_row: dict | None = None  # the register's finance of the year, if any
+    elsewhere: list[str] = field(default_factory=list)  # members also in another household
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -300,6 +301,13 @@ class _Register:
             if m.get("id_number"):
                 self.by_id_number.setdefault(m["id_number"], m)
         self.hids = hids
+        self.by_id = {h["id"]: h for h in self.households}
+        self.heads: dict[tuple, list[str]] = {}  # (village, head's name) → households
+        for hid, people in self.members.items():
+            for m in people:
+                if m["relation"] == ledger.HEAD and not m.get("left_date"):
+                    key = (self.by_id[hid]["village_id"], m["name"])
+                    self.heads.setdefault(key, []).append(hid)
         self.groups = {(g["village_id"], g["name"]): g["id"] for g in store.find("groups")}
         self.cadres: dict[tuple, list[str]] = {}
         for c in store.find("cadres"):
@@ -371,6 +379,9 @@ def plan_import(
                     )
                 plan.loose.append(row)
                 continue
+            if row.place.get("head_id") and "id_number" not in row.member:
+                row.member["id_number"] = row.place["head_id"]
+                row.columns[("member", "id_number")] = row.columns.get(("place", "head_id"))
             if row.place.get("head_name") and row.member:  # the head described on the row
                 row.member.setdefault("name", row.place["head_name"])
                 row.member.setdefault("relation", ledger.HEAD)
@@ -417,6 +428,13 @@ def plan_import(
             house.rows[0].problem(f"{year}年度已封存，不能导入该年度的收支", "finance", "")
             plan.houses.remove(house)
             plan.rejected.append(house)
+    elsewhere = [e for h in plan.houses for e in h.elsewhere]
+    if elsewhere:
+        plan.notes.append(
+            f"{len(elsewhere)}名成员的身份证号已登记在另一户（疑点，导入后在“疑点”中处理）："
+            + "；".join(elsewhere[:5])
+            + ("…" if len(elsewhere) > 5 else "")
+        )
     for s in sheets:
         if s.stopped_at:
             plan.notes.append(
@@ -473,12 +491,32 @@ def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
     heads = [r for r in members if r.member.get("relation") == ledger.HEAD]
     vid = house.village["id"]
     existing = register.by_no.get((vid, house.values.get("household_no")))
+    head_ids = [r.member.get("id_number") for r in heads] + [
+        r.place.get("head_id") for r in house.rows
+    ]
     if existing is None:
-        for r in heads:
-            m = register.by_id_number.get(r.member.get("id_number") or "")
-            if m is not None:
-                existing = next(h for h in register.households if h["id"] == m["household_id"])
+        for idn in filter(None, head_ids):
+            m = register.by_id_number.get(idn)
+            if (
+                m is not None
+                and m["relation"] == ledger.HEAD
+                and m["household_id"] in register.by_id
+            ):
+                existing = register.by_id[m["household_id"]]
+                number = house.values.get("household_no")
+                if number and number != existing["household_no"]:
+                    plan.notes.append(
+                        f"户主身份证号 {idn} 的户在登记册中是户编号 {existing['household_no']}，"
+                        f"表中是 {number}：按身份证号对应，户编号保留登记册的"
+                    )
+                    house.values["household_no"] = existing["household_no"]
                 break
+    if existing is None and not house.values.get("household_no"):
+        # no 户编号 and no ID number: the head's name, when one household of the village has it
+        name = next((r.member["name"] for r in heads), None) or house.rows[0].place.get("head_name")
+        found = register.heads.get((vid, name), [])
+        if len(found) == 1:
+            existing = register.by_id[found[0]]
     house.existing = existing
     if existing is None and not house.values.get("household_no"):
         house.values["household_no"] = _next_number(register, vid)
@@ -585,8 +623,9 @@ def _plan_members(register: _Register, house: _House, hid: str, rows: list[_Row]
         idn = values.get("id_number")
         other = register.by_id_number.get(idn) if idn else None
         if other is not None and other["household_id"] != hid:
-            # the same person in another household: stored and shown as a 疑点, not refused
-            pass
+            # the same person in another household: stored and listed as a 疑点, not refused
+            elsewhere = register.by_id.get(other["household_id"], {}).get("household_no", "")
+            house.elsewhere.append(f"{values['name']}（{idn}）也登记在户编号 {elsewhere}")
     everyone = list(final.values()) + new_members
     if rows and len(everyone) and not house.problems:
         for p in validate_household_members(everyone):

@@ -373,3 +373,45 @@ def test_an_existing_households_status_is_not_changed_by_a_sheet(fresh_db, villa
     assert any("户状态只能通过" in n for n in plan.notes)
     O.import_xlsx(fresh_db, plan)
     assert {h["status"] for h in fresh_db.find("households")} == {"未脱贫"}
+
+
+def test_a_ledger_without_household_numbers_is_numbered_and_matched_again(
+    fresh_db, village, tmp_path
+):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "与户主关系", "身份证号", "户主身份证号", "文化程度"])
+    ws.append(["孙大山", "户主", None, None, "小学"])  # no ID number at all: matched by name
+    ws.append(["孙小山", "之子", None, None, "初中"])
+    ws.append(["周平", "户主", person(61, 1966), person(61, 1966), "高中"])
+    ws.append(["吴芳", "之妻", person(62, 1968, "女"), person(61, 1966), "初中"])
+    path = tmp_path / "手工台账.xlsx"
+    wb.save(path)
+    plan = _import(fresh_db, path)
+    assert plan.problems == [] and plan.counts["households_new"] == 2
+    assert sum("没有户编号，已编为" in n for n in plan.notes) == 2
+    O.import_xlsx(fresh_db, plan)
+    numbers = sorted(h["household_no"] for h in fresh_db.find("households"))
+    assert numbers == ["0001", "0002"]
+    before = dump(fresh_db)
+    again = _import(fresh_db, path)
+    assert again.counts["households_matched"] == 2 and again.counts["members_new"] == 0
+    O.import_xlsx(fresh_db, again)
+    assert dump(fresh_db) == before
+
+
+def test_a_member_already_in_another_household_is_listed_as_a_doubt(fresh_db, village, tmp_path):
+    path = member_per_row(tmp_path / "a.xlsx")
+    O.import_xlsx(fresh_db, _import(fresh_db, path))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户编号", "姓名", "与户主关系", "证件号码"])
+    ws.append(["0009", "王小明", "户主", HOUSEHOLDS[0][2][2][2]])  # 王小明 of 0001, on his own
+    other = tmp_path / "b.xlsx"
+    wb.save(other)
+    plan = _import(fresh_db, other)
+    assert plan.problems == [] and any("也登记在户编号 0001" in n for n in plan.notes)
+    O.import_xlsx(fresh_db, plan)
+    from storage.duplicates import find_duplicates
+
+    assert [d.id_number for d in find_duplicates(fresh_db)] == [HOUSEHOLDS[0][2][2][2]]
