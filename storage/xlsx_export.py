@@ -47,16 +47,19 @@ def _width(title: str, target: ledger.Target | None = None) -> float:
         elif fd.kind == BOOL:
             value = 4
         elif fd.kind == TEXT and fd.max_length:
-            value = min(w("字" * fd.max_length), 30)
+            value = _TEXT_WIDTHS.get(fd.key, min(fd.max_length, 24))
     elif target is not None and target.key in ("village", "township", "county", "head_name"):
         value = 10
     return min(max(w(title), value) + 2, 42)
 
 
+_TEXT_WIDTHS = {"household_no": 8, "name": 8, "address": 24}
+
+
 class _Sheet:
     """A write-only sheet with a title row, a header of one or two rows, frozen and filtered."""
 
-    def __init__(self, wb, name: str, title: str, groups: list[tuple[str, list]]):
+    def __init__(self, wb, name: str, title: str, groups: list[tuple[str, list]], centred=()):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
@@ -74,23 +77,25 @@ class _Sheet:
         header_row = 3 if two else 2
         ws.freeze_panes = f"C{header_row + 1}" if len(columns) > 4 else f"A{header_row + 1}"
         ws.auto_filter.ref = f"A{header_row}:{last}{header_row}"
-        bold, centre = (
-            Font(bold=True),
-            Alignment(horizontal="center", vertical="center", wrap_text=True),
-        )
+        bold = Font(bold=True)
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        # a title merged over dozens of columns is read from the left, where the eye starts
+        left = Alignment(horizontal="left", vertical="center")
         fill = PatternFill("solid", fgColor="DDEBF7")
 
-        def cell(value, font=bold):
+        def cell(value, font=bold, align=centre):
             c = WriteOnlyCell(ws, value=value)
-            c.font, c.alignment, c.fill = font, centre, fill
+            c.font, c.alignment, c.fill = font, align, fill
             return c
 
         ws.merged_cells.add(f"A1:{last}1")
-        ws.append([cell(title, Font(bold=True, size=14))])
+        ws.row_dimensions[1].height = 24
+        ws.append([cell(title, Font(bold=True, size=14), left)])
         if two:
             row, col = [], 1
             for group, cols in groups:
-                row += [cell(group)] + [cell(None) for _ in cols[1:]]
+                align = left if len(cols) > 8 else centre
+                row += [cell(group, align=align)] + [cell(None) for _ in cols[1:]]
                 if len(cols) > 1:
                     ws.merged_cells.add(
                         f"{get_column_letter(col)}2:{get_column_letter(col + len(cols) - 1)}2"
@@ -99,11 +104,17 @@ class _Sheet:
             ws.append(row)
         ws.append([cell(t) for t, _ in columns])
         self.rows = 0
+        self.centred = set(centred)  # columns of marks (✓ ✘), read down the column
+        self.middle = Alignment(horizontal="center")
 
     def append(self, values: list) -> None:
         cells = []
-        for value, kind in zip(values, self.kinds):
-            if kind in (ID_NUMBER, PHONE) or (kind == TEXT and isinstance(value, str)):
+        for i, (value, kind) in enumerate(zip(values, self.kinds)):
+            if i in self.centred:
+                c = self.WriteOnlyCell(self.ws, value=value)
+                c.alignment = self.middle
+                cells.append(c)
+            elif kind in (ID_NUMBER, PHONE) or (kind == TEXT and isinstance(value, str)):
                 c = self.WriteOnlyCell(self.ws, value=value)
                 c.number_format = "@"  # text: 18 digits never become 6.2E+17
                 cells.append(c)
@@ -244,6 +255,7 @@ def _write_criteria(store: Store, wb, villages, year: int, where: str) -> int:
         f"{where}贫困户脱贫12项指标（{year}年）",
         [("户", _CRITERIA_PLACE), ("脱贫指标（✓ 达标　✘ 未达标　? 数据不全　— 不适用）",
           titles + [("未达标项数", None), ("可以脱贫", None)])],
+        centred=range(len(_CRITERIA_PLACE), len(_CRITERIA_PLACE) + len(titles) + 2),
     )  # fmt: skip
     reasons = _Sheet(
         wb,
