@@ -165,6 +165,7 @@ def _register_rows(store: Store, village: dict, year: int, layout) -> Iterator[l
         "county": village["county"],
         "township": village["township"],
         "village": village["name"],
+        "village_code": village["code"],
     }
     for h in households:
         people = sorted(

@@ -40,7 +40,7 @@ class RowProblem:
         return f"工作表“{self.sheet}”第{self.row}行{where}：{self.message}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Row:
     sheet: Sheet
     number: int
@@ -48,7 +48,7 @@ class _Row:
     member: dict = field(default_factory=dict)
     finance: dict = field(default_factory=dict)
     place: dict = field(default_factory=dict)
-    columns: dict = field(default_factory=dict)  # (entity, key) → Column
+    columns: dict = field(default_factory=dict)  # (entity, key) → Column, shared by a sheet
     problems: list[RowProblem] = field(default_factory=list)
 
     def problem(self, message: str, entity: str = "", key: str = "") -> None:
@@ -194,25 +194,41 @@ def describe_mapping(sheets: list[Sheet], mapping: dict) -> list[str]:
 
 
 # -- reading the rows --------------------------------------------------------------------------
-def _read_row(sheet: Sheet, number: int, values: tuple, mapping: dict[int, ledger.Target]) -> _Row:
-    row = _Row(sheet, number)
-    for index, target in mapping.items():
-        col = sheet.columns[index]
-        row.columns[(target.entity, target.key)] = col
-        raw = values[index] if index < len(values) else None
-        try:
-            value = ledger.cell_value(target, raw, col.unit)
-        except ValueError as e:
-            row.problem(str(e), target.entity, target.key)
-            continue
-        if value is None:
-            continue
-        getattr(row, target.entity)[target.key] = value
-    return row
+def _reader(sheet: Sheet, mapping: dict[int, ledger.Target]):
+    """A function reading one row of the sheet; what is alike for every row is worked out once
+    (a county's 280,000 rows each holding its own column map took gigabytes)."""
+    columns = {(t.entity, t.key): sheet.columns[i] for i, t in mapping.items()}
+    cells = [(i, t, sheet.columns[i].unit, t.entity, t.key) for i, t in mapping.items()]
+
+    def read(number: int, values: tuple) -> _Row:
+        row = _Row(sheet, number, columns=columns)
+        width = len(values)
+        for index, target, unit, entity, key in cells:
+            raw = values[index] if index < width else None
+            if raw is None:
+                continue
+            try:
+                value = ledger.cell_value(target, raw, unit)
+            except ValueError as e:
+                row.problem(str(e), entity, key)
+                continue
+            if value is not None:
+                getattr(row, entity)[key] = value
+        return row
+
+    return read
 
 
 def _village_of(row: _Row, villages: list[dict], fixed: dict | None) -> dict | None:
     name = row.place.get("village")
+    code = row.place.get("village_code")
+    if code:  # the division code says which village, whatever its name
+        found = next((v for v in villages if v["code"] == code), None)
+        if found is None or (fixed is not None and found is not fixed):
+            where = f"“{fixed['name']}”" if fixed else "登记册"
+            row.problem(f"行政区划代码 {code} 的村不在{where}中", "place", "village_code")
+            return None
+        return found
     if fixed is not None:
         if name and name not in (fixed["name"], fixed["code"]):
             row.problem(f"本行是“{name}”的户，不是要导入的“{fixed['name']}”", "place", "village")
@@ -247,7 +263,7 @@ def _households_of_rows(
     last_place: dict = {}
     for row in rows:
         # merged cells hold their value in the first row only: carry the place down
-        for key in ("county", "township", "village"):
+        for key in ("county", "township", "village", "village_code"):
             if key in row.place:
                 last_place[key] = row.place[key]
             elif key in last_place:
@@ -346,7 +362,7 @@ def plan_import(
                 f"本机登记册中没有行政区划代码为 {village_code} 的村（village not found）"
             )
     elif len(villages) == 1 and not any(
-        t.key == "village" for cols in mapping.values() for t in cols.values()
+        t.key in ("village", "village_code") for cols in mapping.values() for t in cols.values()
     ):
         fixed = villages[0]
     if not villages:
@@ -356,6 +372,9 @@ def plan_import(
                 "数据包，再导入台账。未作任何改动（no villages yet）"
             )
         raise WorkbookError("登记册中还没有村：请先添加村，再导入它的贫困户（no villages）")
+    if not any(s.rows for s in sheets):
+        names = "、".join(f"“{s.name}”" for s in sheets)
+        raise WorkbookError(f"工作表{names}只有表头，没有数据行（no data rows）")
     year = year or default_year(store)
     plan = Plan(sheets, mapping, year)
     member_sheets = [s for s in sheets if _is_member_sheet(mapping.get(s.name, {}))]
@@ -368,8 +387,9 @@ def plan_import(
     numbers: dict[str, dict] = {}  # 户编号 of the household sheets → village
     household_rows: list[_Row] = []
     for s in household_sheets:
+        read = _reader(s, mapping[s.name])
         for n, v in s.rows:
-            row = _read_row(s, n, v, mapping[s.name])
+            row = read(n, v)
             village = _village_of(row, villages, fixed)
             number = row.household.get("household_no")
             if village is None or not number:
@@ -381,7 +401,8 @@ def plan_import(
                 continue
             if row.place.get("head_id") and "id_number" not in row.member:
                 row.member["id_number"] = row.place["head_id"]
-                row.columns[("member", "id_number")] = row.columns.get(("place", "head_id"))
+                head_id = row.columns.get(("place", "head_id"))
+                row.columns = {**row.columns, ("member", "id_number"): head_id}
             if row.place.get("head_name") and row.member:  # the head described on the row
                 row.member.setdefault("name", row.place["head_name"])
                 row.member.setdefault("relation", ledger.HEAD)
@@ -393,7 +414,8 @@ def plan_import(
             house.rows.append(row)
             household_rows.append(row)
     for s in member_sheets:
-        rows = [_read_row(s, n, v, mapping[s.name]) for n, v in s.rows]
+        read = _reader(s, mapping[s.name])
+        rows = [read(n, v) for n, v in s.rows]
         for r in rows:
             if not r.member.get("name") and not r.problems:
                 if any(r.member.values()) or any(r.household.values()):
@@ -641,7 +663,9 @@ def _count(plan: Plan) -> None:
         "households_matched": 0,
         "members_new": 0,
         "members_matched": 0,
-        "households_rejected": len(plan.rejected),
+        # households with a problem: those read whole, and those of rows placed in none
+        "households_rejected": len(plan.rejected)
+        + len({(r.place.get("village"), r.household.get("household_no")) for r in plan.loose}),
         "rows_rejected": len(plan.rejected_rows),
         "totals_skipped": sum(len(s.totals) for s in plan.sheets),
     }

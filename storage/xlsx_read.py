@@ -4,6 +4,7 @@ rows under a title, join two header rows under merged group titles, and yield th
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,9 @@ from .db import StorageError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
 HEADER_SCAN = 20  # rows searched for the header
 BLANK_RUN = 1000  # this many blank rows in a row end the table (formatted but empty rows)
+
+
+_intern = sys.intern
 
 
 class WorkbookError(StorageError):
@@ -178,7 +182,9 @@ def read_sheet(ws) -> Sheet | None:
     pending = iter(head[header_rows[-1] :])
     for r in _chain(pending, rows):
         number += 1
-        values = tuple(r[:width]) + (None,) * (width - len(r))
+        # the same words down a column (安定区, 未脱贫, 是) held once, not once a cell
+        values = tuple(_intern(v) if type(v) is str and len(v) <= 12 else v for v in r[:width])
+        values += (None,) * (width - len(values))
         if all(blank(v) for v in values):
             blank_run += 1
             if blank_run >= BLANK_RUN:

@@ -290,6 +290,11 @@ def test_old_xls_password_protected_corrupt_and_empty_workbooks(fresh_db, villag
     empty = tmp_path / "空.xlsx"
     openpyxl.Workbook().save(empty)
     _refused(fresh_db, empty, "找不到台账的表头")
+    header_only = tmp_path / "只有表头.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["户编号", "姓名", "证件号码", "与户主关系"])
+    wb.save(header_only)
+    _refused(fresh_db, header_only, "只有表头，没有数据行")
     with pytest.raises(WorkbookError, match="没有名为“户表”的工作表"):
         X.read(member_per_row(tmp_path / "a.xlsx"), sheet="户表")
 
