@@ -509,7 +509,7 @@ def _merge_household_values(house: _House) -> None:
 
 def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
     _merge_household_values(house)
-    members = [r for r in house.rows if r.member.get("name")]
+    members = _same_people(house)
     heads = [r for r in members if r.member.get("relation") == ledger.HEAD]
     vid = house.village["id"]
     existing = register.by_no.get((vid, house.values.get("household_no")))
@@ -566,6 +566,36 @@ def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
                 house.rows[0].problem(p.message, "finance", p.field)
     house.values["_id"] = hid
     (plan.rejected if house.problems else plan.houses).append(house)
+
+
+def _same_people(house: _House) -> list[_Row]:
+    """The household's member rows, one per person: the head written on the household sheet
+    (户主姓名, 户主身份证号) and again on the member sheet is one person, the values joined."""
+    out: list[_Row] = []
+    seen: dict = {}
+    for row in house.rows:
+        values = row.member
+        if not values.get("name"):
+            continue
+        head = values.get("relation") == ledger.HEAD
+        keys = [values["id_number"]] if values.get("id_number") else []
+        keys += [("head", values["name"])] if head else []
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is None:
+            for k in keys:
+                seen[k] = row
+            out.append(row)
+            continue
+        for key, value in values.items():
+            if first.member.get(key, value) != value:
+                label = MEMBER[key].label
+                row.problem(
+                    f"与第{first.number}行是同一人，{label}不一致（“{first.member[key]}” / “{value}”）",
+                    "member",
+                    key,
+                )
+            first.member.setdefault(key, value)
+    return out
 
 
 def _next_number(register: _Register, village_id: str) -> str:

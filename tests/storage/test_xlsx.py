@@ -420,3 +420,32 @@ def test_a_member_already_in_another_household_is_listed_as_a_doubt(fresh_db, vi
     from storage.duplicates import find_duplicates
 
     assert [d.id_number for d in find_duplicates(fresh_db)] == [HOUSEHOLDS[0][2][2][2]]
+
+
+def test_the_head_on_the_household_sheet_and_again_on_the_member_sheet_is_one_person(
+    fresh_db, village, tmp_path
+):
+    wb = openpyxl.Workbook()
+    hs = wb.active
+    hs.title = "户"
+    hs.append(["行政村", "户编号", "户主姓名", "户主身份证号", "家庭人口数"])
+    hs.append(["青岭村", "0201", "钱进", person(71, 1970), 2])
+    hs.append(["青岭村", "0202", "孙立", person(81, 1975), 1])  # the head on this sheet only
+    ms = wb.create_sheet("成员")
+    ms.append(["户编号", "姓名", "证件号码", "与户主关系", "文化程度"])
+    ms.append(["0201", "钱进", person(71, 1970), "户主", "初中"])
+    ms.append(["0201", "钱多", person(72, 1998), "之子", "高中"])
+    path = tmp_path / "户表成员表.xlsx"
+    wb.save(path)
+    plan = _import(fresh_db, path)
+    assert plan.problems == [], [str(p) for p in plan.problems]
+    assert plan.counts["households_new"] == 2 and plan.counts["members_new"] == 3
+    O.import_xlsx(fresh_db, plan)
+    people = _by_name(fresh_db)
+    assert people["钱进"]["relation"] == "户主" and people["钱进"]["education"] == "初中"
+    assert people["孙立"]["relation"] == "户主" and people["孙立"]["sex"] == "男"
+    # the head's number differs on the two sheets: named, and the household left out
+    ms["C2"].value = person(73, 1970)
+    wb.save(path)
+    plan = _import(fresh_db, path)
+    assert any("与第2行是同一人" in str(p) or "户主" in str(p) for p in plan.problems)
