@@ -329,6 +329,21 @@ class Editing(QObject):
     def set_policy(self, year: int, values: dict) -> Outcome:
         return self._write(lambda _v: ops.set_policy(self.store, year, values))
 
+    # -- an Excel ledger (gui/xlsx_wizard.py) --------------------------------------------------
+    def import_xlsx(self, plan) -> tuple[Outcome, dict]:
+        """The valid households of a checked ledger (storage.xlsx_import.plan_import) in one
+        transaction; (outcome, counts). Every view reloads when anything was written."""
+        counts: dict = {}
+
+        def write(_v):
+            done, changes = ops.import_xlsx(self.store, plan)
+            counts.update(done)
+            if changes:
+                self.undo_stack.clear()  # an undo step may stand on values the ledger replaced
+            return changes
+
+        return self._write(write), counts
+
     # -- the same person in two places (疑点, storage.duplicates) ------------------------------
     def decide_same_person(self, id_number: str, keep_member_id: str, note: str = "") -> Outcome:
         """The holders of `id_number` are one person, kept in `keep_member_id`'s household."""

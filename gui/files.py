@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from storage import browse
@@ -172,6 +172,77 @@ class FileActions:
             work,
             lambda n: self.statusBar().showMessage(
                 self.tr("已导出 {0} 户 → {1}").format(n, name), 10000
+            ),
+            lambda m: warn(self, self.tr("导出失败"), m),
+        )
+
+    # -- Excel ledgers (gui/xlsx_wizard.py) ----------------------------------------------------
+    def on_file_import_xlsx(self):
+        """The 导入 Excel 台账 wizard; it writes through self.editing, whose Changes refresh the
+        window like any write."""
+        if self.store is None or self.editing is None:
+            return None
+        from .xlsx_wizard import XlsxImportWizard
+
+        wizard = XlsxImportWizard(
+            self.editing, village_id=(self.scope or {}).get("village_id"), parent=self
+        )
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
+    def on_file_export_xlsx(self):
+        if self.store is None:
+            return None
+        from .xlsx_wizard import XlsxExportDialog
+
+        dialog = XlsxExportDialog(
+            self.store, (self.scope or {}).get("village_id"), self.year, parent=self
+        )
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._export_xlsx_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _export_xlsx_chosen(self, dialog) -> None:
+        from . import xlsx_wizard
+
+        layout, code, year = dialog.choice()
+        name = xlsx_wizard.choose_save(
+            self, self.tr("导出 Excel"), dialog.suggested_name(), self.tr("Excel 工作簿 (*.xlsx)")
+        )
+        if name:
+            self.export_excel(
+                Path(name if name.lower().endswith(".xlsx") else name + ".xlsx"), layout, code, year
+            )
+
+    def export_excel(
+        self, target: Path, layout: str = "register", village_code=None, year=None
+    ) -> Task:
+        """Write the workbook on a worker's read-only connection (storage.xlsx_export)."""
+        path = self.store.path
+
+        def work(task: Task):
+            from storage import xlsx_export
+
+            reader = browse.open_reader(path)
+            try:
+                return xlsx_export.export_xlsx(
+                    reader, target, layout=layout, village_code=village_code, year=year
+                )
+            finally:
+                reader.close()
+
+        return run_with_progress(
+            self,
+            self.tr("导出 Excel"),
+            self.tr("正在导出…"),
+            work,
+            lambda out: self.statusBar().showMessage(
+                self.tr("已导出 {0} 个村 {1} 行（{2}年）→ {3}").format(
+                    out["villages"], out["rows"], out["year"], target
+                ),
+                10000,
             ),
             lambda m: warn(self, self.tr("导出失败"), m),
         )
