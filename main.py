@@ -117,8 +117,9 @@ def cmd_import_xlsx(args) -> int:
     from storage.operations import import_xlsx
     from storage.xlsx_read import WorkbookError
 
+    skipped: list[str] = []
     try:
-        sheets = X.read(args.input, args.sheet)  # a bad workbook is refused before the register
+        sheets = X.read(args.input, args.sheet, skipped)  # refused before the register is opened
         store = _open(args, args.file)
     except WorkbookError as e:
         print(str(e), file=sys.stderr)
@@ -132,6 +133,8 @@ def cmd_import_xlsx(args) -> int:
                 "列对应（按列标题自动识别；要改正，用 --save-mapping 存出后编辑，再用 --mapping）："
             )
             print("\n".join(X.describe_mapping(sheets, mapping)))
+        for name in skipped:
+            print(f"工作表“{name}”中没有台账的表头，未读取")
         if args.save_mapping:
             Path(args.save_mapping).write_text(
                 json.dumps(X.mapping_to_json(sheets, mapping), ensure_ascii=False, indent=2),
@@ -173,7 +176,8 @@ def cmd_import_xlsx(args) -> int:
     print(
         f"导入完成：新增户 {counts['households_added']}，更改户 {counts['households_changed']}，"
         f"新增成员 {counts['members_added']}，更改成员 {counts['members_changed']}，"
-        f"收支 {counts['finances']}，新增社 {counts['groups_added']}，未变 {counts['unchanged']}"
+        f"收支 {counts['finances']}，新增社 {counts['groups_added']}；"
+        f"未变的户 {counts['households_unchanged']}，未变的成员 {counts['members_unchanged']}"
     )
     return EXIT_OK
 

@@ -94,7 +94,6 @@ def f(key: str) -> Target:
 # The names real ledgers give their columns (after fold_title). The labels declared in forms/
 # are known too (targets()); these are the others.
 TITLES: dict[str, Target] = {
-    "序号": PLACE["derived"],
     "县": PLACE["county"],
     "县市区旗": PLACE["county"],
     "县市区": PLACE["county"],
@@ -117,7 +116,6 @@ TITLES: dict[str, Target] = {
     "社名": h("group_id"),
     "户编号": h("household_no"),
     "户号": h("household_no"),
-    "人编号": PLACE["derived"],
     "户主姓名": PLACE["head_name"],
     "户主": PLACE["head_name"],
     "户主名": PLACE["head_name"],
@@ -166,7 +164,6 @@ TITLES: dict[str, Target] = {
     "是否解决安全饮用水": h("water_safe"),
     "饮水安全": h("water_safe"),
     "是否通自来水": h("tap_water"),
-    "是否通生活用电": PLACE["derived"],
     "人均纯收入": PLACE["derived"],
     "人均纯收入元": PLACE["derived"],
     "人均可支配收入": PLACE["derived"],

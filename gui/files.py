@@ -194,7 +194,7 @@ class FileActions:
     def on_file_export_xlsx(self):
         if self.store is None:
             return None
-        from .xlsx_wizard import XlsxExportDialog
+        from .xlsx_export_dialog import XlsxExportDialog
 
         dialog = XlsxExportDialog(
             self.store, (self.scope or {}).get("village_id"), self.year, parent=self

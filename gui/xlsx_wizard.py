@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -41,14 +39,13 @@ from storage import browse
 from storage import xlsx_import as X
 from storage.db import StorageError
 from storage.register import default_year, list_villages
-from storage.xlsx_export import LAYOUT_NAMES, LAYOUTS
 from storage.xlsx_read import Sheet, WorkbookError, letter
 
 from .editing import Editing
 from .fields import ERROR_STYLE
 from .tasks import Task
+from .xlsx_mappings import MappingMemory
 
-MEMORY_FORMAT = "fupin-xlsx-memory/1"
 BY_COLUMN = ""  # the village combo's "按表中的“行政村”列" (a village's code otherwise)
 SAMPLES = 3  # sample values shown per column
 PROBLEM_BACKGROUND = QColor("#fdecea")
@@ -69,67 +66,6 @@ def choose_save(parent, title: str, suggested: str, pattern: str) -> str:
 
 def _with_suffix(name: str, suffix: str) -> Path:
     return Path(name if name.lower().endswith(suffix) else name + suffix)
-
-
-# -- the mapping remembered per header ---------------------------------------------------------
-def mappings_file() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("fupin", appauthor=False)) / "xlsx-mappings.json"
-
-
-def header_key(sheet: Sheet) -> str:
-    """A header as remembered: its column titles, sorted (a column moved is the same header)."""
-    return json.dumps(sorted(c.title for c in sheet.columns), ensure_ascii=False)
-
-
-class MappingMemory:
-    """The last mapping the user chose for each header seen (one JSON file in the user's data
-    folder). Only a mapping that differs from the proposal is kept; a file that cannot be read
-    or written is a convenience lost, never an error."""
-
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path is not None else mappings_file()
-
-    def _load(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != MEMORY_FORMAT:
-            return {}
-        headers = data.get("headers")
-        return headers if isinstance(headers, dict) else {}
-
-    def recall(self, sheet: Sheet) -> dict[int, ledger.Target] | None:
-        columns = self._load().get(header_key(sheet))
-        if not isinstance(columns, dict):
-            return None
-        saved = {"format": X.MAPPING_FORMAT, "sheets": {sheet.name: columns}}
-        try:
-            return X.mapping_from_json(saved, [sheet])[sheet.name]
-        except WorkbookError:  # a field this version no longer has: the proposal instead
-            return None
-
-    def remember(self, sheet: Sheet, columns: dict[int, ledger.Target]) -> None:
-        headers = self._load()
-        key = header_key(sheet)
-        if columns == sheet.proposed():
-            if key not in headers:
-                return
-            del headers[key]
-        else:
-            headers[key] = X.mapping_to_json([sheet], {sheet.name: columns})["sheets"][sheet.name]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(
-                json.dumps({"format": MEMORY_FORMAT, "headers": headers}, ensure_ascii=False),
-                encoding="utf-8",
-            )
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
 
 
 # -- small widgets -----------------------------------------------------------------------------
@@ -444,8 +380,9 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
 
         def work(_task):
+            skipped: list[str] = []
             try:
-                return generation, path, X.read(path)
+                return generation, path, (X.read(path, skipped=skipped), skipped)
             except WorkbookError as e:  # the reason in Chinese, shown in the page
                 return generation, path, e
 
@@ -464,6 +401,7 @@ class FilePage(QWizardPage):
             self.error.setText(str(sheets))
             self.completeChanged.emit()
             return
+        sheets, skipped = sheets
         self.wizard_.loaded(path, sheets)
         self.sheet.blockSignals(True)
         self.sheet.addItem(_t("全部工作表（{0}个）").format(len(sheets)), "")
@@ -477,6 +415,9 @@ class FilePage(QWizardPage):
                     s.name, "、".join(map(str, s.header_rows)), len(s.columns), len(s.rows)
                 )
                 for s in sheets
+            )
+            + "".join(
+                "\n" + _t("工作表“{0}”中没有台账的表头，不读取").format(name) for name in skipped
             )
         )
         self._fill_villages()
@@ -645,12 +586,9 @@ class MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def _chosen_twice(self) -> set[tuple[str, int]]:
-        seen: dict[tuple[str, str], list[int]] = {}
-        for sheet, columns in self.wizard_.chosen_mapping().items():
-            for index, t in columns.items():
-                if not _derived(t):
-                    seen.setdefault((sheet, t.name), []).append(index)
-        return {(s, i) for (s, _), indexes in seen.items() if len(indexes) > 1 for i in indexes}
+        w = self.wizard_
+        clashes = X.mapping_clashes(w.chosen_sheets(), w.chosen_mapping())
+        return {(sheet.name, c.index) for sheet, cols, _ in clashes for c in cols}
 
     def reset(self) -> None:
         """Every column back to the proposal from its title."""
@@ -891,9 +829,9 @@ class ResultPage(QWizardPage):
         text = _t(
             "导入完成：新增户 {households_added}，更改户 {households_changed}，"
             "新增成员 {members_added}，更改成员 {members_changed}，收支 {finances}，"
-            "新增社 {groups_added}，未变 {unchanged}"
+            "新增社 {groups_added}；未变的户 {households_unchanged}，未变的成员 {members_unchanged}"
         ).format(**c)
-        written = sum(v for k, v in c.items() if k != "unchanged")
+        written = sum(v for k, v in c.items() if not k.endswith("unchanged"))
         if not written:
             text += "\n" + _t("表中的户和成员都已在登记册中，且没有不同之处：没有需要写入的数据。")
         self.report.setText(text)
@@ -916,66 +854,3 @@ class ResultPage(QWizardPage):
 
 
 # -- 导出 Excel… -------------------------------------------------------------------------------
-LAYOUT_HINTS = {
-    "register": "一人一行，户的信息在每一行重复；导出后可修改，再用“导入 Excel 台账…”导入",
-    "criteria": "一户一行，十二项脱贫指标是否达到；未达到的原因在第二张工作表",
-    "measures": "每条帮扶措施一行：户、措施、计划与完成情况",
-}
-
-
-class XlsxExportDialog(QDialog):
-    """Which layout, which villages, which year; the file is asked for after OK."""
-
-    def __init__(self, store, village_id: str | None, year: int, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(_t("导出 Excel"))
-        self.setMinimumWidth(480)
-        villages = list_villages(store)
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.layout_combo = QComboBox()
-        for key in LAYOUTS:
-            self.layout_combo.addItem(_t(LAYOUT_NAMES[key]), key)
-        self.layout_combo.currentIndexChanged.connect(self._show_hint)
-        form.addRow(_t("表式"), self.layout_combo)
-        self.village = QComboBox()
-        self.village.addItem(_t("全部村"), "")
-        self.names = {"": villages[0]["county"] if villages else ""}
-        for v in villages:
-            self.village.addItem(_village_text(v), v["code"])
-            self.names[v["code"]] = v["township"] + v["name"]
-        if village_id:
-            code = next((v["code"] for v in villages if v["id"] == village_id), None)
-            if code is not None:
-                self.village.setCurrentIndex(self.village.findData(code))
-        form.addRow(_t("范围"), self.village)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2035)
-        self.year.setValue(year)
-        form.addRow(_t("年度"), self.year)
-        layout.addLayout(form)
-        self.hint = _text_label()
-        self.hint.setStyleSheet("color: #555;")
-        layout.addWidget(self.hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText(_t("导出…"))
-        buttons.button(QDialogButtonBox.Cancel).setText(_t("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self._show_hint()
-
-    def _show_hint(self, _index: int = 0) -> None:
-        self.hint.setText(_t(LAYOUT_HINTS.get(self.layout_combo.currentData(), "")))
-
-    def choice(self) -> tuple[str, str | None, int]:
-        """(layout, village code or None for every village, year)."""
-        return (
-            self.layout_combo.currentData(),
-            self.village.currentData() or None,
-            self.year.value(),
-        )
-
-    def suggested_name(self) -> str:
-        layout, code, year = self.choice()
-        return f"{self.names.get(code or '', '')}{LAYOUT_NAMES[layout]}（{year}年）.xlsx"

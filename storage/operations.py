@@ -687,7 +687,7 @@ def import_xlsx(store: Store, plan) -> tuple[dict, Changes]:
     from . import xlsx_import
 
     counts = xlsx_import.apply(store, plan)
-    changed = any(v for k, v in counts.items() if k != "unchanged")
+    changed = any(v for k, v in counts.items() if not k.endswith("unchanged"))
     return counts, Changes(everything=changed)
 
 

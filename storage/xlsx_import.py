@@ -93,6 +93,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     unknown_cadres: dict[str, int] = field(default_factory=dict)  # name → households
+    numbers: set[tuple] = field(default_factory=set)  # (village id, 户编号) the workbook uses
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -164,22 +165,29 @@ def read_mapping(path: str | os.PathLike, sheets: list[Sheet]) -> dict:
     return mapping_from_json(data, sheets)
 
 
+def mapping_clashes(
+    sheets: list[Sheet], mapping: dict
+) -> list[tuple[Sheet, list[Column], ledger.Target]]:
+    """Each field given two or more columns of one sheet: (sheet, its columns, the field)."""
+    out = []
+    for s in sheets:
+        by_target: dict[ledger.Target, list[Column]] = {}
+        for index, t in sorted(mapping.get(s.name, {}).items()):
+            if t != ledger.PLACE["derived"]:
+                by_target.setdefault(t, []).append(s.columns[index])
+        out += [(s, cols, t) for t, cols in by_target.items() if len(cols) > 1]
+    return out
+
+
 def mapping_problems(sheets: list[Sheet], mapping: dict) -> list[str]:
     """A field given two columns of one sheet: which one holds it cannot be guessed."""
     out = []
-    for s in sheets:
-        by_target: dict[str, list[Column]] = {}
-        for index, t in mapping.get(s.name, {}).items():
-            if t.entity == "place" and t.key == "derived":
-                continue
-            by_target.setdefault(t.name, []).append(s.columns[index])
-        for name, cols in by_target.items():
-            if len(cols) > 1:
-                titles = "”和“".join(f"{c.letter}列 {c.title}" for c in cols)
-                out.append(
-                    f"工作表“{s.name}”的“{titles}”都对应到“{ledger.Target.parse(name).label}”："
-                    "一个字段只能对应一列，请改正对应方案"
-                )
+    for s, cols, target in mapping_clashes(sheets, mapping):
+        titles = "”和“".join(f"{c.letter}列 {c.title}" for c in cols)
+        out.append(
+            f"工作表“{s.name}”的“{titles}”都对应到“{target.label}”："
+            "一个字段只能对应一列，请改正对应方案"
+        )
     return out
 
 
@@ -260,6 +268,7 @@ def _households_of_rows(
     houses: dict[tuple, _House] = {}
     order: list[_House] = []
     current: _House | None = None
+    numbered = any(c == ("household", "household_no") for c in rows[0].columns) if rows else False
     last_place: dict = {}
     for row in rows:
         # merged cells hold their value in the first row only: carry the place down
@@ -270,10 +279,12 @@ def _households_of_rows(
                 row.place[key] = last_place[key]
         number = row.household.get("household_no")
         head_name = row.place.get("head_name")
+        # With a 户编号 column, a blank one is the household above (a merged cell): a second
+        # 户主 there is that household's problem, not a new household.
         starts = (
             number is not None
             or (head_name and (current is None or head_name != current.rows[0].place.get("head_name")))
-            or row.member.get("relation") == ledger.HEAD
+            or (row.member.get("relation") == ledger.HEAD and not numbered)
             or current is None
         )  # fmt: skip
         if not starts and current is not None:
@@ -442,8 +453,14 @@ def plan_import(
         )
     register = _Register(store, villages)
     register.finances = _finances(store, register, year)
+    plan.numbers = {
+        (h.village["id"], h.rows[0].household["household_no"])
+        for h in houses
+        if h.rows[0].household.get("household_no")
+    }
     for house in houses:
         _plan_house(plan, register, house)
+    _one_number_each(plan)
     closed = _closed_years(store, year)
     for house in plan.houses[:]:
         if house.finance and house.village["id"] in closed:
@@ -470,6 +487,25 @@ def plan_import(
         )
     _count(plan)
     return plan
+
+
+def _one_number_each(plan: Plan) -> None:
+    """Two households of a village never share a 户编号 (a number kept from the register for a
+    household matched by its head's ID may be one the sheet gives another)."""
+    first: dict[tuple, _House] = {}
+    for house in list(plan.houses):
+        number = house.values.get("household_no") or (house.existing or {}).get("household_no")
+        key = (house.village["id"], number)
+        if key not in first:
+            first[key] = house
+            continue
+        house.rows[0].problem(
+            f"户编号 {key[1]} 与第{first[key].rows[0].number}行的户重复",
+            "household",
+            "household_no",
+        )
+        plan.houses.remove(house)
+        plan.rejected.append(house)
 
 
 def _is_member_sheet(cols: dict[int, ledger.Target]) -> bool:
@@ -541,7 +577,7 @@ def _plan_house(plan: Plan, register: _Register, house: _House) -> None:
             existing = register.by_id[found[0]]
     house.existing = existing
     if existing is None and not house.values.get("household_no"):
-        house.values["household_no"] = _next_number(register, vid)
+        house.values["household_no"] = _next_number(register, vid, plan.numbers)
         plan.notes.append(
             f"工作表“{house.rows[0].sheet.name}”第{house.rows[0].number}行起的户没有户编号，"
             f"已编为 {house.values['household_no']}"
@@ -598,15 +634,17 @@ def _same_people(house: _House) -> list[_Row]:
     return out
 
 
-def _next_number(register: _Register, village_id: str) -> str:
-    numbers = [
+def _next_number(register: _Register, village_id: str, taken: set[tuple]) -> str:
+    """The next free 户编号 of the village: above the register's and the workbook's own."""
+    numbers = [int(no) for vid, no in taken if vid == village_id and str(no).isdigit()]
+    numbers += [
         int(h["household_no"])
         for h in register.households
         if h["village_id"] == village_id and str(h["household_no"]).isdigit()
     ]
-    n = max(numbers, default=0) + 1
-    register.households.append({"id": "", "village_id": village_id, "household_no": f"{n:04d}"})
-    return f"{n:04d}"
+    number = f"{max(numbers, default=0) + 1:04d}"
+    taken.add((village_id, number))
+    return number
 
 
 def _check_household(plan: Plan, house: _House, existing: dict | None, vid: str) -> None:
@@ -709,10 +747,12 @@ def _count(plan: Plan) -> None:
 # -- writing -----------------------------------------------------------------------------------
 def apply(store: Store, plan: Plan) -> dict:
     """Write the plan's valid households in one transaction; returns what changed."""
-    out = {"households_added": 0, "households_changed": 0, "members_added": 0,
-           "members_changed": 0, "finances": 0, "unchanged": 0, "groups_added": 0}  # fmt: skip
+    out = {"households_added": 0, "households_changed": 0, "households_unchanged": 0,
+           "members_added": 0, "members_changed": 0, "members_unchanged": 0, "finances": 0,
+           "groups_added": 0}  # fmt: skip
     new_households, new_ids, new_members = [], [], []
     with store.atomic():
+        _still_as_checked(store, plan)
         groups: dict[tuple, str] = {}
         for house in plan.houses:
             vid = house.village["id"]
@@ -730,14 +770,14 @@ def apply(store: Store, plan: Plan) -> dict:
                 out["households_added"] += 1
             else:
                 diff = store.update("households", hid, values, current=house.existing)
-                out["households_changed" if diff else "unchanged"] += 1
+                out["households_changed" if diff else "households_unchanged"] += 1
             for mid, values_m, current in house.member_writes:
                 if mid is None:
                     new_members.append({**values_m, "household_id": hid})
                     out["members_added"] += 1
                 else:
                     diff = store.update("members", mid, values_m, current=current)
-                    out["members_changed" if diff else "unchanged"] += 1
+                    out["members_changed" if diff else "members_unchanged"] += 1
         store.insert_many("households", new_households, ids=new_ids)
         store.insert_many("members", new_members)
         finance_rows, finance_ids = [], []
@@ -759,8 +799,42 @@ def apply(store: Store, plan: Plan) -> dict:
     return out
 
 
-def read(path: str | os.PathLike, sheet: str | None = None) -> list[Sheet]:
-    return read_workbook(path, sheet)
+def _still_as_checked(store: Store, plan: Plan) -> None:
+    """The register as the plan saw it: no household it matched edited since, no number it
+    gives a new household taken since (a plan made on one connection, written on another)."""
+    seen = {h.existing["id"]: h.existing.get("hlc") for h in plan.houses if h.existing}
+    villages = sorted({h.village["id"] for h in plan.houses})
+    now: dict[str, str] = {}
+    numbers: set[tuple] = set()
+    for i in range(0, len(villages), 500):
+        chunk = villages[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for hid, vid, number, hlc in store.db.execute(
+            f"select id, village_id, household_no, hlc from households "
+            f"where deleted = 0 and village_id in ({marks})",
+            chunk,
+        ):
+            now[hid] = hlc
+            numbers.add((vid, number))
+    moved = [hid for hid, hlc in seen.items() if now.get(hid) != hlc]
+    taken = [
+        h.values["household_no"]
+        for h in plan.houses
+        if h.existing is None and (h.village["id"], h.values["household_no"]) in numbers
+    ]
+    if moved or taken:
+        raise WorkbookError(
+            "检查之后登记册有了改动（"
+            + (f"{len(moved)}户被修改" if moved else f"户编号 {'、'.join(taken[:3])} 已被登记")
+            + "）：请重新检查后再导入，未作任何改动（the register changed since the check）"
+        )
+
+
+def read(
+    path: str | os.PathLike, sheet: str | None = None, skipped: list[str] | None = None
+) -> list[Sheet]:
+    """The workbook's ledger sheets; `skipped` receives the names of the sheets without one."""
+    return read_workbook(path, sheet, skipped)
 
 
 def blank_row(values: tuple) -> bool:

@@ -206,7 +206,9 @@ def _chain(first, rest):
     yield from rest
 
 
-def read_workbook(path: str | os.PathLike, sheet: str | None = None) -> list[Sheet]:
+def read_workbook(
+    path: str | os.PathLike, sheet: str | None = None, skipped: list[str] | None = None
+) -> list[Sheet]:
     """Every sheet of the workbook that holds a ledger (or the one named); WorkbookError when
     none does."""
     wb = open_workbook(path)
@@ -222,6 +224,8 @@ def read_workbook(path: str | os.PathLike, sheet: str | None = None) -> list[She
             read = read_sheet(ws)
             if read is not None:
                 out.append(read)
+            elif skipped is not None:
+                skipped.append(name)
         if not out:
             which = f"工作表“{sheet}”" if sheet else "工作簿的各工作表"
             raise WorkbookError(

@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from gui import xlsx_wizard
+from gui import xlsx_mappings, xlsx_wizard
 from gui.sync_dialogs import cells as table_cells
-from gui.xlsx_wizard import XlsxExportDialog, XlsxImportWizard, cells
+from gui.xlsx_export_dialog import XlsxExportDialog
+from gui.xlsx_wizard import XlsxImportWizard, cells
 from storage import register as R
 from storage.db import open_store
 from tests.dumps import dump
@@ -28,7 +29,7 @@ VILLAGE = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
 def _memory(tmp_path, monkeypatch):
     """The remembered mappings in the test's own folder, never the user's."""
     path = tmp_path / "data" / "xlsx-mappings.json"
-    monkeypatch.setattr(xlsx_wizard, "mappings_file", lambda: path)
+    monkeypatch.setattr(xlsx_mappings, "mappings_file", lambda: path)
     return path
 
 
@@ -100,7 +101,7 @@ def test_a_messy_ledger_is_mapped_checked_and_imported_and_again_changes_nothing
     assert by_letter["E"][4] == "家庭成员·姓名"
     assert by_letter["F"][4] == "家庭成员·身份证号" and by_letter["F"][3].startswith("621102")
     assert by_letter["L"][4] == "贫困户·住房安全稳固（取反）"  # 危房户 √ = not safe
-    assert by_letter["A"][4] == "不导入（由其他数据计算）"  # 序号, as proposed
+    assert by_letter["A"][4] == "不导入"  # 序号, as proposed
     assert mapping.error.text() == "" and not mapping.info.isVisible()
     _next(qtbot, wizard)
 

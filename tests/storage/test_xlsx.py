@@ -449,3 +449,61 @@ def test_the_head_on_the_household_sheet_and_again_on_the_member_sheet_is_one_pe
     wb.save(path)
     plan = _import(fresh_db, path)
     assert any("与第2行是同一人" in str(p) or "户主" in str(p) for p in plan.problems)
+
+
+def test_a_second_head_under_a_merged_number_is_a_problem_and_numbers_never_repeat(
+    fresh_db, village, tmp_path
+):
+    people = [("赵六", "户主", person(91, 1980), "小学", "非在校生"),
+              ("赵七", "户主", person(92, 1982), "小学", "非在校生")]  # fmt: skip
+    path = member_per_row(
+        tmp_path / "a.xlsx",
+        merged_household_cells=True,
+        extra=[("0003", "赵六", people, 2, "因病", "×")],
+    )
+    plan = _import(fresh_db, path)
+    assert any("该户有2名户主" in str(p) for p in plan.problems)
+    assert plan.counts["households_new"] == 2 and plan.counts["households_rejected"] == 1
+    O.import_xlsx(fresh_db, plan)
+    assert sorted(h["household_no"] for h in fresh_db.find("households")) == ["0001", "0002"]
+    # a workbook of households without numbers, beside a numbered one: the next free number
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户编号", "姓名", "与户主关系"])
+    ws.append(["0007", "甲", "户主"])
+    ws.append([None, "乙", "户主"])  # a second head under a blank number: the household above's
+    wb.save(tmp_path / "b.xlsx")
+    plan = _import(fresh_db, tmp_path / "b.xlsx")
+    assert any("该户有2名户主" in str(p) for p in plan.problems)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "与户主关系", "户主姓名"])
+    ws.append(["丙", "户主", "丙"])
+    ws.append(["丁", "户主", "丁"])
+    wb.save(tmp_path / "c.xlsx")
+    plan = _import(fresh_db, tmp_path / "c.xlsx")
+    O.import_xlsx(fresh_db, plan)
+    numbers = sorted(h["household_no"] for h in fresh_db.find("households"))
+    assert numbers == ["0001", "0002", "0003", "0004"]
+
+
+def test_a_plan_made_before_the_register_changed_is_not_written(fresh_db, village, tmp_path):
+    path = member_per_row(tmp_path / "a.xlsx")
+    O.import_xlsx(fresh_db, _import(fresh_db, path))
+    plan = _import(fresh_db, path)
+    hid = fresh_db.find("households", "household_no = '0001'")[0]["id"]
+    O.edit_record(fresh_db, "household", hid, {"phone": "13900001111"})
+    before = dump(fresh_db)
+    with pytest.raises(WorkbookError, match="检查之后登记册有了改动"):
+        O.import_xlsx(fresh_db, plan)
+    assert dump(fresh_db) == before
+
+
+def test_sheets_without_a_ledger_are_named(tmp_path):
+    path = member_per_row(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("填表说明").append(["请按国家系统的要求填写"])
+    wb.save(path)
+    skipped: list[str] = []
+    assert [s.name for s in X.read(path, skipped=skipped)] == ["花名册"]
+    assert skipped == ["填表说明"]
