@@ -196,6 +196,45 @@ def cmd_export_xlsx(args) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args) -> int:
+    from storage import backup
+
+    target = Path(args.dest)
+    if target.is_dir():
+        out = backup.to_folder(args.file, target)
+    else:
+        if not Path(args.file).exists():
+            raise UserError(f"找不到数据库文件：{args.file}（database file not found）")
+        conn = __import__("sqlite3").connect(f"file:{args.file}?mode=ro", uri=True)
+        try:
+            out = backup.copy(conn, target)
+        finally:
+            conn.close()
+    print(f"已备份到 {out}（{out.stat().st_size // 1024} KB，已读回检查）")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from storage import backup
+
+    before = backup.restore(args.backup, args.file)
+    print(f"已用 {args.backup} 恢复 {args.file}")
+    if before is not None:
+        print(f"恢复前的数据库已备份为 {before.path}；要撤销这次恢复，用它再恢复一次")
+    return EXIT_OK
+
+
+def cmd_backups(args) -> int:
+    from storage import backup
+
+    folder = backup.folder_for(args.file)
+    found = backup.backups(folder)
+    print(f"{args.file} 的备份（{folder}）：{len(found)} 个")
+    for b in found:
+        print(f"  {b.taken:%Y-%m-%d %H:%M:%S}  {b.reason}  {b.size // 1024} KB  {b.path}")
+    return EXIT_OK
+
+
 def _print_import_duplicates(found: list[dict]) -> None:
     """The import's 疑点: stored, not refused; the clerk decides with `duplicates`."""
     from storage.duplicates import Duplicate, describe
@@ -1125,6 +1164,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--year", type=int, help="年度（默认当前年度）")
     s.set_defaults(func=cmd_export_xlsx)
+
+    s = sub.add_parser(
+        "backup", help="把数据库备份到文件或文件夹（如U盘）：用 SQLite 备份接口写入，写后读回检查"
+    )
+    s.add_argument("file")
+    s.add_argument("dest", help="备份文件，或文件夹（在其中写入 台账名-备份-日期时间.db）")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", help="用备份恢复数据库；恢复前先备份当前的数据库，恢复可以撤销")
+    s.add_argument("backup")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("backups", help="列出数据库的自动备份（每日、导入前、同步前、封存前）")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_backups)
 
     s = sub.add_parser(
         "duplicates",

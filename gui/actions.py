@@ -63,6 +63,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="把花名册、脱贫指标或帮扶措施导出为 Excel 工作簿",
         needs="store",
     ),
+    ActionSpec(
+        "file.backup",
+        "file",
+        "备份到U盘…",
+        tip="把数据库备份到U盘或其他文件夹，写后读回检查（每天首次打开和每次导入、同步、封存前"
+        "另有自动备份）",
+        needs="store",
+        separator_before=True,
+    ),
     ActionSpec("file.operator", "file", "切换操作员…", separator_before=True),
     ActionSpec("file.quit", "file", "退出", QKeySequence.Quit, separator_before=True),
     ActionSpec("register.new_village", "register", "新建村…", needs="store"),

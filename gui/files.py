@@ -191,6 +191,34 @@ class FileActions:
         wizard.open()
         return wizard
 
+    def on_file_backup(self) -> None:
+        if self.store is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("备份到U盘：选择U盘或文件夹"))
+        if folder:
+            self.backup_to(Path(folder))
+
+    def backup_to(self, folder: Path) -> Task:
+        """A copy of the register into the folder, on a worker's read-only connection, read
+        back before it is reported written (storage.backup)."""
+        from storage import backup
+
+        path = self.store.path
+        return run_with_progress(
+            self,
+            self.tr("备份到U盘"),
+            self.tr("正在备份…"),
+            lambda task: backup.to_folder(path, folder),
+            lambda out: QMessageBox.information(
+                self,
+                self.tr("备份完成"),
+                self.tr("已备份到 {0}\n（{1} KB，已读回检查）").format(
+                    out, out.stat().st_size // 1024
+                ),
+            ),
+            lambda m: warn(self, self.tr("备份失败"), m),
+        )
+
     def on_file_export_xlsx(self):
         if self.store is None:
             return None

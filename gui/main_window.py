@@ -136,6 +136,10 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         # Qt appends the application display name ("… — 精准扶贫驻村帮扶台账") itself
         self.setWindowTitle(self.store.path.name)
         self.status_label.clear()  # nothing said about the previous file still holds
+        if self.store.backup_problem:  # it opened, but today's automatic backup was not made
+            self.status_label.setText(
+                self.tr("今天的自动备份未能完成：{0}").format(self.store.backup_problem)
+            )
         self.year = result["year"]
         self._fill_years(result["years"])
         work = WorkArea(self.store, self.criteria, self.year, result["years"])

@@ -19,6 +19,7 @@ from forms.entities import FORMS
 from forms.fields import BOOL, MULTI
 from forms.search import name_initials
 
+from .errors import StorageError  # noqa: F401  (re-exported: every module takes it from here)
 from .hlc import Clock
 from .schema import ENTITIES, LATEST, migrate, schema_version
 
@@ -29,10 +30,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 DERIVED = {"members": {"name_initials": ("name", name_initials)}}
 ROLES = ("village", "county")
 FACT_TABLES = ("village_facts", "county_facts")  # facts stored as one JSON object per year
-
-
-class StorageError(Exception):
-    """An error the user must read: the message is Chinese with the English in brackets."""
 
 
 class DatabaseMissing(StorageError):
@@ -120,7 +117,22 @@ def open_store(
     migrate(db)
     store = Store(db, path, operator)
     store._ensure_meta(role)
+    if version:  # an existing register: the day's snapshot on its first open of the day
+        _daily_backup(store)
     return store
+
+
+def _daily_backup(store: "Store") -> None:
+    """A register that cannot be backed up still opens; why is kept for the app to say."""
+    from . import backup
+
+    store.backup_problem = None
+    if not backup.enabled():
+        return
+    try:
+        backup.daily(store.db.conn, store.path)
+    except (StorageError, OSError) as e:
+        store.backup_problem = str(e)
 
 
 def _backup_before_upgrade(path: Path, version: int) -> None:
@@ -171,6 +183,7 @@ class Store:
         self.db = db
         self.path = path
         self.operator = operator or "未登记操作员"
+        self.backup_problem: str | None = None  # why the day's backup could not be made
         self.device_id = ""
         self.role = "village"
         self.clock: Clock | None = None

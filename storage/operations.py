@@ -620,6 +620,9 @@ def close_year(
                 f"{year}年度由县扶贫办统一封存；县里在年度政策参数中允许后，工作队才能封存本村"
                 "（the county closes the year unless it lets the teams）"
             )
+    from .backup import BEFORE_CLOSE
+
+    snapshot(store, BEFORE_CLOSE)
     counts = closing.close_year(
         store,
         year,
@@ -662,8 +665,24 @@ def open_register(
     return store
 
 
+def snapshot(store: Store, reason: str) -> None:
+    """A checked backup of the register before a write of many records (storage.backup); when
+    it cannot be made, the write is refused: nothing is done that could not be undone."""
+    from . import backup
+
+    if not backup.enabled():
+        return
+    try:
+        backup.snapshot(store.db.conn, store.path, reason)
+    except (StorageError, OSError) as e:
+        raise StorageError(f"{reason}备份未能完成，未作任何改动：{e}") from None
+
+
 def import_register(store: Store, data: dict) -> tuple[dict, Changes]:
-    """An interchange document, all or nothing (storage.interchange)."""
+    """An interchange document, all or nothing (storage.interchange), after a backup."""
+    from .backup import BEFORE_IMPORT
+
+    snapshot(store, BEFORE_IMPORT)
     counts = interchange.import_register(store, data)
     return counts, Changes(everything=bool(counts.get("inserted") or counts.get("updated")))
 
@@ -685,7 +704,9 @@ def import_xlsx(store: Store, plan) -> tuple[dict, Changes]:
     """The valid households of a checked Excel ledger (storage.xlsx_import.plan_import), in one
     transaction through the register's write path."""
     from . import xlsx_import
+    from .backup import BEFORE_IMPORT
 
+    snapshot(store, BEFORE_IMPORT)
     counts = xlsx_import.apply(store, plan)
     changed = any(v for k, v in counts.items() if not k.endswith("unchanged"))
     return counts, Changes(everything=changed)
@@ -738,7 +759,10 @@ def sync_export(store: Store, folder: Path, *, teams: Iterable[str] | None = Non
 def sync_import(
     store: Store, paths: Iterable[Path], *, progress: Callable[[int, int, str], None] | None = None
 ) -> tuple[list, Changes]:
-    """Import packages (files or folders); each one applied whole or refused whole."""
+    """Import packages (files or folders), after one backup; each applied or refused whole."""
+    from .backup import BEFORE_SYNC
+
+    snapshot(store, BEFORE_SYNC)
     results = sync.import_paths(store, paths, progress=progress)
     applied = [r for r in results if r.result == "applied" and (r.taken or r.inserted)]
     households = set().union(*(r.households for r in applied)) if applied else set()

@@ -1,10 +1,13 @@
 """Shared fixtures: a fresh register file per test, and a small village in it."""
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# backups (storage.backup) of the tests' registers in a folder of the run, never the user's
+os.environ.setdefault("FUPIN_BACKUP_DIR", tempfile.mkdtemp(prefix="fupin-test-backups-"))
 
 from storage import register as R  # noqa: E402
 from storage.db import open_store  # noqa: E402
