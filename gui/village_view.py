@@ -204,7 +204,7 @@ class VillagePage(QWidget):
         def work(task: Task):
             reader = browse.open_reader(path)
             try:
-                out = {"criteria": None, "issues": None, "village_id": village["id"]}
+                out = {"criteria": None, "issues": None, "village_id": village["id"], "task": task}
                 out["criteria"] = evaluate_village(village_snapshot(reader, village, year))
                 if not task.cancelled:
                     facts = village_facts(reader, village["id"], year)
@@ -223,6 +223,10 @@ class VillagePage(QWidget):
         self.task.start()
 
     def _evaluated(self, out: dict) -> None:
+        # a run superseded by a newer refresh (cancelled half-way, its 疑点 not read) is dropped:
+        # the newer one's result follows
+        if out["task"] is not self.task or out["issues"] is None:
+            return
         if not self.village or out["village_id"] != self.village["id"]:
             return
         evaluation = out["criteria"]
