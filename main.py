@@ -118,6 +118,7 @@ def cmd_import_xlsx(args) -> int:
     from storage.xlsx_read import WorkbookError
 
     skipped: list[str] = []
+    _stage("正在读取工作簿…")
     try:
         sheets = X.read(args.input, args.sheet, skipped)  # refused before the register is opened
         store = _open(args, args.file)
@@ -140,6 +141,7 @@ def cmd_import_xlsx(args) -> int:
                 json.dumps(X.mapping_to_json(sheets, mapping), ensure_ascii=False, indent=2),
                 encoding="utf-8",
             )
+        _stage(f"正在逐行检查 {sum(len(s.rows) for s in sheets)} 行…")
         plan = X.plan_import(store, sheets, mapping, village_code=args.village, year=args.year)
         c = plan.counts
         print(
@@ -167,6 +169,7 @@ def cmd_import_xlsx(args) -> int:
         if args.dry_run:
             print("试导入：检查完毕，未写入任何数据（dry run）")
             return EXIT_OK
+        _stage("正在备份并写入…")
         counts, _ = import_xlsx(store, plan)
     except WorkbookError as e:
         print(str(e), file=sys.stderr)
@@ -180,6 +183,12 @@ def cmd_import_xlsx(args) -> int:
         f"未变的户 {counts['households_unchanged']}，未变的成员 {counts['members_unchanged']}"
     )
     return EXIT_OK
+
+
+def _stage(text: str) -> None:
+    """What a long command is doing, on a terminal (a county's workbook takes minutes)."""
+    if sys.stderr.isatty():
+        print(text, file=sys.stderr, flush=True)
 
 
 def cmd_export_xlsx(args) -> int:
@@ -200,16 +209,11 @@ def cmd_backup(args) -> int:
     from storage import backup
 
     target = Path(args.dest)
-    if target.is_dir():
-        out = backup.to_folder(args.file, target)
-    else:
-        if not Path(args.file).exists():
-            raise UserError(f"找不到数据库文件：{args.file}（database file not found）")
-        conn = __import__("sqlite3").connect(f"file:{args.file}?mode=ro", uri=True)
-        try:
-            out = backup.copy(conn, target)
-        finally:
-            conn.close()
+    out = (
+        backup.to_folder(args.file, target)
+        if target.is_dir()
+        else backup.to_file(args.file, target)
+    )
     print(f"已备份到 {out}（{out.stat().st_size // 1024} KB，已读回检查）")
     return EXIT_OK
 

@@ -453,6 +453,7 @@ def yes_no(text: str) -> bool | None:
 # A member's relation to the head that makes a row the head's, and the words a totals row
 # starts with.
 HEAD = C.RELATIONS[0]
+SQUEEZED = {"name", "household_no"}  # text fields whose stray spaces are typing, not content
 NONE_WORD = "无"  # a list field's "none of these" (no income channel), unlike a blank
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 
@@ -568,11 +569,8 @@ def cell_value(target: Target, raw, unit: str = ""):
             raw = raw.isoformat()[:10]
         text = str(raw)
         # names and numbers with stray or full-width spaces; free text keeps its spacing
-        return squeeze(text) if fd.key in _SQUEEZED or kind == REF else text.strip()
+        return squeeze(text) if fd.key in SQUEEZED or kind == REF else text.strip()
     return parse_value(fd, raw)
-
-
-_SQUEEZED = {"name", "household_no"}
 
 
 # -- the layouts written (export-xlsx) ---------------------------------------------------------

@@ -139,7 +139,7 @@ class DuplicatesDialog(QDialog):
         return self.rows[rows[0].row()] if rows else None
 
     def select(self, member_id: str) -> None:
-        """Select the row of a member (tests, and a caller that opens the dialog on one)."""
+        """Highlight a member's line (tests, and a caller that opens the dialog on one)."""
         for r, (_dup, m) in enumerate(self.rows):
             if m.member_id == member_id:
                 self.table.selectRow(r)

@@ -215,6 +215,18 @@ def restore(backup: str | os.PathLike, register: str | os.PathLike) -> Backup | 
     return before
 
 
+def to_file(register: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """A copy of the register to a file, on a read-only connection of its own (see copy)."""
+    register = Path(register)
+    if not register.exists():
+        raise BackupError(f"找不到数据库文件：{register}（database file not found）")
+    conn = sqlite3.connect(f"file:{register}?mode=ro", uri=True)
+    try:
+        return copy(conn, Path(target))
+    finally:
+        conn.close()
+
+
 def to_folder(register: str | os.PathLike, folder: str | os.PathLike, *, now=None) -> Path:
     """A copy of the register into a folder (a USB stick): 台账名-备份-日期时间.db, written
     through the backup API on a connection of its own, synced, renamed and read back."""
@@ -222,8 +234,4 @@ def to_folder(register: str | os.PathLike, folder: str | os.PathLike, *, now=Non
     if not folder.is_dir():
         raise BackupError(f"找不到文件夹：{folder}（是否已插入U盘？）（folder not found）")
     now = now or datetime.now()
-    conn = sqlite3.connect(f"file:{register}?mode=ro", uri=True)
-    try:
-        return copy(conn, folder / f"{register.stem}-备份-{now:%Y%m%d-%H%M%S}.db")
-    finally:
-        conn.close()
+    return to_file(register, folder / f"{register.stem}-备份-{now:%Y%m%d-%H%M%S}.db")

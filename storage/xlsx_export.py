@@ -12,7 +12,22 @@ from forms import ledger
 from forms.criteria.batch import evaluate_households
 from forms.criteria.result import LOOKS
 from forms.entities import MEASURE
-from forms.fields import BOOL, DATE, ENUM, ID_NUMBER, MULTI, PHONE, TEXT, YEAR, display
+from forms.fields import (
+    AREA,
+    BOOL,
+    DATE,
+    ENUM,
+    ID_NUMBER,
+    INT,
+    MONEY,
+    MULTI,
+    NUMBER,
+    PERCENT,
+    PHONE,
+    TEXT,
+    YEAR,
+    display,
+)
 
 from .db import StorageError, Store
 from .register import find_village, head_of
@@ -53,6 +68,7 @@ def _width(title: str, target: ledger.Target | None = None) -> float:
     return min(max(w(title), value) + 2, 42)
 
 
+_NUMBERS = (INT, YEAR, MONEY, AREA, NUMBER, PERCENT)  # written as numbers, not text
 _TEXT_WIDTHS = {"household_no": 8, "name": 8, "address": 24}
 
 
@@ -129,7 +145,7 @@ def _cell(target: ledger.Target, value):
     if value is None:
         return None
     fd = ledger.field_of(target)
-    if fd is None or fd.kind in ("int", "year", "money", "area", "number", "percent"):
+    if fd is None or fd.kind in _NUMBERS:
         return value
     if fd.kind == MULTI and value == []:
         return ledger.NONE_WORD  # none of these (no income channel), unlike a blank: unknown
@@ -145,9 +161,10 @@ def _villages(store: Store, village_code: str | None) -> list[dict]:
     return [v]
 
 
-def _register_rows(store: Store, village: dict, year: int, layout) -> Iterator[list]:
+def _register_rows(
+    store: Store, village: dict, year: int, layout, cadres: dict[str, str]
+) -> Iterator[list]:
     groups = {g["id"]: g["name"] for g in store.find("groups", "village_id = ?", [village["id"]])}
-    cadres = {c["id"]: c["name"] for c in store.find("cadres")}
     households = store.find(
         "households", "village_id = ?", [village["id"]], order_by="household_no"
     )
@@ -230,8 +247,9 @@ def export_xlsx(
         groups = ledger.register_layout(year)
         sheet = _Sheet(wb, LAYOUT_NAMES[layout], f"{where}建档立卡贫困户花名册（{year}年）",
                        [(g, list(cols)) for g, cols in groups])  # fmt: skip
+        cadres = {c["id"]: c["name"] for c in store.find("cadres")}
         for v in villages:
-            for row in _register_rows(store, v, year, groups):
+            for row in _register_rows(store, v, year, groups, cadres):
                 sheet.append(row)
         rows = sheet.rows
     elif layout == "criteria":
@@ -317,7 +335,7 @@ def _write_measures(store: Store, wb, villages, where: str) -> int:
                 fd = MEASURE[k]
                 if k == "cadre_id":
                     value = cadres.get(value)
-                elif value is not None and fd.kind not in ("int", "money", "number"):
+                elif value is not None and fd.kind not in _NUMBERS:
                     value = display(fd, value)
                 row.append(value)
             sheet.append(row)

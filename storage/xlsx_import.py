@@ -15,7 +15,6 @@ from pathlib import Path
 from forms import choices as C
 from forms import ledger
 from forms.entities import FINANCE, HOUSEHOLD, MEMBER
-from forms.fields import blank
 from forms.validation import derive_member, validate_household_members
 
 from .db import Store
@@ -24,7 +23,6 @@ from .register import ValidationError, clean, natural_id
 from .xlsx_read import BLANK_RUN, Column, Sheet, WorkbookError, read_workbook
 
 MAPPING_FORMAT = "fupin-xlsx-mapping/1"
-HOUSEHOLD_KEYS = ("household_no", "status")
 
 
 @dataclass(frozen=True)
@@ -227,11 +225,22 @@ def _reader(sheet: Sheet, mapping: dict[int, ledger.Target]):
     return read
 
 
-def _village_of(row: _Row, villages: list[dict], fixed: dict | None) -> dict | None:
+class _Villages(list):
+    """The villages a workbook may hold, found by code and by name without a scan per row."""
+
+    def __init__(self, villages: list[dict]):
+        super().__init__(villages)
+        self.by_code = {v["code"]: v for v in villages}
+        self.by_name: dict[str, list[dict]] = {}
+        for v in villages:
+            self.by_name.setdefault(v["name"], []).append(v)
+
+
+def _village_of(row: _Row, villages: _Villages, fixed: dict | None) -> dict | None:
     name = row.place.get("village")
     code = row.place.get("village_code")
     if code:  # the division code says which village, whatever its name
-        found = next((v for v in villages if v["code"] == code), None)
+        found = villages.by_code.get(code)
         if found is None or (fixed is not None and found is not fixed):
             where = f"“{fixed['name']}”" if fixed else "登记册"
             row.problem(f"行政区划代码 {code} 的村不在{where}中", "place", "village_code")
@@ -244,7 +253,9 @@ def _village_of(row: _Row, villages: list[dict], fixed: dict | None) -> dict | N
         return fixed
     if not name:
         return None
-    found = [v for v in villages if name in (v["name"], v["code"])]
+    found = villages.by_name.get(name) or (
+        [villages.by_code[name]] if name in villages.by_code else []
+    )
     if len(found) > 1 and row.place.get("township"):
         found = [v for v in found if v["township"] == row.place["township"]]
     if len(found) == 1:
@@ -316,7 +327,6 @@ class _Register:
         marks = ",".join("?" * len(ids)) or "''"
         self.households = store.find("households", f"village_id in ({marks})", ids)
         self.by_no = {(h["village_id"], h["household_no"]): h for h in self.households}
-        hids = {h["id"] for h in self.households}
         self.members: dict[str, list[dict]] = {}
         self.by_id_number: dict[str, dict] = {}
         for m in store.find(
@@ -327,8 +337,8 @@ class _Register:
             self.members.setdefault(m["household_id"], []).append(m)
             if m.get("id_number"):
                 self.by_id_number.setdefault(m["id_number"], m)
-        self.hids = hids
         self.by_id = {h["id"]: h for h in self.households}
+        self.last_number: dict[str, int] = {}  # village → highest numeric 户编号 so far
         self.heads: dict[tuple, list[str]] = {}  # (village, head's name) → households
         for hid, people in self.members.items():
             for m in people:
@@ -365,6 +375,7 @@ def plan_import(
     team = team_of(store) if store.role == "village" else None
     if team is not None:
         villages = [v for v in villages if v["code"] in team.villages]
+    villages = _Villages(villages)
     fixed = None
     if village_code is not None:
         fixed = next((v for v in villages if v["code"] == village_code.strip()), None)
@@ -514,7 +525,7 @@ def _is_member_sheet(cols: dict[int, ledger.Target]) -> bool:
 
 def _finances(store: Store, register: _Register, year: int) -> dict[str, dict]:
     rows = store.find("finances", "year = ?", [year])
-    return {f["household_id"]: f for f in rows if f["household_id"] in register.hids}
+    return {f["household_id"]: f for f in rows if f["household_id"] in register.by_id}
 
 
 def _closed_years(store: Store, year: int) -> set[str]:
@@ -635,14 +646,18 @@ def _same_people(house: _House) -> list[_Row]:
 
 
 def _next_number(register: _Register, village_id: str, taken: set[tuple]) -> str:
-    """The next free 户编号 of the village: above the register's and the workbook's own."""
-    numbers = [int(no) for vid, no in taken if vid == village_id and str(no).isdigit()]
-    numbers += [
-        int(h["household_no"])
-        for h in register.households
-        if h["village_id"] == village_id and str(h["household_no"]).isdigit()
-    ]
-    number = f"{max(numbers, default=0) + 1:04d}"
+    """The next free 户编号 of the village: above the register's and the workbook's own (the
+    highest is worked out once per village, then counted on)."""
+    if village_id not in register.last_number:
+        numbers = [int(no) for vid, no in taken if vid == village_id and str(no).isdigit()]
+        numbers += [
+            int(h["household_no"])
+            for h in register.households
+            if h["village_id"] == village_id and str(h["household_no"]).isdigit()
+        ]
+        register.last_number[village_id] = max(numbers, default=0)
+    register.last_number[village_id] += 1
+    number = f"{register.last_number[village_id]:04d}"
     taken.add((village_id, number))
     return number
 
@@ -837,10 +852,6 @@ def read(
     return read_workbook(path, sheet, skipped)
 
 
-def blank_row(values: tuple) -> bool:
-    return all(blank(v) for v in values)
-
-
 # -- the rows left out, to fix and re-import ---------------------------------------------------
 REASON_TITLE = "错误原因"
 
@@ -878,11 +889,7 @@ def write_rejected(plan: Plan, path: str | os.PathLike) -> int:
                 house = house_of.get(id(row))
                 first = next((r.number for r in house.rows if r.problems), None) if house else None
                 why = [f"同户第{first}行有错误，整户未导入"] if first else ["未导入"]
-            ws.append([_plain_cell(v) for v in source[row.number]] + ["；".join(why)])
+            ws.append(list(source[row.number]) + ["；".join(why)])
             written += 1
     save_workbook(wb, path)
     return written
-
-
-def _plain_cell(value):
-    return value

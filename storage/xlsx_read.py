@@ -3,6 +3,7 @@ rows under a title, join two header rows under merged group titles, and yield th
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import zipfile
@@ -17,9 +18,6 @@ from .db import StorageError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
 HEADER_SCAN = 20  # rows searched for the header
 BLANK_RUN = 1000  # this many blank rows in a row end the table (formatted but empty rows)
-
-
-_intern = sys.intern
 
 
 class WorkbookError(StorageError):
@@ -49,7 +47,6 @@ class Sheet:
     columns: list[Column]
     rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values)
     totals: list[int] = field(default_factory=list)  # skipped 合计 rows
-    blank_tail: int = 0  # blank rows after the table, ignored
     stopped_at: int = 0  # the row where BLANK_RUN blank rows in a row ended the reading
     head: list[tuple] = field(default_factory=list)  # the rows above the data, as read
 
@@ -103,9 +100,7 @@ def open_workbook(path: str | os.PathLike):
         )
     try:
         return openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise WorkbookError(f"{p.name} 已损坏，无法读取（damaged workbook: {e}）") from None
-    except Exception as e:  # openpyxl raises its own errors for broken parts
+    except Exception as e:  # zipfile's, XML's and openpyxl's own errors for broken parts
         raise WorkbookError(f"{p.name} 已损坏，无法读取（damaged workbook: {e}）") from None
 
 
@@ -180,10 +175,10 @@ def read_sheet(ws) -> Sheet | None:
     blank_run = 0
     number = header_rows[-1]
     pending = iter(head[header_rows[-1] :])
-    for r in _chain(pending, rows):
+    for r in itertools.chain(pending, rows):
         number += 1
         # the same words down a column (安定区, 未脱贫, 是) held once, not once a cell
-        values = tuple(_intern(v) if type(v) is str and len(v) <= 12 else v for v in r[:width])
+        values = tuple(sys.intern(v) if type(v) is str and len(v) <= 12 else v for v in r[:width])
         values += (None,) * (width - len(values))
         if all(blank(v) for v in values):
             blank_run += 1
@@ -191,19 +186,12 @@ def read_sheet(ws) -> Sheet | None:
                 sheet.stopped_at = number
                 break
             continue
-        sheet.blank_tail = 0
         blank_run = 0
         if _is_total(values):
             sheet.totals.append(number)
             continue
         sheet.rows.append((number, values))
-    sheet.blank_tail = blank_run
     return sheet
-
-
-def _chain(first, rest):
-    yield from first
-    yield from rest
 
 
 def read_workbook(
