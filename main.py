@@ -239,6 +239,31 @@ def cmd_backups(args) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args) -> int:
+    """The register against its own history: exit 0 when it all agrees, 2 with findings."""
+    from storage.verify import verify
+
+    store = _open(args, args.file)
+    try:
+        result = verify(store, progress=_stage)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    elif result.ok:
+        seq, head = result.head
+        print(f"校验通过：{result.log_rows} 条变更记录首尾相接，{result.records} 条记录与历史"
+              f"一致（链尾 第 {seq} 条 {head[:12]}）（verified）")  # fmt: skip
+    else:
+        print(f"发现 {len(result.findings)} 处与历史不符（{result.log_rows} 条变更记录，"
+              f"{result.records} 条记录）（findings）：")  # fmt: skip
+        for f in result.findings:
+            print(f"  [{f.kind}] {f.message}")
+    if result.unchecked:
+        print(f"注：{result.unchecked} 条记录的最后一次修改早于校验链，只核对了之后的修改")
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
 def _print_import_duplicates(found: list[dict]) -> None:
     """The import's 疑点: stored, not refused; the clerk decides with `duplicates`."""
     from storage.duplicates import Duplicate, describe
@@ -1180,6 +1205,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("backup")
     s.add_argument("file")
     s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser(
+        "verify",
+        help="核对数据库与它的变更历史：找出在本软件之外改动的数值、被删改的变更记录、被重建的历史",
+    )
+    s.add_argument("file")
+    s.add_argument("--format", choices=["json", "text"], default="text")
+    s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("backups", help="列出数据库的自动备份（每日、导入前、同步前、封存前）")
     s.add_argument("file")

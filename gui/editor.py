@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.entities import HOUSEHOLD
 from storage import browse
@@ -12,6 +21,7 @@ from storage.changes import Changes
 from .editing import Editing
 from .fields import FormSection
 from .finance import FinanceTab
+from .history_dialog import HistoryDialog
 from .measures import MeasuresTab
 from .members import MembersTab
 from .procedures import ProcedurePanel
@@ -52,7 +62,15 @@ class HouseholdEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.header = QLabel()
         self.header.setStyleSheet("font-weight:bold; font-size:11pt; padding:2px;")
-        layout.addWidget(self.header)
+        self.history_button = QPushButton(self.tr("修改记录…"))
+        self.history_button.setToolTip(
+            self.tr("本户的全部修改：谁、何时、原值 → 新值、经由哪次走访或同步")
+        )
+        self.history_button.clicked.connect(self.show_history)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.history_button)
+        layout.addLayout(top)
         self.visit_banner = QLabel()
         self.visit_banner.setStyleSheet("background:#fff3e0; color:#e65100; padding:3px;")
         self.visit_banner.setVisible(False)
@@ -119,6 +137,14 @@ class HouseholdEditor(QWidget):
         self._update_header()
         self._update_visit_banner()
         self.tabs.setEnabled(h is not None)
+        self.history_button.setEnabled(h is not None)
+
+    def show_history(self) -> HistoryDialog | None:
+        if not self.household:
+            return None
+        dialog = HistoryDialog(self.editing.store, self.household["id"], self)
+        dialog.open()
+        return dialog
 
     def _set_choices(self, village_id: str) -> None:
         store = self.editing.store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -17,17 +18,15 @@ import sqlite_utils
 
 from forms.entities import FORMS
 from forms.fields import BOOL, MULTI
-from forms.search import name_initials
 
+from . import chain
+from .derived import derived_values
 from .errors import StorageError  # noqa: F401  (re-exported: every module takes it from here)
 from .hlc import Clock
 from .schema import ENTITIES, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-# Columns the write path derives from another column of the same record: search keys, not data.
-# They follow their source on every insert and update and are not written to the change log.
-DERIVED = {"members": {"name_initials": ("name", name_initials)}}
 ROLES = ("village", "county")
 FACT_TABLES = ("village_facts", "county_facts")  # facts stored as one JSON object per year
 
@@ -187,6 +186,8 @@ class Store:
         self.device_id = ""
         self.role = "village"
         self.clock: Clock | None = None
+        self.context: str | None = None  # during what the writes are made (Store.during)
+        self._columns: dict = {}  # each record table's digest columns (storage.chain)
 
     # -- set-up ---------------------------------------------------------------------------
     def _ensure_meta(self, role: str) -> None:
@@ -213,6 +214,20 @@ class Store:
     def atomic(self):
         """One transaction (BEGIN … COMMIT); nested, a savepoint inside the outer one."""
         return self.db.atomic()
+
+    @contextlib.contextmanager
+    def during(self, context: str):
+        """Every change logged inside says during what it was made ("走访 2026-03-02",
+        "同步 <package>", "导入 <file>"): the household's history shows it."""
+        before, self.context = self.context, context
+        try:
+            yield self
+        finally:
+            self.context = before
+
+    def append_log(self, rows: list[dict]) -> None:
+        """Change-log rows at the end of the hash chain (after their records are written)."""
+        chain.append(self.db.conn, rows, context=self.context, cache=self._columns)
 
     @property
     def schema_version(self) -> int:
@@ -292,7 +307,7 @@ class Store:
             records.append(
                 {
                     **self._to_row(table, clean),
-                    **_derived(table, clean),
+                    **derived_values(table, clean),
                     "id": rid,
                     "created_at": at,
                     "updated_at": at,
@@ -306,7 +321,7 @@ class Store:
             log.append(self._log(hlc, at, table, rid, "insert"))
         with self.atomic():
             _insert_rows(self.db.conn, table, records)
-            _insert_rows(self.db.conn, "change_log", log)
+            self.append_log(log)
             self._save_clock()
         return [r["id"] for r in records]
 
@@ -329,7 +344,7 @@ class Store:
             return {}
         hlc, at = self._stamp(current.get("hlc"))
         changed = {k: new for k, (_, new) in diff.items()}
-        row = {**self._to_row(table, changed), **_derived(table, changed)}
+        row = {**self._to_row(table, changed), **derived_values(table, changed)}
         with self.atomic():
             _update_row(
                 self.db.conn,
@@ -337,13 +352,11 @@ class Store:
                 record_id,
                 {**row, "updated_at": at, "hlc": hlc, "device_id": self.device_id},
             )
-            _insert_rows(
-                self.db.conn,
-                "change_log",
+            self.append_log(
                 [
                     self._log(hlc, at, table, record_id, "update", k, old, new)
                     for k, (old, new) in diff.items()
-                ],
+                ]
             )
             self._save_clock()
         return diff
@@ -376,7 +389,7 @@ class Store:
                 },
             )
             log = self._log(hlc, at, table, record_id, op, "deleted", not deleted, deleted)
-            _insert_rows(self.db.conn, "change_log", [log])
+            self.append_log([log])
             self._save_clock()
         return True
 
@@ -488,14 +501,6 @@ def _update_row(conn: sqlite3.Connection, table: str, record_id: str, values: di
         f"update [{table}] set {sets} where id = ?",
         [*(_sql_value(v) for v in values.values()), record_id],
     )
-
-
-def _derived(table: str, values: dict) -> dict:
-    return {
-        column: derive(values[source])
-        for column, (source, derive) in DERIVED.get(table, {}).items()
-        if source in values
-    }
 
 
 @functools.lru_cache(maxsize=None)

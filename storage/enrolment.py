@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from . import package
+from . import chain, package
 from .db import StorageError, Store
 from .register import find_village
 
@@ -198,12 +198,23 @@ def _take_county_id(store: Store, local_id: str, county_id: str) -> None:
 
     conn = store.db.conn
     conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, when all have moved
+    first = conn.execute("select min(seq) from change_log where table_name = 'villages' and "
+                         "record_id = ?", [local_id]).fetchone()[0]  # fmt: skip
     conn.execute("update villages set id = ? where id = ?", [county_id, local_id])
+    moved = {}
     for table in BY_VILLAGE:
+        moved[table] = [r[0] for r in conn.execute(
+            f"select id from [{table}] where village_id = ?", [local_id])]  # fmt: skip
         conn.execute(f"update [{table}] set village_id = ? where village_id = ?",
                      [county_id, local_id])  # fmt: skip
     conn.execute("update change_log set record_id = ? where table_name = 'villages' and "
                  "record_id = ?", [county_id, local_id])  # fmt: skip
+    # the app's own rewrite, before the team's first package: the history follows the move
+    # (each moved record's digest, and the chain from the village's first row on)
+    for table, ids in moved.items():
+        chain.redigest(conn, table, ids)
+    if first is not None:
+        chain.rebuild(conn, after=first - 1)
 
 
 def team_of(store: Store) -> Team | None:

@@ -26,7 +26,8 @@ from forms.entities import (
 from forms.facts import VILLAGE_FACTS
 from forms.validation import derive_member, validate_household_members
 
-from .db import DERIVED, StorageError, Store
+from .db import StorageError, Store
+from .derived import DERIVED
 from .duplicates import find_duplicates
 from .register import ValidationError, clean, find_village, head_of, natural_id
 

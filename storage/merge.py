@@ -22,7 +22,8 @@ from typing import Iterable
 
 from forms.choices import OLD_STATUS_WORDS
 
-from .db import DERIVED, Store, _derived, _insert_rows, _update_row
+from .db import Store, _insert_rows, _update_row
+from .derived import DERIVED, derived_values
 from .hlc import Stamp
 from .schema import RECORD_COLUMNS, TABLES
 
@@ -173,12 +174,12 @@ def write_raw(store: Store, table: str, rid: str, name: str, value) -> dict:
         raise RecordNotFound(f"记录不存在：{table} {rid}（record not found）")
     hlc, at = store._stamp(old[1])
     with store.atomic():
-        _update_row(store.db.conn, table, rid, {name: value, **_derived(table, {name: value}),
+        _update_row(store.db.conn, table, rid, {name: value, **derived_values(table, {name: value}),
                                                 "updated_at": at, "hlc": hlc,
                                                 "device_id": store.device_id})  # fmt: skip
         op = "update" if name != "deleted" else ("delete" if value else "restore")
         row = store._log(hlc, at, table, rid, op, name, old[0], value)
-        _insert_rows(store.db.conn, "change_log", [row])
+        store.append_log([row])
         store._save_clock()
     return {name: (old[0], value)}
 
@@ -291,7 +292,7 @@ def merge(
                     values = {f: e[0] for f, e in taken.items()}
                     top = max(e[1] for e in taken.values())
                     _update_row(store.db.conn, table, rid, {
-                        **values, **_derived(table, values), **_stamp_columns(top)})  # fmt: skip
+                        **values, **derived_values(table, values), **_stamp_columns(top)})  # fmt: skip
                     for f, e in taken.items():
                         log.append(_log(store, table, rid, f, here[f], e[0], e[1], _at(e, 2)))
                     out.taken += len(taken)
@@ -302,7 +303,7 @@ def merge(
                 out.tables.add(table)
                 for row in inserts:
                     _note_household(out, table, row["id"], row)
-        _insert_rows(store.db.conn, "change_log", log, stored=True)
+        store.append_log(log)
         _keep_conflicts(store, out.conflicts)
         if newest:
             store.clock.observe(newest)
@@ -321,7 +322,7 @@ def _insert(table: str, rid: str, entries: dict, log: list, out: Merged) -> dict
     stamps = [e[1] for e in entries.values()]
     born, top = min(stamps), max(stamps)
     first = next(e for e in entries.values() if e[1] == born)
-    row = {**values, **_derived(table, values), "id": rid, **_stamp_columns(top),
+    row = {**values, **derived_values(table, values), "id": rid, **_stamp_columns(top),
            "created_at": stamp_time(born)}  # fmt: skip
     log.append(_log_row(table, rid, None, None, None, born, _at(first, 2)))
     for f, e in entries.items():

@@ -3,6 +3,8 @@ returning the Changes it made so that every view refreshes only what the flags n
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -41,6 +43,21 @@ OF_HOUSEHOLD = ("member", "finance", "visit", "measure", "status_change")
 
 
 # -- editing any record ------------------------------------------------------------------------
+def _in_visit(intent):
+    """An intent made during a visit: every change it logs says which visit (the household's
+    history shows it)."""
+
+    @functools.wraps(intent)
+    def during(store: Store, *args, visit_id: str | None = None, **kw):
+        visit = store.get("visits", visit_id) if visit_id else None
+        context = store.during(f"走访 {visit['date']}") if visit else contextlib.nullcontext()
+        with context:
+            return intent(store, *args, visit_id=visit_id, **kw)
+
+    return during
+
+
+@_in_visit
 def edit_record(
     store: Store, entity: str, record_id: str, changes: dict, *, visit_id: str | None = None
 ) -> Changes:
@@ -68,6 +85,7 @@ def edit_record(
     return _changes_of(entity, record_id, hid, diff, record=record)
 
 
+@_in_visit
 def edit_finance(
     store: Store, household_id: str, year: int, changes: dict, *, visit_id: str | None = None
 ) -> Changes:
@@ -174,6 +192,7 @@ MEMBER_FINDING = "家庭成员"
 
 
 # -- members ----------------------------------------------------------------------------------
+@_in_visit
 def add_member(
     store: Store, household_id: str, values: dict, *, visit_id: str | None = None
 ) -> Changes:
@@ -192,6 +211,7 @@ def add_member(
     )
 
 
+@_in_visit
 def remove_member(store: Store, member_id: str, *, visit_id: str | None = None) -> Changes:
     """A member leaves the register (a tombstone); the head only when nobody else is left."""
     member = register._require(store, "members", member_id, "家庭成员")
@@ -205,6 +225,7 @@ def remove_member(store: Store, member_id: str, *, visit_id: str | None = None) 
     )
 
 
+@_in_visit
 def member_leaves(
     store: Store,
     member_id: str,
@@ -394,6 +415,7 @@ def plan_measure(store: Store, values: dict) -> Changes:
     )
 
 
+@_in_visit
 def finish_measure(
     store: Store, measure_id: str, when: date | None = None, *, visit_id: str | None = None
 ) -> Changes:
@@ -623,15 +645,16 @@ def close_year(
     from .backup import BEFORE_CLOSE
 
     snapshot(store, BEFORE_CLOSE)
-    counts = closing.close_year(
-        store,
-        year,
-        [v["id"] for v in villages],
-        lambda vid: snapshots.household_snapshots(
-            store, year, village_id=vid, with_measures=False, frozen=False
-        ),
-        progress,
-    )
+    with store.during(f"封存 {year} 年度"):
+        counts = closing.close_year(
+            store,
+            year,
+            [v["id"] for v in villages],
+            lambda vid: snapshots.household_snapshots(
+                store, year, village_id=vid, with_measures=False, frozen=False
+            ),
+            progress,
+        )
     return counts, Changes(closed_years=True, criteria=True, entity="year_closure")
 
 
@@ -641,7 +664,8 @@ def reopen_year(
     """Reopen a closed year (reason required, logged and synced): its figures follow the
     register again until it is closed anew."""
     villages = _villages_to(store, village_code)
-    n = closing.reopen_year(store, year, [v["id"] for v in villages], reason)
+    with store.during(f"重新打开 {year} 年度"):
+        n = closing.reopen_year(store, year, [v["id"] for v in villages], reason)
     return n, Changes(closed_years=True, criteria=True, entity="year_closure")
 
 
@@ -683,7 +707,8 @@ def import_register(store: Store, data: dict) -> tuple[dict, Changes]:
     from .backup import BEFORE_IMPORT
 
     snapshot(store, BEFORE_IMPORT)
-    counts = interchange.import_register(store, data)
+    with store.during("导入交换文件"):
+        counts = interchange.import_register(store, data)
     return counts, Changes(everything=bool(counts.get("inserted") or counts.get("updated")))
 
 
@@ -707,7 +732,8 @@ def import_xlsx(store: Store, plan) -> tuple[dict, Changes]:
     from .backup import BEFORE_IMPORT
 
     snapshot(store, BEFORE_IMPORT)
-    counts = xlsx_import.apply(store, plan)
+    with store.during("导入 Excel 台账"):
+        counts = xlsx_import.apply(store, plan)
     changed = any(v for k, v in counts.items() if not k.endswith("unchanged"))
     return counts, Changes(everything=changed)
 
@@ -771,7 +797,8 @@ def sync_import(
 
 def sync_resolve(store: Store, conflict_id: str, keep: str) -> Changes:
     """Decide a conflict: the value kept, when it is the one that lost, is written anew."""
-    written = sync.resolve(store, conflict_id, keep)
+    with store.during("处理同步冲突"):
+        written = sync.resolve(store, conflict_id, keep)
     return Changes(everything=bool(written), diff=written or {})
 
 

@@ -482,6 +482,24 @@ def m008_procedures(db: sqlite_utils.Database) -> None:
     db["exit_plans"].create_index(["village_id", "year"])
 
 
+def m009_hash_chain(db: sqlite_utils.Database) -> None:
+    """The tamper-evident history (storage.chain): each change-log row gets the digest of its
+    record as the change left it and the hash that chains it to the row before; `context` says
+    during what it was made (a visit, a package, an import). Rows older than this migration are
+    chained as they stand, and each record's newest row takes its data as stored now. In
+    sync_peers, the chain head: at the county the last one a team sent, on a laptop the one the
+    county's receipt says it kept."""
+    from . import chain
+
+    for column in ("context", "digest", "hash"):
+        db["change_log"].add_column(column, str)
+    db["sync_peers"].add_column("chain_seq", int)
+    db["sync_peers"].add_column("chain_hash", str)
+    for table in TABLES.values():
+        chain.redigest(db.conn, table)
+    chain.rebuild(db.conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", m001_initial),
     (2, "contacts_and_confirmations", m002_contacts_and_confirmations),
@@ -491,6 +509,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (6, "duplicate_decisions", m006_duplicate_decisions),
     (7, "register_over_time", m007_register_over_time),
     (8, "procedures", m008_procedures),
+    (9, "hash_chain", m009_hash_chain),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -14,7 +14,7 @@ import json
 import sqlite3
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,8 +22,8 @@ from typing import Callable, Iterable
 from forms.entities import FORMS
 from forms.fields import display
 
+from . import chain, package
 from . import merge as M
-from . import package
 from .db import StorageError, Store
 from .duplicates import find_duplicates
 from .enrolment import team_of
@@ -32,6 +32,9 @@ from .schema import ENTITIES
 KIND = "sync"
 TO_COUNTY, TO_TEAM = "team→county", "county→team"
 COUNTY_PEER = "county"  # a laptop's one peer
+# In the reason of a package refused because its team's history was rewritten (storage.verify
+# lists those at the county).
+HISTORY_REWRITTEN = "history rewritten"
 
 
 class SyncError(StorageError):
@@ -54,27 +57,30 @@ class Peer:
     sent_at: str | None = None
     sent_package: str | None = None
     receipted_inbox: int = 0
+    # The chain head (storage.chain): at the county the last one this team sent; on a laptop
+    # the one the county's receipt says it kept of ours.
+    chain_seq: int = 0
+    chain_hash: str | None = None
+
+
+_PEER_COLUMNS = ", ".join(f.name for f in fields(Peer))
+_NUMBERS = ("acked_seq", "received_seq", "receipted_inbox", "chain_seq")
 
 
 def peer(store: Store, name: str) -> Peer:
     row = store.db.execute(
-        "select peer, device_id, acked_seq, received_seq, received_at, received_package, "
-        "sent_at, sent_package, receipted_inbox from sync_peers where peer = ?",
-        [name],
+        f"select {_PEER_COLUMNS} from sync_peers where peer = ?", [name]
     ).fetchone()
     if row is None:
         return Peer(name)
-    return Peer(row[0], row[1], row[2] or 0, row[3] or 0, *row[4:8], row[8] or 0)
+    values = dict(zip((f.name for f in fields(Peer)), row))
+    return Peer(**{k: (v or 0) if k in _NUMBERS else v for k, v in values.items()})
 
 
 def _save_peer(store: Store, p: Peer) -> None:
-    values = [p.peer, p.device_id, p.acked_seq, p.received_seq, p.received_at,
-              p.received_package, p.sent_at, p.sent_package, p.receipted_inbox]  # fmt: skip
+    marks = ", ".join("?" * len(fields(Peer)))
     store.db.conn.execute(
-        "insert or replace into sync_peers (peer, device_id, acked_seq, received_seq, "
-        "received_at, received_package, sent_at, sent_package, receipted_inbox) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
+        f"insert or replace into sync_peers ({_PEER_COLUMNS}) values ({marks})", astuple(p)
     )
 
 
@@ -148,7 +154,8 @@ def _export_to_county(store: Store, folder: Path) -> Exported:
     foreign = M.foreign_records(store, state, mine)
     for table, rid in foreign:  # e.g. a village added on the laptop: the county would refuse
         del state[table][rid]
-    payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": None}
+    payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": None,
+               "chain": _chain_since(store, p.acked_seq, upto)}  # fmt: skip
     header = _header(store, TO_COUNTY, team.id, team.name, team.county, team.villages, upto,
                      p.received_seq, state)  # fmt: skip
     villages = [v["name"] for v in store.find("villages", order_by="code")]
@@ -179,6 +186,8 @@ def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
             d.to_dict() for d in find_duplicates(store, set(village_ids), include_decided=True)
         ],  # fmt: skip
         "written_at": _now(),
+        # the head of the team's chain the county keeps: the laptop's verify checks against it
+        "chain": {"seq": p.chain_seq, "hash": p.chain_hash} if p.chain_seq else None,
     }
     payload = {"records": state, "upto": upto, "ack": p.received_seq, "receipt": receipt}
     header = _header(store, TO_TEAM, team["id"], team["name"], team["county"], team["villages"],
@@ -191,6 +200,12 @@ def _export_to_team(store: Store, folder: Path, team: dict) -> Exported:
     with store.atomic():
         _save_peer(store, p)
     return Exported(path, team["name"], *_size(state))
+
+
+def _chain_since(store: Store, after: int, upto: int) -> dict:
+    """The team's change log after what the county acknowledged, with the hash it follows."""
+    rows = [list(r) for r in chain.rows(store.db.conn, after, upto)]
+    return {"after": after, "prev": chain.hash_at(store.db.conn, after) or "", "rows": rows}
 
 
 def _team_key(store: Store, team_id: str) -> str:
@@ -322,13 +337,13 @@ def _import_at_county(store: Store, path: Path, data: bytes, header: dict, ready
 
 def _foreign_message(store: Store, team: dict, foreign, state, name: str) -> str:
     tables = sorted({t for t, _ in foreign})
-    where = "、".join(_TABLE_WORDS.get(t, t) for t in tables)
+    where = "、".join(TABLE_WORDS.get(t, t) for t in tables)
     return (f"工作队“{team['name']}”的数据包改动了不属于本队的村的记录（{where}，共 {len(foreign)} "
             f"条），整个数据包未导入。本队的村：{'、'.join(team['villages'])}：{name}"
             "（the package touches records outside the team's villages）")  # fmt: skip
 
 
-_TABLE_WORDS = {"villages": "村", "groups": "村民小组", "cadres": "帮扶干部", "households": "户",
+TABLE_WORDS = {"villages": "村", "groups": "村民小组", "cadres": "帮扶干部", "households": "户",
                 "members": "家庭成员", "finances": "收支", "visits": "走访", "measures": "帮扶措施",
                 "status_history": "状态变更", "procedure_steps": "程序步骤",
                 "exit_plans": "年度减贫计划", "year_closures": "年度封存", "frozen_years": "封存数据",
@@ -362,14 +377,18 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
                  sent_package=p.sent_package)  # fmt: skip
     upto, ack = int(payload.get("upto") or 0), int(payload.get("ack") or 0)
     repeat = p.device_id == sender and upto <= p.received_seq
+    head = _check_chain(p, team, payload, path.name) if peer_name != COUNTY_PEER else None
     try:
-        with store.atomic():
+        with store.atomic(), store.during(f"同步 {path.name}"):
             merged = M.merge(store, payload["records"], acked_seq=p.acked_seq, peer=peer_name,
                              local=local)  # fmt: skip
             receipt = payload.get("receipt") or {}
             M.keep_conflicts(store, [_as_row(c) for c in receipt.get("conflicts", [])])
             if peer_name == COUNTY_PEER and payload.get("receipt"):
                 _keep_receipt(store, path.name, receipt, upto)
+                head = _kept_head(receipt.get("chain"))
+            if head and head[0] > p.chain_seq:
+                p.chain_seq, p.chain_hash = head
             p.device_id = sender
             p.received_seq = max(p.received_seq, upto)
             p.acked_seq = max(p.acked_seq, ack)
@@ -386,6 +405,46 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
         raise SyncError(f"数据包中有记录缺少它所属的村或户，整个数据包未导入：{path.name}"
                         f"（{e}）") from None  # fmt: skip
     return result
+
+
+def _check_chain(p: Peer, team: str, payload: dict, name: str) -> tuple | None:
+    """At the county: the team's chain in the package follows from hash to hash, and reaches
+    the head kept from the team's last package. Returns the package's head (seq, hash)."""
+    segment = payload.get("chain")
+    if segment is None:
+        if p.chain_seq:
+            raise SyncError(f"工作队“{team}”的数据包没有附带变更记录链，可能是旧版本软件写的："
+                            f"请在笔记本上升级软件后重新导出：{name}"
+                            "（a package without the history chain）")  # fmt: skip
+        return None
+    try:
+        after, prev, rows = int(segment["after"]), str(segment["prev"]), list(segment["rows"])
+        ok = all(isinstance(r, list) and len(r) == len(chain.CONTENT) + 1 for r in rows)
+        if not ok or any(not isinstance(r[0], int) for r in rows):
+            raise ValueError
+    except (KeyError, TypeError, ValueError):
+        raise SyncError(f"数据包中的变更记录链无法读取：{name}（chain damaged）") from None
+    for row, _ in chain.breaks(prev, rows, after):
+        raise SyncError(f"工作队“{team}”数据包中的变更记录在第 {row[0]} 条处断开：历史记录被改动"
+                        f"过，整个数据包未导入：{name}（{HISTORY_REWRITTEN}: the chain in the "
+                        "package is broken）")  # fmt: skip
+    hashes = {after: prev, **{r[0]: r[-1] for r in rows}}
+    last = rows[-1][0] if rows else after
+    if p.chain_seq and after <= p.chain_seq <= last and hashes.get(p.chain_seq) != p.chain_hash:
+        raise SyncError(
+            f"工作队“{team}”的历史记录与县里上次收到的不一致：第 {p.chain_seq} 条及以前的变更"
+            "记录被改写过（也可能是笔记本恢复了旧的备份），整个数据包未导入。请到村里核实；"
+            f"确属恢复备份的，县里为该队重新发放密钥后再同步：{name}（{HISTORY_REWRITTEN} "
+            "since the last package）"
+        )
+    return (last, hashes[last]) if last > after else None
+
+
+def _kept_head(value) -> tuple | None:
+    """The chain head a county receipt says it kept of ours, when it reads as one."""
+    if isinstance(value, dict) and isinstance(value.get("seq"), int) and value.get("hash"):
+        return value["seq"], str(value["hash"])
+    return None
 
 
 _CONFLICT_COLUMNS = ("id", "table_name", "record_id", "field", "won_value", "won_stamp",
@@ -558,7 +617,7 @@ def describe_conflict(store: Store, c: dict) -> dict:
             return str(value)
 
     ours, other = ("lost", "won") if c["incoming_won"] else ("won", "lost")
-    return {"record": _record_label(store, c["table_name"], c["record_id"]),
+    return {"record": record_label(store, c["table_name"], c["record_id"]),
             "field": fld.label if fld else c["field"], "mine": shown(c[f"{ours}_value"]),
             "theirs": shown(c[f"{other}_value"]), "taken": "theirs" if c["incoming_won"] else "mine",
             "mine_by": c[f"{ours}_author"] or "—", "theirs_by": c[f"{other}_author"] or "—",
@@ -581,9 +640,9 @@ def _household_label(store: Store, hid: str | None) -> str:
     return f"{h.get('household_no') or ''}号户" + (f" {head[0]}" if head else "")
 
 
-def _record_label(store: Store, table: str, rid: str) -> str:
-    word = _TABLE_WORDS.get(table, table)
-    rec = store.get(table, rid, include_deleted=True) if table in _TABLE_WORDS else None
+def record_label(store: Store, table: str, rid: str) -> str:
+    word = TABLE_WORDS.get(table, table)
+    rec = store.get(table, rid, include_deleted=True) if table in TABLE_WORDS else None
     if rec is None:
         return f"{word}（本机没有这条记录）"
     if table == "households":
