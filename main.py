@@ -33,6 +33,109 @@ def _open(args, path, **kw):
     return open_store(path, operator=_operator(args), **kw)
 
 
+# -- the register's passphrase (storage.cipher, storage.encryption) ------------------------------
+PASSPHRASE_ENV, NEW_PASSPHRASE_ENV = "FUPIN_PASSPHRASE", "FUPIN_NEW_PASSPHRASE"
+_NO_TERMINAL = f"（设置环境变量 {PASSPHRASE_ENV}，或在终端中运行以输入口令）"
+
+
+def _unlock(path) -> None:
+    """An encrypted register's passphrase, $FUPIN_PASSPHRASE or asked on the terminal (three
+    tries): its key is then remembered, in this process only, for every connection the command
+    opens (workers, backups). A plain file asks nothing."""
+    from storage import cipher
+
+    if not cipher.is_encrypted(path) or cipher.knows(path):
+        return
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is not None:
+        cipher.unlock(path, given)
+        return
+    if not sys.stdin.isatty():
+        raise UserError(cipher.needed_message(path) + _NO_TERMINAL)
+    for tries_left in (2, 1, 0):
+        try:
+            cipher.unlock(path, getpass.getpass(f"{Path(path).name} 的数据库口令（passphrase）："))
+            return
+        except cipher.WrongPassphrase:
+            if not tries_left:
+                raise
+            print("口令不对，请再输入一次（wrong passphrase）", file=sys.stderr)
+
+
+def _current_passphrase(path) -> str:
+    """The passphrase a file has now: $FUPIN_PASSPHRASE, else asked once on the terminal."""
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(f"需要 {path} 当前的口令" + _NO_TERMINAL)
+    return getpass.getpass("当前的数据库口令（passphrase）：")
+
+
+def _new_passphrase(env: str) -> str:
+    """A passphrase to set: $env, else typed twice on the terminal."""
+    given = os.environ.get(env)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(f"需要新的口令（设置环境变量 {env}，或在终端中运行以输入口令）")
+    phrase = getpass.getpass("新的数据库口令（new passphrase）：")
+    if getpass.getpass("再输入一次（again）：") != phrase:
+        raise UserError("两次输入的口令不一致，未作任何改动（passphrases differ）")
+    return phrase
+
+
+def _locked(args):
+    """The register's lock (storage.lock) for a whole-file operation: not while a window has
+    it open."""
+    from storage.lock import RegisterLock
+
+    return RegisterLock.acquire(args.file, _operator(args))
+
+
+def cmd_encrypt(args) -> int:
+    from storage import encryption
+
+    phrase = _new_passphrase(PASSPHRASE_ENV)
+    lock = _locked(args)
+    try:
+        done = encryption.encrypt(args.file, phrase)
+    finally:
+        lock.release()
+    print(f"{done.summary()}：{args.file}")
+    print(
+        "请牢记口令：忘记口令时，这个数据库和它的备份都无法再打开（见 README 的 Encryption 一节）。"
+    )
+    return EXIT_OK
+
+
+def cmd_decrypt(args) -> int:
+    from storage import encryption
+
+    phrase = _current_passphrase(args.file)
+    lock = _locked(args)
+    try:
+        done = encryption.decrypt(args.file, phrase)
+    finally:
+        lock.release()
+    print(f"{done.summary()}：{args.file}")
+    return EXIT_OK
+
+
+def cmd_passphrase(args) -> int:
+    from storage import encryption
+
+    old = _current_passphrase(args.file)
+    new = _new_passphrase(NEW_PASSPHRASE_ENV)
+    lock = _locked(args)
+    try:
+        done = encryption.change_passphrase(args.file, old, new)
+    finally:
+        lock.release()
+    print(f"{done.summary()}：{args.file}")
+    return EXIT_OK
+
+
 # -- commands ------------------------------------------------------------------------------------
 def cmd_init(args) -> int:
     from storage.operations import open_register
@@ -977,9 +1080,15 @@ def _step_names() -> list[str]:
     return step_names()
 
 
-def _passphrase(confirm: bool) -> str:
-    """The enrolment passphrase: $FUPIN_PASSPHRASE (scripts, tests), else asked on the terminal."""
-    given = os.environ.get("FUPIN_PASSPHRASE")
+def _passphrase(confirm: bool, register) -> str:
+    """The enrolment's one-time passphrase: $FUPIN_ENROL_PASSPHRASE (scripts, tests), else asked
+    on the terminal. $FUPIN_PASSPHRASE, as before, for a plain register only: an encrypted
+    register's passphrase in it must never become what the team is told."""
+    from storage import cipher
+
+    given = os.environ.get("FUPIN_ENROL_PASSPHRASE")
+    if given is None and not cipher.is_encrypted(register):
+        given = os.environ.get(PASSPHRASE_ENV)
     if given is not None:
         return given
     phrase = getpass.getpass("一次性口令（passphrase）：")
@@ -996,7 +1105,9 @@ def cmd_sync_team(args) -> int:
         raise UserError(f"--out 应为一个已有的文件夹（U盘）：{out}（not a folder）")
     store = _open(args, args.file)
     try:
-        team, path = register_team(store, args.name, args.village, _passphrase(True), out)
+        team, path = register_team(
+            store, args.name, args.village, _passphrase(True, args.file), out
+        )
     finally:
         store.close()
     print(f"已登记工作队“{team.name}”（{'、'.join(team.villages)}），注册文件 → {path}")
@@ -1009,7 +1120,7 @@ def cmd_sync_enroll(args) -> int:
 
     store = _open(args, args.file)
     try:
-        team = enroll(store, Path(args.enrolment), _passphrase(False))
+        team = enroll(store, Path(args.enrolment), _passphrase(False, args.file))
     finally:
         store.close()
     print(f"本机已注册为工作队“{team.name}”：{team.county} {'、'.join(team.villages)}")
@@ -1200,6 +1311,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("dest", help="备份文件，或文件夹（在其中写入 台账名-备份-日期时间.db）")
     s.set_defaults(func=cmd_backup)
+
+    for name, func, text in (
+        ("encrypt", cmd_encrypt, "为数据库设置口令（加密），备份一并加密；口令取自 FUPIN_PASSPHRASE 或在终端输入"),
+        ("decrypt", cmd_decrypt, "取消数据库的口令（解密），备份一并解密"),
+        ("passphrase", cmd_passphrase, "更改数据库口令：当前的取自 FUPIN_PASSPHRASE，新的取自 "
+         "FUPIN_NEW_PASSPHRASE，或在终端输入"),
+    ):  # fmt: skip
+        s = sub.add_parser(name, help=text)
+        s.add_argument("file")
+        s.set_defaults(func=func)
 
     s = sub.add_parser("restore", help="用备份恢复数据库；恢复前先备份当前的数据库，恢复可以撤销")
     s.add_argument("backup")
@@ -1421,6 +1542,10 @@ def main(argv: list[str] | None = None) -> int:
     from storage.db import StorageError
 
     try:
+        if args.func not in (cmd_encrypt, cmd_decrypt, cmd_passphrase):
+            for name in ("file", "backup"):  # the registers (and the backup) a command opens
+                if getattr(args, name, None):
+                    _unlock(Path(getattr(args, name)))
         return args.func(args)
     except (StorageError, UserError) as e:
         print(f"错误：{e}", file=sys.stderr)

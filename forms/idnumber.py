@@ -31,15 +31,25 @@ PROVINCE_CODES = frozenset(
 # well-formed; whether such a person can be in the register is the birth-date field's business.
 EARLIEST_BIRTH = date(1800, 1, 1)
 
-_SHAPE = re.compile(r"\d{17}[\dX]")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits: \d takes any script's digits
 
 MSG_CHECK_DIGIT = "校验位错误"  # callers match this exact string (the import report uses it)
 MSG_DIVISION = "身份证号前6位不是有效的行政区划代码"
+MSG_NOT_TEXT = "身份证号应为文字"  # a list, bytes or an object where the number should be
+
+
+def _readable(s) -> bool:
+    """One value an ID number can be read from: text, or a number (a spreadsheet's); not a
+    list, bytes or an object (whose text is no number, and may be too deep to make at all)."""
+    if isinstance(s, bool) or not isinstance(s, (str, int, float, date)):
+        return False
+    return not isinstance(s, int) or abs(s) < 10**40
 
 
 def normalize_id_number(s) -> str:
-    """Drop all whitespace, fold full-width digits/letters (IME input), upper-case the x."""
-    if s is None:
+    """Drop all whitespace, fold full-width digits/letters (IME input), upper-case the x.
+    A value no ID number can be read from (a list, bytes, an object) gives ""."""
+    if s is None or not _readable(s):
         return ""
     s = unicodedata.normalize("NFKC", str(s))
     return "".join(s.split()).upper()
@@ -47,7 +57,7 @@ def normalize_id_number(s) -> str:
 
 def check_digit(first17: str) -> str:
     """The check character (0-9 or X) for the first 17 digits."""
-    if not re.fullmatch(r"\d{17}", first17 or ""):
+    if not isinstance(first17, str) or not re.fullmatch(r"[0-9]{17}", first17):
         raise ValueError("需要17位数字")
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
     return CHECK_CHARS[total % 11]
@@ -55,6 +65,8 @@ def check_digit(first17: str) -> str:
 
 def check_id_number(s, today: date | None = None) -> str | None:
     """None if s is a valid ID number, else one plain Chinese message (the first problem found)."""
+    if s is not None and not _readable(s):
+        return MSG_NOT_TEXT
     s = normalize_id_number(s)
     if len(s) != 18:
         return f"身份证号应为18位，现为{len(s)}位"
@@ -110,7 +122,7 @@ def mask_id_number(s) -> str:
 
 def make_id_number(division6: str, birth: date, seq3: int, sex: str | None = None) -> str:
     """A valid ID number for the demo data. sex ("男"/"女") adjusts seq3 to the right parity."""
-    if not re.fullmatch(r"\d{6}", division6 or ""):
+    if not isinstance(division6, str) or not re.fullmatch(r"[0-9]{6}", division6):
         raise ValueError("行政区划代码应为6位数字")
     if not 0 <= seq3 <= 999:
         raise ValueError("顺序码应在 0–999 之间")

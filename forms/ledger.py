@@ -4,10 +4,12 @@ the register's choices. Declared once here; read by storage.xlsx_import and the 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from . import choices as C
 from .entities import FINANCE, HOUSEHOLD, MEMBER
@@ -30,7 +32,7 @@ from .fields import (
     Form,
     blank,
 )
-from .validation import parse_value
+from .validation import MSG_TEXT, MSG_TOO_LONG_NUMBER, parse_value, shown
 
 
 @dataclass(frozen=True)
@@ -428,13 +430,13 @@ def _from_code(key: str, code: int) -> str | None:
 
 def squeeze(text: str) -> str:
     """A name or a word as meant: NFKC, no stray or full-width spaces anywhere."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
 def choice_word(key: str, text: str) -> str:
     """A ledger's word or code for the choice field `key`, as the register spells it."""
     word = squeeze(text)
-    if word.isdigit() and len(word) <= 2:
+    if word.isdecimal() and len(word) <= 2:  # not isdigit(): int() refuses ፩ and ²
         coded = _from_code(key, int(word))
         if coded:
             return coded
@@ -469,7 +471,7 @@ _NUMBER_UNIT = re.compile(r"(人|口|个|月|亩|平方米|m2|m²|公里|km|元|
 
 
 def _shown(raw) -> str:
-    if isinstance(raw, float) and abs(raw) >= 1e11:
+    if isinstance(raw, float) and math.isfinite(raw) and abs(raw) >= 1e11:
         mantissa, exponent = f"{raw:.14E}".split("E")
         return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"  # as Excel shows it
     return str(raw)
@@ -478,6 +480,8 @@ def _shown(raw) -> str:
 def _year(raw):
     if isinstance(raw, (datetime, date)):
         return raw.year
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return raw  # a cell of 1E999 reads as inf: no year
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         n = int(raw)
         if raw == n and 10000000 <= n <= 99991231:  # 20150301
@@ -492,12 +496,13 @@ def _year(raw):
 def _date(raw):
     if isinstance(raw, datetime):
         return raw.date()
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == int(raw):
+    finite = not isinstance(raw, float) or math.isfinite(raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and finite and raw == int(raw):
         return str(int(raw))  # 20150301
     if isinstance(raw, str):
         text = squeeze(raw)
         if _YEAR_MONTH.fullmatch(text):
-            raise ValueError(f"“{raw}”只有年月，缺少日；请写成 yyyy-mm-dd，如 2015-03-01")
+            raise ValueError(f"“{shown(raw)}”只有年月，缺少日；请写成 yyyy-mm-dd，如 2015-03-01")
         return text
     return raw
 
@@ -522,6 +527,10 @@ def cell_value(target: Target, raw, unit: str = ""):
     a REF field gives the name it refers to. Blank → None; ValueError with a Chinese reason."""
     if blank(raw):
         return None
+    if not isinstance(raw, (str, int, float, Decimal, date, time, timedelta)):
+        raise ValueError(MSG_TEXT)  # no cell holds a list or bytes
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10**300:
+        raise ValueError(MSG_TOO_LONG_NUMBER)  # nor a number past a float's range
     if target == PLACE["head_id"]:
         target = m("id_number")
     fd = field_of(target)
@@ -537,7 +546,7 @@ def cell_value(target: Target, raw, unit: str = ""):
     if kind == BOOL:
         value = raw if isinstance(raw, bool) else yes_no(str(raw))
         if value is None:
-            raise ValueError(f"“{raw}”应为是/否（也可写 √/×、有/无）")
+            raise ValueError(f"“{shown(raw)}”应为是/否（也可写 √/×、有/无）")
         return (not value) if target.invert else value
     if kind == ENUM:
         if isinstance(raw, float) and raw.is_integer():

@@ -60,9 +60,46 @@ class Problem:
 # ---------------------------------------------------------------- parsing: raw input → value
 
 
+# Messages of values that are no value of any field: a list where one value is wanted, bytes,
+# an object; text no register file can hold (a lone UTF-16 surrogate, from a JSON "\\ud800").
+MSG_TEXT = "应为文字"
+MSG_BAD_CHAR = "含有无法保存的字符（不成对的代理字符），请删去后重新录入"
+MSG_TOO_LONG_NUMBER = "数字位数过多，无法读取"
+# One value of a field, as the GUI, a spreadsheet cell or a JSON file gives it (bool is an int,
+# datetime a date); anything else is refused before it is turned into text.
+_SCALARS = (str, int, float, Decimal, date)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Beyond 2**53 cents a float (the stored type) no longer holds every cent; no household has 1e13.
+_LIMIT = Decimal("1e13")
+SHOWN_MAX = 20  # characters of a refused value quoted back in a message
+
+
+def _str(raw) -> str:
+    try:
+        text = str(raw)
+    except ValueError:  # an int of more than 4300 digits
+        raise ValueError(MSG_TOO_LONG_NUMBER) from None
+    if _SURROGATE.search(text):
+        raise ValueError(MSG_BAD_CHAR)
+    return text
+
+
+def shown(value) -> str:
+    """A value quoted back in a message: never a whole page of it, nor a character no screen
+    or file can show (a lone surrogate reads as ?), nor a list too deep to be turned into text."""
+    if not isinstance(value, (str, int, float, Decimal, date)) or isinstance(value, bool):
+        return type(value).__name__ if not isinstance(value, bool) else str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an int of more than 4300 digits
+        return "…"
+    text = text[: SHOWN_MAX + 1].encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
 def _text(raw) -> str:
     # NFKC folds full-width digits and punctuation typed with a Chinese IME (１２３，４５).
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    return unicodedata.normalize("NFKC", _str(raw)).strip()
 
 
 def _fmt(x) -> str:
@@ -71,8 +108,10 @@ def _fmt(x) -> str:
 
 
 def _decimal(raw, message: str, prefix: str = "", suffix: str = "") -> Decimal:
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, _SCALARS):
         raise ValueError(message)
+    if isinstance(raw, int) and abs(raw) >= _LIMIT:
+        raise ValueError(message)  # checked before str(): an int of 5000 digits has no text
     if isinstance(raw, (int, float, Decimal)):
         text = str(raw)
     else:
@@ -83,8 +122,9 @@ def _decimal(raw, message: str, prefix: str = "", suffix: str = "") -> Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(message) from None
-    # Beyond 1e15 a float (the stored type) no longer holds every cent; no household has that.
-    if not value.is_finite() or abs(value) >= Decimal("1e15"):
+    if not value.is_finite() or abs(value) >= _LIMIT:
+        raise ValueError(message)
+    if value and not float(value):  # 1e-400: no float holds it, it would be stored as 0
         raise ValueError(message)
     return value
 
@@ -96,6 +136,7 @@ def _integer(raw) -> int:
     return int(value)
 
 
+MSG_DATE = "日期格式应为 yyyy-mm-dd，如 2016-03-05"
 _DATE_RE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -107,10 +148,12 @@ def _date(raw) -> date:
         return raw.date()
     if isinstance(raw, date):
         return raw
+    if isinstance(raw, bool) or not isinstance(raw, _SCALARS):
+        raise ValueError(MSG_DATE)
     text = _text(raw)
     m = _DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if not m:
-        raise ValueError("日期格式应为 yyyy-mm-dd，如 2016-03-05")
+        raise ValueError(MSG_DATE)
     y, mo, d = (int(g) for g in m.groups())
     try:
         return date(y, mo, d)
@@ -146,6 +189,10 @@ def _multi(field: Field, raw) -> list[str]:
             return []
         items = _MULTI_SEP.split(text)
     elif isinstance(raw, (list, tuple, set, frozenset)):
+        # each item one word: a list inside the list is no choice (and may be nested too deep
+        # to be turned into text at all)
+        if not all(isinstance(x, (str, int, float)) for x in raw if x is not None):
+            raise ValueError("应为选项列表")
         items = [_text(x) for x in raw if not blank(x)]
     else:
         raise ValueError("应为选项列表")
@@ -169,6 +216,10 @@ def parse_value(field: Field, raw):
     if blank(raw):
         return None
     kind = field.kind
+    if isinstance(raw, str) and _SURROGATE.search(raw):
+        raise ValueError(MSG_BAD_CHAR)
+    if kind in (TEXT, ENUM, ID_NUMBER, PHONE, DIVISION_CODE, REF) and not isinstance(raw, _SCALARS):
+        raise ValueError(MSG_TEXT)
     if kind in (INT, YEAR):
         return _integer(raw)
     if kind in (MONEY, AREA, NUMBER, PERCENT):
@@ -190,16 +241,16 @@ def parse_value(field: Field, raw):
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a spreadsheet cell holding 12 (户编号) or a division code
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-        raise ValueError("应为文字")
+        raise ValueError(MSG_TEXT)
     if kind == PHONE:
         text = re.sub(r"[\s()（）]", "", _text(raw)).removeprefix("+86")
         digits = text.replace("-", "")
         # Mobiles are stored as bare digits; a landline keeps its "区号-号码" dash.
-        return digits if re.fullmatch(r"1\d{10}", digits) else text
+        return digits if re.fullmatch(r"1[0-9]{10}", digits) else text
     if kind in (TEXT, REF):
         # Free text keeps what was typed: Chinese full-width punctuation (，。（）) is correct
         # Chinese, not something to fold to ASCII.
-        return str(raw).strip()
+        return _str(raw).strip()
     text = _text(raw)
     if field.aliases:
         return dict(field.aliases).get(text, text)
@@ -220,7 +271,9 @@ def _range(value, lo, hi) -> str | None:
 
 
 def _not_in_choices(field: Field, bad: list[str]) -> str:
-    names = "、".join(f"“{b}”" for b in bad)
+    names = "、".join(f"“{shown(b)}”" for b in bad[:5]) + (
+        f"等{len(bad)}项" if len(bad) > 5 else ""
+    )
     return f"{names}不是有效的选项，可选：{'、'.join(field.choices)}"
 
 
@@ -257,13 +310,16 @@ def _check_parsed(field: Field, value) -> str | None:
     elif kind == ID_NUMBER:
         return check_id_number(value)
     elif kind == PHONE:
-        if not (re.fullmatch(r"1[3-9]\d{9}", value) or re.fullmatch(r"0\d{2,3}-?\d{7,8}", value)):
+        if not (
+            re.fullmatch(r"1[3-9][0-9]{9}", value)
+            or re.fullmatch(r"0[0-9]{2,3}-?[0-9]{7,8}", value)
+        ):
             return "电话号码应为11位手机号或带区号的固定电话"
     elif kind == DIVISION_CODE:
-        if not re.fullmatch(r"\d{12}", value):
+        if not re.fullmatch(r"[0-9]{12}", value):
             return (
                 f"行政区划代码应为12位数字，现为{len(value)}位"
-                if value.isdigit()
+                if value.isascii() and value.isdigit()
                 else "行政区划代码应为12位数字"
             )
         if int(value[:2]) not in PROVINCE_CODES:
@@ -297,7 +353,7 @@ def age_on(birth_date, on_date) -> int:
 
 def clean_record(form: Form, record: dict) -> tuple[dict, list[Problem]]:
     """Parsed values of the fields that passed, and every problem found (not just the first)."""
-    problems = [Problem(k, str(k), UNKNOWN_FIELD) for k in record if k not in form]
+    problems = [Problem(shown(k), shown(k), UNKNOWN_FIELD) for k in record if k not in form]
     values: dict = {}
     for f in form.fields:
         value, message = _read(f, record.get(f.key))
@@ -421,13 +477,18 @@ def derive_member(record: dict) -> dict:
 # ---------------------------------------------------------------- household and register
 
 
+def _is_head(relation) -> bool:
+    try:
+        return isinstance(relation, str) and _text(relation) == "户主"
+    except ValueError:  # text no register holds
+        return False
+
+
 def validate_household_members(members: list[dict]) -> list[Problem]:
     """One household's members: exactly one head among those who have not left (a head who
     died stays a former member with his relation), no ID number twice."""
     problems = []
-    heads = [
-        m for m in members if _text(m.get("relation") or "") == "户主" and blank(m.get("left_date"))
-    ]
+    heads = [m for m in members if _is_head(m.get("relation")) and blank(m.get("left_date"))]
     if not heads:
         problems.append(Problem("relation", "与户主关系", "该户没有户主"))
     elif len(heads) > 1:

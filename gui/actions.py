@@ -72,6 +72,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         needs="store",
         separator_before=True,
     ),
+    ActionSpec(
+        "file.passphrase",
+        "file",
+        "设置/更改数据库口令…",
+        tip="为数据库设置口令（加密保存，备份一并加密），或更改、取消口令",
+        needs="store",
+    ),
     ActionSpec("file.operator", "file", "切换操作员…", separator_before=True),
     ActionSpec("file.quit", "file", "退出", QKeySequence.Quit, separator_before=True),
     ActionSpec("register.new_village", "register", "新建村…", needs="store"),

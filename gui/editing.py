@@ -14,6 +14,7 @@ from forms.entities import FORMS
 from storage import operations as ops
 from storage.changes import Changes
 from storage.db import StorageError, Store
+from storage.encryption import set_passphrase  # noqa: F401 - whole-file, on a worker
 from storage.operations import (  # noqa: F401 - worker threads' whole-file writes (gui/files.py)
     SyncBatch,
     ValidationError,

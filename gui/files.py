@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from storage import browse
 from storage.interchange import export_register, write_json
+from storage.lock import RegisterLock
 from storage.register import default_year, policy_years
 
 from .editing import import_json_file, open_register, write_demo
 from .guard import warn
+from .passphrase_actions import needs_unlock
 from .tasks import Task, run_with_progress
 
 
@@ -24,16 +26,28 @@ class FileActions:
     """Mixed into MainWindow, which supplies store, operator, settings, scope and _opened."""
 
     def open_file(self, path: Path, create: bool = False, role: str = "village") -> Task:
-        """Open (or create) a register off the GUI thread behind a progress dialog."""
+        """Open (or create) a register off the GUI thread behind a progress dialog; an encrypted
+        one behind the unlock dialog first (gui.passphrase_actions), then None is returned."""
         path = Path(path)
+        if not create and needs_unlock(path):
+            self.unlock_then(path, lambda: self.open_file(path, create, role))
+            return None
         operator = self.operator
+        held = self.register_lock if self.register_lock and self.register_lock.holds(path) else None
 
         def work(task: Task):
             task.progress(0, 0, self.tr("正在打开 {0}…").format(path.name))
-            store = open_register(path, create=create, role=role, operator=operator)
+            lock = held or RegisterLock.acquire(path, operator)  # one window per register
+            try:
+                store = open_register(path, create=create, role=role, operator=operator)
+            except BaseException:
+                if lock is not held:
+                    lock.release()
+                raise
             try:
                 task.progress(0, 0, self.tr("正在统计各村户数…"))
                 return {
+                    "lock": lock,
                     "store": store,
                     "tree": browse.scope_tree(store),
                     "year": default_year(store),
@@ -41,6 +55,8 @@ class FileActions:
                 }
             except BaseException:
                 store.close()
+                if lock is not held:
+                    lock.release()
                 raise
 
         return run_with_progress(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from storage import browse
 from storage.changes import Changes
+from storage.cipher import is_encrypted
 from storage.register import policy_years
 
 from .actions import build_menus, create_actions, update_enabled
@@ -23,6 +24,7 @@ from .criteria import CriteriaCache
 from .dialogs import OperatorDialog, about, remember_operator
 from .files import FileActions
 from .guard import may_quit, tell
+from .passphrase_actions import PassphraseActions
 from .register_dialogs import RegisterActions
 from .scope_tree import ScopeTree
 from .start_page import StartPage
@@ -38,7 +40,9 @@ TOOLBAR_ACTIONS = (
 )
 
 
-class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWindow):
+class MainWindow(
+    FileActions, PassphraseActions, RegisterActions, SyncActions, YearActions, QMainWindow
+):
     store_opened = Signal()
 
     def __init__(self, settings: QSettings, operator: str, parent=None):
@@ -46,6 +50,7 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         self.settings = settings
         self.operator = operator
         self.store = None
+        self.register_lock = None  # storage.lock: one window per register
         self.work: WorkArea | None = None
         self.editing = None  # the open register's gui.editing.Editing: every write
         self.scope: dict | None = None
@@ -72,6 +77,7 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         self.start_page.import_file.connect(self.on_file_import)
         self.start_page.open_demo.connect(self.open_demo)
         self.start_page.open_file.connect(self.on_file_open)
+        self.start_page.protect.connect(self.on_file_passphrase)
         self.stack.addWidget(self.start_page)
         self.setCentralWidget(self.stack)
         self._build_status_bar()
@@ -129,7 +135,10 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
 
     # -- an open register ----------------------------------------------------------------------
     def _opened(self, result: dict) -> None:
+        if result["lock"] is self.register_lock:  # the same register again: its lock stays
+            self.register_lock = None
         self.close_store()
+        self.register_lock = result["lock"]
         self.store = result["store"]
         self.store.operator = self.operator
         self.settings.setValue("last_file", str(self.store.path))
@@ -168,6 +177,9 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         if self.store is not None:
             self.store.close()
             self.store = None
+        if self.register_lock is not None:
+            self.register_lock.release()
+            self.register_lock = None
 
     def _load_tree(self, villages: list[dict]) -> None:
         if not villages:
@@ -181,7 +193,8 @@ class MainWindow(FileActions, RegisterActions, SyncActions, YearActions, QMainWi
         self._update_actions()
 
     def _show_start(self, path: str | None, error: str) -> None:
-        self.start_page.set_state(path, self.store is not None, error)
+        plain = self.store is not None and not is_encrypted(self.store.path)
+        self.start_page.set_state(path, self.store is not None, error, recommend_passphrase=plain)
         self.stack.setCurrentWidget(self.start_page)
         self._update_actions()
 

@@ -1,9 +1,11 @@
-"""The first screen on an empty register: clear first steps instead of a blank window."""
+"""The first screen on an empty register: clear first steps instead of a blank window, and
+(a plain register) the recommendation to protect it with a passphrase before the first household
+is entered: said here once, on the empty register, not on every start."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class StartPage(QWidget):
@@ -11,6 +13,7 @@ class StartPage(QWidget):
     import_file = Signal()
     open_demo = Signal()
     open_file = Signal()
+    protect = Signal()  # 设置口令… (gui.passphrase_actions)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -70,6 +73,21 @@ class StartPage(QWidget):
                 label.setStyleSheet("color: #616161; margin-bottom: 8px;")
                 label.setWordWrap(True)
                 layout.addWidget(label)
+        self.recommend = QFrame()
+        self.recommend.setStyleSheet("QFrame { background: #fff8e1; border-radius: 4px; }")
+        row = QHBoxLayout(self.recommend)
+        row.setContentsMargins(10, 6, 10, 6)
+        text = QLabel(
+            self.tr("建议先为数据库设置口令：加密保存后，笔记本电脑丢失或被他人使用时，"
+                    "贫困户的身份证号等信息不会被读到。")
+        )  # fmt: skip
+        text.setWordWrap(True)
+        row.addWidget(text, 1)
+        button = QPushButton(self.tr("设置口令…"))
+        button.clicked.connect(self.protect)
+        row.addWidget(button)
+        self.buttons["protect"] = button
+        layout.addWidget(self.recommend)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
@@ -79,10 +97,13 @@ class StartPage(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def set_state(self, path: str | None, has_store: bool, error: str = "") -> None:
+    def set_state(
+        self, path: str | None, has_store: bool, error: str = "", recommend_passphrase=False
+    ) -> None:
         self.where.setText(
             self.tr("数据库文件：{0}").format(path) if path else self.tr("尚未打开数据库文件")
         )
         self.buttons["new_village"].setEnabled(has_store)
         self.buttons["import"].setEnabled(has_store)
+        self.recommend.setVisible(recommend_passphrase)
         self.error.setText(error)

@@ -3,7 +3,11 @@
 each day and before every import, sync and year close, kept in rotation (the newest of each of
 the last 7 days, the newest of each of the last 4 weeks) in the user's data folder; a copy to a
 USB stick written, synced, renamed and read back; a restore that backs up the current file
-first, so that it can itself be undone."""
+first, so that it can itself be undone.
+
+A backup of an encrypted register is encrypted with the register's key (storage.cipher): it
+opens with the same passphrase. A plain register's backups, and their folders, are readable by
+the user alone (storage.private)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from . import cipher
 from .errors import StorageError
+from .private import create_private, private_folder
 
 DAYS, WEEKS = 7, 4  # rotation: the newest of each of the last 7 days and of the last 4 weeks
 TODAY_KEPT = 10  # today's snapshots (before each import, sync …) all kept, up to this many
@@ -76,15 +82,16 @@ def backups(folder: Path) -> list[Backup]:
 
 
 def quick_check(path: Path) -> str:
-    """ "ok", or what SQLite's quick_check found (a file that is no database says so)."""
+    """ "ok", or what SQLite's quick_check found (a file that is no database says so; an
+    encrypted one is checked with the key remembered for it, see storage.cipher)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = cipher.connect(path, readonly=True)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
             conn.execute("select count(*) from meta").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as e:
+    except (sqlite3.DatabaseError, cipher.PassphraseNeeded) as e:
         return str(e)
     return "; ".join(r[0] for r in rows)
 
@@ -104,13 +111,15 @@ def _fsync(path: Path) -> None:
 
 def copy(conn: sqlite3.Connection, target: Path) -> Path:
     """The database of `conn` written to `target` through the backup API: to a temporary file
-    beside it, synced, checked, then renamed; a target that does not check is never left."""
+    beside it (0600 from the start, encrypted alike when `conn` is), synced, checked, then
+    renamed; a target that does not check is never left."""
     target = Path(target)
     tmp = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)
-        dst = sqlite3.connect(str(tmp))
+        create_private(tmp)
+        dst = cipher.connect_like(conn, tmp)
         try:
             conn.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
@@ -123,9 +132,7 @@ def copy(conn: sqlite3.Connection, target: Path) -> Path:
         os.replace(tmp, target)
         _fsync(target)
     except OSError as e:
-        raise BackupError(
-            f"无法写入备份 {target}：{e.strerror or e}（cannot write the backup）"
-        ) from None
+        raise _cannot_write(target, e) from None
     finally:
         try:
             tmp.unlink(missing_ok=True)
@@ -137,12 +144,21 @@ def copy(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+def _cannot_write(target: Path, e: OSError) -> BackupError:
+    return BackupError(f"无法写入备份 {target}：{e.strerror or e}（cannot write the backup）")
+
+
 def snapshot(
     conn: sqlite3.Connection, register: str | os.PathLike, reason: str, *, now=None
 ) -> Backup:
     """A checked snapshot of the register in its backup folder, then the rotation."""
     now = now or datetime.now()
     folder = folder_for(register)
+    try:
+        private_folder(folder.parent)  # the backups of every register: the user's alone
+        private_folder(folder)
+    except OSError as e:
+        raise _cannot_write(folder, e) from None
     name = f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{reason}.db"
     path = copy(conn, folder / name)
     rotate(folder, now.date())
@@ -179,40 +195,74 @@ def rotate(folder: Path, today: date) -> list[Path]:
     return gone
 
 
-def restore(backup: str | os.PathLike, register: str | os.PathLike) -> Backup | None:
+def restore(
+    backup: str | os.PathLike, register: str | os.PathLike, *, passphrase: str | None = None
+) -> Backup | None:
     """Put a backup in place of the register. The register as it is now is backed up first
     (so a restore can be undone); the backup must check and be a register this version reads.
-    Returns the snapshot taken of the register before."""
+    An encrypted backup needs its passphrase (or a key remembered). What comes back is the
+    backup's data under the register's protection as it is now: a register encrypted since
+    stays encrypted, one decrypted since stays plain. Returns the snapshot taken before."""
     from .schema import LATEST
 
     backup, register = Path(backup), Path(register)
+    if passphrase is not None and cipher.is_encrypted(backup):
+        cipher.unlock(backup, passphrase)
+    if backup.exists() and not cipher.knows(backup):
+        raise cipher.PassphraseNeeded(cipher.needed_message(backup))
     found = quick_check(backup) if backup.exists() else "文件不存在"
     if found != "ok":
         raise BackupError(
             f"{backup.name} 不是完好的台账备份（{found}），未恢复（not a sound backup）"
         )
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    src = cipher.connect(backup, readonly=True)
     try:
         version = src.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST:
             raise BackupError(
                 f"{backup.name} 由更新版本的软件写成（数据库版本 {version}），请先升级软件（newer backup）"
             )
-        before = None
+        before, key = None, cipher.key_of(src)
         if register.exists():
-            current = sqlite3.connect(str(register))
+            current = cipher.connect(register)
             try:
                 before = snapshot(current, register, BEFORE_RESTORE)
+                key = cipher.key_of(current)
             finally:
                 current.close()
-        dst = sqlite3.connect(str(register))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        if key == cipher.key_of(src):
+            _write_over(src, register, key)
+        else:
+            _write_over_as(backup, cipher.key_of(src), register, key)
     finally:
         src.close()
     return before
+
+
+def _write_over(src, register: Path, key: bytes | None) -> None:
+    """Every page of `src` into the register through the backup API (keyed alike)."""
+    dst = cipher.connect(register, key=key)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+
+
+def _write_over_as(backup: Path, backup_key, register: Path, key: bytes | None) -> None:
+    """A backup of another protection than the register's: its content re-encrypted (or
+    decrypted) into a file beside the register first, then written over it as above."""
+    tmp = register.with_name(register.name + ".restoring")
+    tmp.unlink(missing_ok=True)
+    try:
+        create_private(tmp)
+        cipher.export(backup, tmp, source_key=backup_key, target_key=key)
+        other = cipher.connect(tmp, key=key, readonly=True)
+        try:
+            _write_over(other, register, key)
+        finally:
+            other.close()
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def to_file(register: str | os.PathLike, target: str | os.PathLike) -> Path:
@@ -220,7 +270,7 @@ def to_file(register: str | os.PathLike, target: str | os.PathLike) -> Path:
     register = Path(register)
     if not register.exists():
         raise BackupError(f"找不到数据库文件：{register}（database file not found）")
-    conn = sqlite3.connect(f"file:{register}?mode=ro", uri=True)
+    conn = cipher.connect(register, readonly=True)
     try:
         return copy(conn, Path(target))
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
@@ -12,6 +11,7 @@ import sqlite_utils
 
 from forms import choices as C
 
+from . import cipher
 from .db import Store
 
 POOR = "__poor__"  # status filter value: every status of a household still poor
@@ -56,9 +56,9 @@ class HouseholdFilter:
 
 
 def open_reader(path: str | Path) -> Store:
-    """A read-only Store on its own connection, for a worker thread (reads committed data only)."""
-    uri = f"file:{Path(path).as_posix()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    """A read-only Store on its own connection, for a worker thread (reads committed data only);
+    an encrypted register's with the key its opening left in memory (storage.cipher)."""
+    conn = cipher.connect(path, readonly=True, check_same_thread=False)
     store = Store(sqlite_utils.Database(conn), Path(path), None)
     # what the file is (a county's or a team's), so that reads which depend on it (sync.status)
     # answer on a reader as on the GUI's store; read, nothing written

@@ -19,13 +19,15 @@ import sqlite_utils
 from forms.entities import FORMS
 from forms.fields import BOOL, MULTI
 
-from . import chain
+from . import chain, cipher
 from .derived import derived_values
 from .errors import StorageError  # noqa: F401  (re-exported: every module takes it from here)
 from .hlc import Clock
+from .private import private_file
 from .schema import ENTITIES, LATEST, migrate, schema_version
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = cipher.SQLITE_HEADER
+BUSY_SECONDS = 5.0
 
 ROLES = ("village", "county")
 FACT_TABLES = ("village_facts", "county_facts")  # facts stored as one JSON object per year
@@ -47,6 +49,35 @@ class RecordNotFound(StorageError):
     pass
 
 
+class WriteFailed(StorageError):
+    """A write the file refused (full disk, read-only, locked, pulled stick): rolled back whole,
+    the register as it was; the message says why in Chinese and what to do."""
+
+
+# What SQLite says (lower case) → why, as the user reads it. Checked in order.
+_WRITE_FAILURES = (
+    (("disk is full",), "磁盘（或U盘）已满，这次修改没有保存，数据库仍是修改前的样子。请腾出空间后再试",
+     "disk full"),
+    (("readonly", "read-only"), "数据库文件或它所在的文件夹是只读的，这次修改没有保存。请把文件复制到"
+     "可以写入的位置（如“我的文档”）再打开", "read-only"),
+    (("locked", "busy"), "数据库正被另一个程序写入（另一个窗口，或同时运行的命令），这次修改没有保存。"
+     "请关闭另一个打开此数据库的窗口后再试", "database is locked"),
+    (("disk i/o", "unable to open", "no such file"), "读写数据库文件时出错（U盘被拔出？文件被移走？），"
+     "这次修改没有保存。请插好U盘后重新打开数据库", "disk I/O error"),
+)  # fmt: skip
+
+
+def write_failed(error: sqlite3.Error, path: Path) -> StorageError | None:
+    """The Chinese reason for a write SQLite refused, or None when it is not one of those."""
+    text = str(error).lower()
+    if "unable to open" in text and path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        text = "readonly"  # WAL needs to make its files beside the register: a read-only folder
+    for words, reason, english in _WRITE_FAILURES:
+        if any(w in text for w in words):
+            return WriteFailed(f"{reason}：{path}（{english}）")
+    return None
+
+
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
@@ -59,17 +90,19 @@ def _check_file(path: Path) -> int | None:
         raise NotADatabase(f"这是一个文件夹，不是数据库文件：{path}（not a database file）")
     with open(path, "rb") as f:
         head = f.read(16)
-    if head and head != SQLITE_HEADER:
+    if head and head != SQLITE_HEADER and not cipher.is_encrypted(path):
         raise NotADatabase(f"不是扶贫台账数据库文件：{path}（file is not a SQLite database）")
     if not head:
         return 0
-    try:
-        ro = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:  # an encrypted file: read with a key remembered (PassphraseNeeded without one)
+        ro = cipher.connect(path, readonly=True)
         try:
             version = ro.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             ro.close()
+    except sqlite3.OperationalError as e:  # readable, but not here: read-only, a pulled stick
+        raise (write_failed(e, path) or NotADatabase(f"数据库文件无法读取：{path}（{e}）")) from e
     except sqlite3.DatabaseError as e:
         raise NotADatabase(f"数据库文件已损坏或无法读取：{path}（{e}）") from e
     if version > LATEST:
@@ -88,11 +121,20 @@ def open_store(
     create: bool = False,
     role: str = "village",
     operator: str | None = None,
+    passphrase: str | None = None,
 ) -> "Store":
     """Open (and upgrade) a register file; with create=True make it if it is missing.
 
-    Nothing is written to a file that is refused: the checks run on a read-only connection."""
+    An encrypted file opens with its `passphrase` (or a key this process remembers, see
+    storage.cipher), else PassphraseNeeded or WrongPassphrase; a new file made with one is
+    encrypted from the start; a plain file opens as ever. Nothing is written to a file that is
+    refused: the checks run on a read-only connection."""
     path = Path(path)
+    new_key = None
+    if passphrase is not None and cipher.is_encrypted(path):
+        cipher.unlock(path, passphrase)
+    elif passphrase is not None and create and not path.exists():
+        new_key = cipher.new_key(passphrase)
     version = _check_file(path)
     if (version is None or version == 0) and not create:
         # an empty file is not a register yet: a read command must not turn it into one
@@ -107,13 +149,23 @@ def open_store(
         path.parent.mkdir(parents=True, exist_ok=True)
     if version and version < LATEST:
         _backup_before_upgrade(path, version)
-    conn = sqlite3.connect(str(path), check_same_thread=False)
+    private_file(path)  # readable by the user alone (storage.private); its -wal and -shm too
+    # another copy's write waits its turn this long before it is said to be locked
+    conn = cipher.connect(path, key=new_key, check_same_thread=False, timeout=BUSY_SECONDS)
+    if version is None:
+        private_file(path)  # made just now, before its -wal is
+    if new_key is not None:
+        cipher.remember(new_key)
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")
-    # FULL, not NORMAL: with WAL + NORMAL the last commits can be lost when the power cuts.
-    db.execute("PRAGMA synchronous = FULL")
-    migrate(db)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        # FULL, not NORMAL: with WAL + NORMAL the last commits can be lost when the power cuts.
+        db.execute("PRAGMA synchronous = FULL")
+        migrate(db)
+    except sqlite3.OperationalError as e:
+        conn.close()
+        raise (write_failed(e, path) or StorageError(f"无法打开数据库：{path}（{e}）")) from e
     store = Store(db, path, operator)
     store._ensure_meta(role)
     if version:  # an existing register: the day's snapshot on its first open of the day
@@ -139,12 +191,14 @@ def _backup_before_upgrade(path: Path, version: int) -> None:
     target = path.with_name(f"{path.name}.v{version}.bak")
     if target.exists():
         return
-    src = sqlite3.connect(str(path))
-    dst = sqlite3.connect(str(target))
+    from . import backup
+
+    src = cipher.connect(path)
     try:
-        src.backup(dst)
+        # through a temporary file, synced, checked and renamed: a copy cut short by a crash
+        # would otherwise stand as an empty .bak that every later open takes for the copy
+        backup.copy(src, target)  # an encrypted register's copy is encrypted alike
     finally:
-        dst.close()
         src.close()
 
 
@@ -188,6 +242,7 @@ class Store:
         self.clock: Clock | None = None
         self.context: str | None = None  # during what the writes are made (Store.during)
         self._columns: dict = {}  # each record table's digest columns (storage.chain)
+        self._identity = _identity(path)  # the file opened: a pulled stick or a move shows
 
     # -- set-up ---------------------------------------------------------------------------
     def _ensure_meta(self, role: str) -> None:
@@ -211,9 +266,25 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextlib.contextmanager
     def atomic(self):
-        """One transaction (BEGIN … COMMIT); nested, a savepoint inside the outer one."""
-        return self.db.atomic()
+        """One transaction (BEGIN … COMMIT); nested, a savepoint inside the outer one. A write
+        the file refuses is rolled back whole and said in Chinese (WriteFailed)."""
+        self._still_there()
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as e:
+            raise (write_failed(e, self.path) or e) from e
+
+    def _still_there(self) -> None:
+        """Refuse to write when the file opened is no longer at its path: SQLite would go on
+        writing into a file nobody can open again (the stick pulled out, the file moved)."""
+        if self._identity is not None and _identity(self.path) != self._identity:
+            raise WriteFailed(
+                f"数据库文件已不在原处（U盘被拔出，或文件被移走、删除），这次修改没有保存。"
+                f"请插好U盘后重新打开数据库：{self.path}（database file vanished）"
+            )
 
     @contextlib.contextmanager
     def during(self, context: str):
@@ -458,6 +529,14 @@ class Store:
             r["new"] = json.loads(r["new"]) if r["new"] is not None else None
             out.append(r)
         return out
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("gone",)
+    return (st.st_dev, st.st_ino)
 
 
 def _sql_value(value: Any) -> Any:

@@ -4,7 +4,9 @@ number in two households is stored and reported as a 疑点, not refused: storag
 from __future__ import annotations
 
 import json
+import math
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from forms.entities import (
     VISIT,
 )
 from forms.facts import VILLAGE_FACTS
-from forms.validation import derive_member, validate_household_members
+from forms.fields import blank
+from forms.validation import MSG_BAD_CHAR, derive_member, shown, validate_household_members
 
 from .db import StorageError, Store
 from .derived import DERIVED
@@ -197,9 +200,17 @@ def read_json(path: str | os.PathLike) -> dict:
         raise InterchangeError(
             f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{e.msg}（malformed JSON）"
         ) from e
+    except RecursionError:
+        raise InterchangeError(
+            f"JSON 嵌套层数过多，不是扶贫台账交换文件：{path}（JSON nested too deep）"
+        ) from None
+    except ValueError as e:  # a number of more than 4300 digits
+        raise InterchangeError(f"JSON 中有无法读取的数字：{path}（{e}）") from None
+    except OSError as e:  # a folder, a file that cannot be read
+        raise InterchangeError(f"无法读取文件：{path}（{e.strerror or e}）") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise InterchangeError(f"不是 {FORMAT} 格式的文件（format: {found!r}）")
+        raise InterchangeError(f"不是 {FORMAT} 格式的文件（format: {shown(found)!r}）")
     return data
 
 
@@ -217,6 +228,30 @@ class _Plan:
         self.tombstones = {
             r["id"] for r in store.find("households", "deleted = 1", include_deleted=True)
         }
+        self.household_ids: set[str] = set()  # the register's and the file's
+        self.group_ids = {g["id"]: g["village_id"] for g in store.find("groups")}
+        self.village_ids = {v["id"] for v in store.find("villages")}
+
+    def record_id(self, where: str, record: dict, table: str) -> str | None:
+        """The record's id as the file gives it (None: a new one is made); a problem when it is
+        no id (a list, a number, text no register holds) or stands twice for one table."""
+        rid = record.get("id")
+        if rid is None:
+            return None
+        if not _is_key(rid, ID_MAX):
+            self.problems.append(f"{where}, id: 应为记录编号（文字，不超过{ID_MAX}个字符）")
+            return None
+        if not self.once(("id", table, rid), where):
+            return None
+        return rid
+
+    def key_text(self, where: str, record: dict, key: str) -> str | None:
+        """A code or name the file refers to something by (village_code, group)."""
+        value = record.get(key)
+        if value is None or _is_key(value, KEY_MAX):
+            return value
+        self.problems.append(f"{where}, {key}: 应为文字（不超过{KEY_MAX}个字符）")
+        return None
 
     def nested(self, where: str, value, key: str) -> list[dict]:
         """A list of objects inside a record (members, finances …); anything else is a problem."""
@@ -241,7 +276,12 @@ class _Plan:
     def known_cadre(self, where: str, values: dict | None) -> None:
         cid = (values or {}).get("cadre_id")
         if cid and cid not in self.cadre_ids:
-            self.problems.append(f"{where}, cadre_id: 没有这个帮扶干部（{cid}）")
+            self.problems.append(f"{where}, cadre_id: 没有这个帮扶干部（{shown(cid)}）")
+
+    def known_household(self, where: str, values: dict | None) -> None:
+        hid = (values or {}).get("household_id")
+        if hid and hid not in self.household_ids:
+            self.problems.append(f"{where}, household_id: 没有这个户（{shown(hid)}）")
 
     def check(self, where: str, form, values: dict, partial=False) -> dict | None:
         try:
@@ -249,6 +289,52 @@ class _Plan:
         except ValidationError as e:
             self.problems += [f"{where}, {p.field}: {p.message}" for p in e.problems]
             return None
+
+
+# Ids are UUIDs (36 characters), codes and names short words; a file's own longer ids are kept.
+ID_MAX = 100
+KEY_MAX = 200
+# A visit's findings (changes) are a list of {entity, record_id, field, label, old, new}.
+CHANGES_DEPTH = 6
+
+
+def _is_key(value, limit: int) -> bool:
+    """Text a record can be found by: not blank, not too long, nothing a register cannot hold."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= limit
+        and bool(value.strip())
+        and value.isprintable()
+        and not any("\ud800" <= ch <= "\udfff" for ch in value)
+    )
+
+
+def _changes_problem(value) -> str | None:
+    """Why a visit's changes cannot be kept as they are, or None: a list of objects of plain
+    values, not nested deeper than a finding is, no text a register cannot hold."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        return "应为对象的列表"
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > CHANGES_DEPTH:
+            return "嵌套层数过多"
+        if isinstance(item, dict):
+            stack += [(k, depth + 1) for k in item] + [(x, depth + 1) for x in item.values()]
+        elif isinstance(item, list):
+            stack += [(x, depth + 1) for x in item]
+        elif isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return MSG_BAD_CHAR
+        elif isinstance(item, float) and not math.isfinite(item):
+            return "含有无法保存的数值（NaN 或无穷大）"
+        elif isinstance(item, int) and item.bit_length() > 10_000:
+            return "含有无法保存的数值（位数过多）"
+        elif item is not None and not isinstance(item, (int, float)):
+            return "含有无法保存的值"
+    return None
 
 
 def _records(data: dict, key: str, plan: _Plan) -> list[dict]:
@@ -266,21 +352,27 @@ def import_register(store: Store, data: dict) -> dict:
     and InterchangeError lists every problem with its record and field. Returns counts, and
     under "duplicates" the 疑点 the file's members are in (Duplicate.to_dict() of each ID number
     held by more than one live member, file and register together): warnings, not refusals."""
+    if not isinstance(data, dict):
+        raise InterchangeError(f"不是 {FORMAT} 格式的数据（{type(data).__name__}）")
     plan = _Plan(store)
     writes: list[tuple[str, str | None, dict]] = []  # (table, existing id or None, values)
     village_ids: dict[str, str] = {}
     group_ids: dict[tuple[str, str], str] = {}
     existing_groups = {(g["village_id"], g["name"]): g["id"] for g in store.find("groups")}
+    household_records = _records(data, "households", plan)
+    plan.household_ids = {h["id"] for h in store.find("households")} | {
+        h["id"] for h in household_records if _is_key(h.get("id"), ID_MAX)
+    }
 
     for i, p in enumerate(_records(data, "policy_values", plan), 1):
-        values = plan.check(f"policy {i} ({p.get('year')})", POLICY, p)
+        values = plan.check(f"policy {i} ({shown(p.get('year'))})", POLICY, p)
         if values and plan.once(("policy", values["year"]), f"policy {i} ({values['year']})"):
             found = store.find("policy_values", "year = ?", [values["year"]])
             writes.append(("policy_values", found[0]["id"] if found else None, values))
 
     village_records = _records(data, "villages", plan)
     for i, v in enumerate(village_records, 1):
-        where = f"village {i} ({v.get('code')} {v.get('name', '')})"
+        where = f"village {i} ({shown(v.get('code'))} {shown(v.get('name', ''))})"
         core = {
             k: x for k, x in v.items() if k not in ("groups", "facts", "measures", "exit_plans")
         }
@@ -297,6 +389,9 @@ def import_register(store: Store, data: dict) -> dict:
             groups = []
         for j, name in enumerate(groups, 1):
             checked = plan.check(f"{where}, groups {j}", GROUP, {"village_id": vid, "name": name})
+            if checked and not _is_key(checked["name"], KEY_MAX):
+                plan.problems.append(f"{where}, groups {j}: 社名应为文字")
+                checked = None
             key = (vid, checked["name"]) if checked else None
             if key and key not in existing_groups and key not in group_ids:
                 group_ids[key] = _new_id()
@@ -315,45 +410,58 @@ def import_register(store: Store, data: dict) -> dict:
             ev = plan.check(f"{where}, exit_plans {j}", EXIT_PLAN, {**e, "village_id": vid})
             if ev and plan.once(("exit_plan", vid, ev["year"]), f"{where}, exit_plans {j}"):
                 writes.append(("exit_plans", natural_id("exit_plans", vid, ev["year"]), ev))
-    for code in {h.get("village_code") for h in _records(data, "households", plan)}:
-        if code and code not in village_ids:
-            found = find_village(store, str(code))
+    for code in {
+        h.get("village_code") for h in household_records if _is_key(h.get("village_code"), KEY_MAX)
+    }:
+        if code not in village_ids:
+            found = find_village(store, code)
             if found:
-                village_ids[str(code)] = found["id"]
+                village_ids[code] = found["id"]
 
     cadre_ids = set(plan.cadre_ids)
     file_cadres = _records(data, "cadres", plan)
     plan.cadre_ids |= {c["id"] for c in file_cadres if isinstance(c.get("id"), str)}
     for i, c in enumerate(file_cadres, 1):
-        where = f"cadre {i} ({c.get('name')})"
-        code = c.get("village_code")
-        core = {k: x for k, x in c.items() if k not in ("village_code",)}
+        where = f"cadre {i} ({shown(c.get('name'))})"
+        code = plan.key_text(where, c, "village_code")
+        core = {k: x for k, x in c.items() if k not in ("village_code", "id")}
         if code:
             if code not in village_ids:
-                plan.problems.append(f"{where}, village_code: 没有代码为 {code} 的村")
+                plan.problems.append(f"{where}, village_code: 没有代码为 {shown(code)} 的村")
                 continue
             core["village_id"] = village_ids[code]
+        elif not blank(core.get("village_id")) and (
+            not isinstance(core["village_id"], str) or core["village_id"] not in plan.village_ids
+        ):
+            plan.problems.append(f"{where}, village_id: 没有这个村（{shown(core['village_id'])}）")
+            continue
+        rid = plan.record_id(where, c, "cadres")
         values = plan.check(where, CADRE, core)
-        if values:
-            cid = c.get("id") or _new_id()
+        if values and (rid or c.get("id") is None):
+            cid = rid or _new_id()
             writes.append(("cadres", cid if cid in cadre_ids else None, {**values, "id": cid}))
             cadre_ids.add(cid)
 
     for v in village_records:
-        vid = village_ids.get(v.get("code"))
-        where = f"village {v.get('code')}"
+        vid = village_ids.get(v.get("code")) if isinstance(v.get("code"), str) else None
+        where = f"village {shown(v.get('code'))}"
         for j, m in enumerate(plan.nested(where, v.get("measures"), "measures"), 1):
             _plan_measure(plan, writes, f"{where}, measure {j}", m, vid, None)
 
-    for i, h in enumerate(_records(data, "households", plan), 1):
+    for i, h in enumerate(household_records, 1):
         _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
 
     if plan.problems:
         raise InterchangeError(
             f"导入失败：发现 {len(plan.problems)} 处问题，数据库未作任何改动", plan.problems
         )
-    with store.atomic():
-        _apply(store, writes, plan)
+    try:
+        with store.atomic():
+            _apply(store, writes, plan)
+    except sqlite3.IntegrityError as e:  # a reference the checks above did not foresee
+        raise InterchangeError(
+            f"导入失败：文件中有记录指向不存在的村、社、户或帮扶干部，数据库未作任何改动（{e}）"
+        ) from None
     # the file's people held by more than one household (of the file, or of the register)
     plan.counts["duplicates"] = [
         d.to_dict() for d in find_duplicates(store, id_numbers=plan.id_numbers)
@@ -370,6 +478,7 @@ def _new_id() -> str:
 def _plan_measure(plan, writes, where, m, village_id, household_id):
     if village_id is None:
         return
+    rid = plan.record_id(where, m, "measures")
     core = {k: x for k, x in m.items() if k != "id"}
     values = plan.check(
         where,
@@ -381,8 +490,9 @@ def _plan_measure(plan, writes, where, m, village_id, household_id):
         },
     )
     plan.known_cadre(where, values)
+    plan.known_household(where, values)
     if values:
-        writes.append(("measures", m.get("id"), values))
+        writes.append(("measures", rid, values))
 
 
 def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups):
@@ -393,20 +503,22 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
         else None
     )
     where = (
-        f"household {i} (户主 {head['name']})"
+        f"household {i} (户主 {shown(head['name'])})"
         if head and head.get("name")
-        else (f"household {i} ({h.get('household_no', '')})")
+        else (f"household {i} ({shown(h.get('household_no', ''))})")
     )
     members = plan.nested(where, raw_members, "members")
-    if h.get("id") in plan.tombstones:
+    given_id = plan.record_id(where, h, "households")
+    if given_id is None and h.get("id") is not None:
+        return
+    if given_id in plan.tombstones:
         # deleted here: an import does not bring it back, nor add to it
         plan.counts["skipped"] += 1
         return
-    if h.get("id") is not None and not plan.once(("household", h.get("id")), where):
-        return
-    code = h.get("village_code")
+    code = plan.key_text(where, h, "village_code")
     if code not in village_ids:
-        plan.problems.append(f"{where}, village_code: 没有代码为 {code} 的村")
+        if code is not None or h.get("village_code") is None:
+            plan.problems.append(f"{where}, village_code: 没有代码为 {shown(code)} 的村")
         return
     vid = village_ids[code]
     core = {
@@ -426,21 +538,31 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
         )
     }
     core["village_id"] = vid
+    gid = core.get("group_id")
+    if not blank(gid) and (not isinstance(gid, str) or plan.group_ids.get(gid) != vid):
+        plan.problems.append(f"{where}, group_id: 本村没有这个社（{shown(core['group_id'])}）")
     if h.get("group") is not None and not isinstance(h["group"], str):
         plan.problems.append(f"{where}, group: 应为社名")
     elif h.get("group"):
-        gid = group_ids.get((vid, h["group"])) or existing_groups.get((vid, h["group"]))
-        if gid is None:
-            gid = group_ids[(vid, h["group"])] = _new_id()
-            writes.append(("groups", None, {"id": gid, "village_id": vid, "name": h["group"]}))
-        core["group_id"] = gid
+        group = plan.check(f"{where}, group", GROUP, {"village_id": vid, "name": h["group"]})
+        name = group["name"] if group else None
+        if name and not _is_key(name, KEY_MAX):
+            plan.problems.append(f"{where}, group: 社名应为文字")
+        elif name:
+            gid = group_ids.get((vid, name)) or existing_groups.get((vid, name))
+            if gid is None:
+                gid = group_ids[(vid, name)] = _new_id()
+                writes.append(("groups", None, {"id": gid, "village_id": vid, "name": name}))
+            core["group_id"] = gid
     values = plan.check(where, HOUSEHOLD, core)
     plan.known_cadre(where, values)
-    hid = h.get("id") or _new_id()
+    hid = given_id or _new_id()
+    plan.household_ids.add(hid)
     if values:
         writes.append(("households", hid, values))
     checked_members = []
     for j, m in enumerate(members, 1):
+        mid = plan.record_id(f"{where}, member {j}", m, "members")
         mv = plan.check(
             f"{where}, member {j}",
             MEMBER,
@@ -448,7 +570,7 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
         )
         if mv:
             checked_members.append(mv)
-            writes.append(("members", m.get("id"), mv))
+            writes.append(("members", mid, mv))
             # The same ID number in another household of the file or of the register is no
             # reason to refuse the file: it is stored and reported as a 疑点 (storage.duplicates)
             # for a clerk to decide. Twice in one household is a typing error, refused below.
@@ -463,28 +585,34 @@ def _plan_household(plan, writes, i, h, village_ids, group_ids, existing_groups)
         if fv and plan.once(("finance", hid, fv["year"]), f"{where}, finances {j}"):
             writes.append(("finances*", hid, fv))
     for j, s in enumerate(plan.nested(where, h.get("status_history"), "status_history"), 1):
+        sid = plan.record_id(f"{where}, status_history {j}", s, "status_history")
         sv = plan.check(
             f"{where}, status_history {j}",
             STATUS_CHANGE,
             {**{k: x for k, x in s.items() if k != "id"}, "household_id": hid},
         )
         if sv:
-            writes.append(("status_history", s.get("id"), sv))
+            writes.append(("status_history", sid, sv))
     for j, p in enumerate(plan.nested(where, h.get("procedures"), "procedures"), 1):
+        pid = plan.record_id(f"{where}, procedures {j}", p, "procedure_steps")
         pv = plan.check(
             f"{where}, procedures {j}",
             PROCEDURE_STEP,
             {**{k: x for k, x in p.items() if k != "id"}, "household_id": hid},
         )
         if pv:
-            writes.append(("procedure_steps", p.get("id"), pv))
+            writes.append(("procedure_steps", pid, pv))
     for j, v in enumerate(plan.nested(where, h.get("visits"), "visits"), 1):
+        vid_ = plan.record_id(f"{where}, visit {j}", v, "visits")
         core_v = {k: x for k, x in v.items() if k not in ("id", "changes")}
         vv = plan.check(f"{where}, visit {j}", VISIT, {**core_v, "household_id": hid})
         plan.known_cadre(f"{where}, visit {j}", vv)
-        if vv:
+        problem = _changes_problem(v.get("changes"))
+        if problem:
+            plan.problems.append(f"{where}, visit {j}, changes: {problem}")
+        elif vv:
             vv["changes"] = json.dumps(v.get("changes") or [], ensure_ascii=False)
-            writes.append(("visits", v.get("id"), vv))
+            writes.append(("visits", vid_, vv))
     for j, m in enumerate(plan.nested(where, h.get("measures"), "measures"), 1):
         _plan_measure(plan, writes, f"{where}, measure {j}", m, vid, hid)
 

@@ -88,9 +88,11 @@ def read_header(data: bytes, name: str = "") -> tuple[dict, int]:
         raise PackageError(f"数据包不完整，可能复制时中断{where}（truncated package）")
     try:
         header = json.loads(data[start : start + head_len].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… 64 KiB deep
         raise PackageError(f"数据包已损坏或被改动{where}（package header damaged）") from None
-    if not isinstance(header, dict):
+    # seal() names the key of every package by a short text: anything else there is damage
+    # (and would be looked up among the keys before the package is authenticated)
+    if not isinstance(header, dict) or not isinstance(header.get("key_id"), str):
         raise PackageError(f"数据包已损坏或被改动{where}（package header damaged）")
     return header, start + head_len + 8
 

@@ -519,13 +519,14 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database, upto: int = LATEST) -> list[str]:
-    """Apply the migrations this file lacks, each in its own transaction; returns their names."""
+    """Apply the migrations this file lacks, all in one transaction (a crash leaves the file
+    as it was or fully upgraded, never at a version in between); returns their names."""
     applied = []
-    for number, name, step in MIGRATIONS:
-        if number > upto or number <= schema_version(db):
-            continue
-        with db.atomic():
+    with db.atomic():
+        for number, name, step in MIGRATIONS:
+            if number > upto or number <= schema_version(db):
+                continue
             step(db)
             db.execute(f"PRAGMA user_version = {int(number)}")
-        applied.append(name)
+            applied.append(name)
     return applied

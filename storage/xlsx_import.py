@@ -15,7 +15,7 @@ from pathlib import Path
 from forms import choices as C
 from forms import ledger
 from forms.entities import FINANCE, HOUSEHOLD, MEMBER
-from forms.validation import derive_member, validate_household_members
+from forms.validation import derive_member, shown, validate_household_members
 
 from .db import Store
 from .enrolment import team_of
@@ -147,8 +147,10 @@ def mapping_from_json(data: dict, sheets: list[Sheet]) -> dict[str, dict[int, le
             col = by_key.get(title)
             if col is None:
                 continue
-            if name and name not in known:
-                raise WorkbookError(f"对应方案中“{title}”对应的字段 {name} 不存在（unknown field）")
+            if name and (not isinstance(name, str) or name not in known):
+                raise WorkbookError(
+                    f"对应方案中“{shown(title)}”对应的字段 {shown(name)} 不存在（unknown field）"
+                )
             if name:
                 chosen[col.index] = ledger.Target.parse(name)
         out[s.name] = chosen
@@ -160,6 +162,10 @@ def read_mapping(path: str | os.PathLike, sheets: list[Sheet]) -> dict:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise WorkbookError(f"无法读取对应方案文件 {path}（{e}）") from None
+    except RecursionError:
+        raise WorkbookError(
+            f"对应方案文件嵌套层数过多，无法读取：{path}（nested too deep）"
+        ) from None
     return mapping_from_json(data, sheets)
 
 
@@ -248,7 +254,9 @@ def _village_of(row: _Row, villages: _Villages, fixed: dict | None) -> dict | No
         return found
     if fixed is not None:
         if name and name not in (fixed["name"], fixed["code"]):
-            row.problem(f"本行是“{name}”的户，不是要导入的“{fixed['name']}”", "place", "village")
+            row.problem(
+                f"本行是“{shown(name)}”的户，不是要导入的“{fixed['name']}”", "place", "village"
+            )
             return None
         return fixed
     if not name:
@@ -262,11 +270,13 @@ def _village_of(row: _Row, villages: _Villages, fixed: dict | None) -> dict | No
         return found[0]
     if not found:
         row.problem(
-            f"登记册中没有“{name}”这个村：请先添加该村，或指定导入到哪个村", "place", "village"
+            f"登记册中没有“{shown(name)}”这个村：请先添加该村，或指定导入到哪个村",
+            "place",
+            "village",
         )
     else:
         row.problem(
-            f"登记册中有{len(found)}个“{name}”：请加上乡镇一列，或指定村", "place", "village"
+            f"登记册中有{len(found)}个“{shown(name)}”：请加上乡镇一列，或指定村", "place", "village"
         )
     return None
 
@@ -493,7 +503,7 @@ def plan_import(
             )
     for name, n in plan.unknown_cadres.items():
         plan.notes.append(
-            f"帮扶责任人“{name}”不在本村的帮扶干部名单中（或有重名），{n}户未关联；"
+            f"帮扶责任人“{shown(name)}”不在本村的帮扶干部名单中（或有重名），{n}户未关联；"
             "先在“帮扶干部”中添加后再导入即可关联"
         )
     _count(plan)
@@ -536,6 +546,7 @@ def _closed_years(store: Store, year: int) -> set[str]:
 def _merge_household_values(house: _House) -> None:
     """The household's fields from its rows: repeated on every row, or on the first only."""
     first: dict[str, tuple] = {}
+    first_finance: dict[str, tuple] = {}
     for row in house.rows:
         for key, value in row.household.items():
             if key not in first:
@@ -543,12 +554,22 @@ def _merge_household_values(house: _House) -> None:
             elif first[key][0] != value:
                 label = HOUSEHOLD[key].label
                 row.problem(
-                    f"{label}与同户第{first[key][1].number}行不一致（“{first[key][0]}” / “{value}”）",
+                    f"{label}与同户第{first[key][1].number}行不一致"
+                    f"（“{shown(first[key][0])}” / “{shown(value)}”）",
                     "household",
                     key,
                 )
         for key, value in row.finance.items():
-            house.finance.setdefault(key, value)
+            if key not in first_finance:
+                first_finance[key] = (value, row)
+                house.finance[key] = value
+            elif first_finance[key][0] != value:  # not silently the first row's
+                row.problem(
+                    f"{FINANCE[key].label}与同户第{first_finance[key][1].number}行不一致"
+                    f"（“{shown(first_finance[key][0])}” / “{shown(value)}”）",
+                    "finance",
+                    key,
+                )
     house.values = {k: v for k, (v, _) in first.items()}
     house.group = house.values.pop("group_id", None)
     house.cadre = house.values.pop("cadre_id", None)
@@ -637,7 +658,8 @@ def _same_people(house: _House) -> list[_Row]:
             if first.member.get(key, value) != value:
                 label = MEMBER[key].label
                 row.problem(
-                    f"与第{first.number}行是同一人，{label}不一致（“{first.member[key]}” / “{value}”）",
+                    f"与第{first.number}行是同一人，{label}不一致"
+                    f"（“{shown(first.member[key])}” / “{shown(value)}”）",
                     "member",
                     key,
                 )
@@ -701,7 +723,7 @@ def _plan_members(register: _Register, house: _House, hid: str, rows: list[_Row]
             if len(same) == 1 and (not same[0].get("id_number") or not values.get("id_number")):
                 match = same[0]
         if match is not None and match["id"] in taken:
-            row.problem(f"与同户另一行是同一人（{values['name']}）", "member", "name")
+            row.problem(f"与同户另一行是同一人（{shown(values['name'])}）", "member", "name")
             continue
         try:
             if match is None:
@@ -730,7 +752,7 @@ def _plan_members(register: _Register, house: _House, hid: str, rows: list[_Row]
         if other is not None and other["household_id"] != hid:
             # the same person in another household: stored and listed as a 疑点, not refused
             elsewhere = register.by_id.get(other["household_id"], {}).get("household_no", "")
-            house.elsewhere.append(f"{values['name']}（{idn}）也登记在户编号 {elsewhere}")
+            house.elsewhere.append(f"{shown(values['name'])}（{idn}）也登记在户编号 {elsewhere}")
     everyone = list(final.values()) + new_members
     if rows and len(everyone) and not house.problems:
         for p in validate_household_members(everyone):

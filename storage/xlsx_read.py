@@ -18,6 +18,14 @@ from .db import StorageError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
 HEADER_SCAN = 20  # rows searched for the header
 BLANK_RUN = 1000  # this many blank rows in a row end the table (formatted but empty rows)
+# An .xlsx is a zip of XML parts. A county's 110,000-row ledger unpacks to a few hundred MB at
+# 10–15 times its packed size; a part of a run of one character unpacks to 1000 times (a zip
+# bomb: a few MB on the stick, gigabytes in memory). Refused from the sizes the zip declares,
+# before anything is unpacked (zipfile never unpacks more than the declared size).
+MAX_UNPACKED = 1 << 30  # bytes, all parts together
+MAX_RATIO = 200  # unpacked / packed, of a part larger than RATIO_FROM
+RATIO_FROM = 16 << 20
+MAX_PARTS = 10_000
 
 
 class WorkbookError(StorageError):
@@ -98,10 +106,41 @@ def open_workbook(path: str | os.PathLike):
         raise WorkbookError(
             f"{p.name} 不是 Excel 工作簿（.xlsx），或文件已损坏（not an .xlsx workbook, or damaged）"
         )
+    _refuse_bomb(p)
     try:
         return openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # zipfile's, XML's and openpyxl's own errors for broken parts
-        raise WorkbookError(f"{p.name} 已损坏，无法读取（damaged workbook: {e}）") from None
+        raise _damaged(p, e) from None
+
+
+def _damaged(p: Path, e: Exception, sheet: str | None = None) -> WorkbookError:
+    """The workbook (or one of its sheets) cannot be read: why, in the parser's words."""
+    reason = (str(e) or type(e).__name__)[:200]
+    if sheet is not None:
+        return WorkbookError(
+            f"{p.name} 的工作表“{sheet}”已损坏，无法读取（damaged worksheet: {reason}）"
+        )
+    return WorkbookError(f"{p.name} 已损坏，无法读取（damaged workbook: {reason}）")
+
+
+def _refuse_bomb(p: Path) -> None:
+    """WorkbookError when the zip's parts would unpack to more than any ledger does."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise _damaged(p, e) from None
+    total = sum(i.file_size for i in parts)
+    swollen = [
+        i for i in parts if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * i.compress_size
+    ]
+    if len(parts) > MAX_PARTS or total > MAX_UNPACKED or swollen:
+        size = f"{total / (1 << 20):,.0f} MB"
+        raise WorkbookError(
+            f"{p.name} 解压后有 {size}（压缩前仅 {p.stat().st_size / (1 << 20):,.1f} MB），"
+            "远超任何台账，可能已损坏或是恶意文件，未读取。请在 Excel 中打开它，删去多余的行列后"
+            "另存为新文件再导入（workbook unpacks too large: zip bomb?）"
+        )
 
 
 def _texts(row: tuple) -> list[str]:
@@ -208,8 +247,10 @@ def read_workbook(
             )
         out = []
         for name in [sheet] if sheet else names:
-            ws = wb[name]
-            read = read_sheet(ws)
+            try:
+                read = read_sheet(wb[name])
+            except Exception as e:  # a sheet's XML is parsed only now, row by row
+                raise _damaged(Path(path), e, name) from None
             if read is not None:
                 out.append(read)
             elif skipped is not None:

@@ -148,7 +148,8 @@ def test_a_write_the_file_refuses_is_shown_and_the_input_kept(household_window, 
     line = line_of(window.work.editor.conditions, "housing_area_m2")
     type_text(qtbot, line, "99", finish=True)
     # Then the field says so, keeps the typed value, and the file is unchanged
-    assert "无法写入数据库" in message_of(window.work.editor.conditions, "housing_area_m2")
+    said = message_of(window.work.editor.conditions, "housing_area_m2")
+    assert "只读" in said and "没有保存" in said  # storage.db.WriteFailed says why
     assert line.text() == "99"
     window.store.db.conn.execute("PRAGMA query_only = OFF")
     assert dump(window.store) == before

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from storage import backup as B
+from storage import cipher, encryption
 from storage import operations as O
 from storage import register as R
 from storage.db import StorageError, open_store
@@ -19,6 +20,8 @@ from tests.storage.ledgers import member_per_row
 from tests.test_cli import run
 
 VILLAGE = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇", "county": "安定区"}
+# a test marked so runs twice: a plain register, then one encrypted (storage.encryption)
+BOTH = pytest.mark.parametrize("register", ["plain", "encrypted"], indirect=True)
 
 
 @pytest.fixture
@@ -29,22 +32,25 @@ def folder(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def register(tmp_path, folder):
+def register(tmp_path, folder, request):
     path = tmp_path / "register.db"
     store = open_store(path, create=True, operator="测试员")
     R.add_village(store, VILLAGE)
     store.close()
+    if getattr(request, "param", "") == "encrypted":
+        encryption.encrypt(path, "备份测试的口令")
     return path
 
 
 def _rows(path, table="villages"):
-    conn = sqlite3.connect(path)
+    conn = cipher.connect(path)  # an encrypted one with the key its encryption left in memory
     try:
         return conn.execute(f"select * from {table} order by id").fetchall()
     finally:
         conn.close()
 
 
+@BOTH
 def test_the_first_open_of_a_day_takes_a_checked_snapshot(register, folder):
     assert B.backups(B.folder_for(register)) == []  # a new file has nothing to back up
     store = open_store(register)
@@ -58,6 +64,7 @@ def test_the_first_open_of_a_day_takes_a_checked_snapshot(register, folder):
     assert len(B.backups(B.folder_for(register))) == 1
 
 
+@BOTH
 def test_imports_syncs_and_year_closes_are_preceded_by_a_backup(register, tmp_path):
     store = open_store(register, operator="测试员")
     try:
@@ -107,6 +114,7 @@ def test_the_rotation_keeps_the_last_7_days_and_the_last_4_weeks(register):
     assert len(kept) <= 2 + 6 + 4
 
 
+@BOTH
 def test_a_restore_backs_up_the_current_file_and_can_be_undone(register, tmp_path):
     store = open_store(register, operator="测试员")
     [daily] = B.backups(B.folder_for(register))
@@ -137,6 +145,7 @@ def test_a_file_that_is_no_backup_is_not_restored(register, tmp_path):
     store.close()
 
 
+@BOTH
 def test_a_copy_to_a_usb_stick_reads_back(register, tmp_path):
     stick = tmp_path / "U盘"
     stick.mkdir()

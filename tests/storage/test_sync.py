@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from storage import package
+from storage import cipher, package
 from storage import register as R
 from storage import sync as S
 from storage.db import open_store
@@ -18,21 +18,34 @@ VILLAGE = {"code": "621102100201", "name": "青岭村", "township": "凤翔镇",
 OTHER = {"code": "621102100202", "name": "石岔村", "township": "凤翔镇", "county": "安定区"}
 
 
+# a test marked so runs twice: plain registers, then registers encrypted (storage.cipher)
+BOTH = pytest.mark.parametrize("world", ["plain", "encrypted"], indirect=True)
+
+
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, request):
     """The county with two villages and two teams; each team's laptop enrolled."""
     stick = tmp_path / "U盘"
     stick.mkdir()
-    county = open_store(tmp_path / "county.db", create=True, role="county", operator="县扶贫办")
+    key = (
+        {"passphrase": "县里的口令'\"；开门"}
+        if getattr(request, "param", "") == "encrypted"
+        else {}
+    )
+    county = open_store(
+        tmp_path / "county.db", create=True, role="county", operator="县扶贫办", **key
+    )
     R.add_village(county, VILLAGE)
     R.add_village(county, OTHER)
     laptops = []
     for i, code in enumerate((VILLAGE["code"], OTHER["code"])):
         _, path = register_team(county, f"第{i + 1}工作队", [code], PASS, stick)
-        laptop = open_store(tmp_path / f"laptop{i}.db", create=True, operator=f"队员{i}")
+        laptop = open_store(tmp_path / f"laptop{i}.db", create=True, operator=f"队员{i}", **key)
         enroll(laptop, path, PASS)
         path.unlink()
         laptops.append(laptop)
+    if key:
+        assert all(cipher.is_encrypted(s.path) for s in (county, *laptops))
     yield county, laptops, stick
     for s in (county, *laptops):
         s.close()
@@ -53,6 +66,7 @@ def _add(store, village_code, no, names):
                             for i, n in enumerate(names)])  # fmt: skip
 
 
+@BOTH
 def test_a_team_first_package_reaches_the_county_and_the_receipt_comes_back(world):
     county, (laptop, _), stick = world
     # the laptop got the village record only from the county
@@ -160,6 +174,7 @@ def _refused(store, path, match):
     assert dump(store) == before
 
 
+@BOTH
 def test_refusals_leave_the_register_exactly_as_it_was(world, tmp_path):
     county, (laptop, other), stick = world
     _swap(county, laptop, stick, teams=["第1工作队"])
@@ -280,6 +295,7 @@ def test_a_stamp_far_in_the_future_is_taken_flagged_and_does_not_hold_the_clock(
     assert laptop.get("households", hid)["housing_area_m2"] == 65
 
 
+@BOTH
 def test_the_batch_import_reports_each_package_and_does_not_stop_at_a_bad_one(world, tmp_path):
     county, laptops, stick = world
     for lap, name in zip(laptops, ("第1工作队", "第2工作队")):
@@ -363,6 +379,7 @@ def test_the_same_person_in_two_villages_never_refuses_and_reaches_the_receipt(w
     assert [d["id_number"] for d in back.receipt["duplicates"]] == [same]
 
 
+@BOTH
 def test_a_package_refused_inside_a_batch_leaves_the_others_applied(world, tmp_path):
     county, laptops, stick = world
     for lap, name in zip(laptops, ("第1工作队", "第2工作队")):
