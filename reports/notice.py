@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import KeepTogether, Spacer, Table
 
 from . import labels as L
 from .common import empty_note, fit, furniture, inner_table, span_inner, title_block, village_name
 from .model import Cadre, HouseholdRow, VillageReportData
-from .pages import render_story
+from .pages import Furniture, render_story
 from .privacy import mask_id, public_member_fields, scrub_ids
-from .styles import Para, Styles, grid_table, table
+from .styles import Styles, grid_table, table
 
 # A4 portrait is 44 em wide: 12 pt type; A3 portrait 17 pt.
 EMS = 44.0
@@ -174,6 +173,10 @@ def build_notice_story(
 ) -> list:
     """`households` overrides the selection by status; `start` defaults to the posting date;
     `contact` (whom to tell an objection) defaults to the team leader (队长)."""
+    # A notice is posted in public: every text it prints goes through styles' p/strong/
+    # p_with_note, and so through scrub_ids (an ID number typed into any free text, the
+    # village's name as much as a reason, is masked), a field added later as much as these.
+    styles = replace(styles, scrub=scrub_ids)
     k = KINDS[kind]
     name = village_name(data)
     rows = notice_households(data, kind) if households is None else households
@@ -232,12 +235,19 @@ def render_notice(
             contact=contact,
             supervision_phone=supervision_phone,
         ),
-        furniture(data, title),
+        _public(furniture(data, title)),
         paper=paper,
         landscape=landscape,
         ems=EMS,
         base_size=base_size,
     )
+
+
+def _public(f: Furniture) -> Furniture:
+    """The page furniture (title, place, footer with the closed year's note; the PDF's title)
+    with every text scrubbed like the story's."""
+    texts = {x.name: getattr(f, x.name) for x in fields(f)}
+    return replace(f, **{k: scrub_ids(v) for k, v in texts.items() if isinstance(v, str)})
 
 
 def _reason(data: VillageReportData, h: HouseholdRow, kind: str) -> str:
@@ -252,7 +262,7 @@ def _reason(data: VillageReportData, h: HouseholdRow, kind: str) -> str:
         income = h.finance.income_per_capita(h.people) if h.finance else None
         if income is not None:
             lines.append(f"人均可支配收入：\n{L.money(income)}元")
-    return scrub_ids("\n".join(x for x in lines if x)) or "—"
+    return "\n".join(x for x in lines if x) or "—"
 
 
 def _table(data, rows, kind, styles: Styles) -> Table:
@@ -281,13 +291,10 @@ def _table(data, rows, kind, styles: Styles) -> Table:
             ]
             for m in h.members
         ]
-        group = (
-            f"<br/><font size={styles.base * 0.8:.1f}>{escape(h.group)}</font>" if h.group else ""
-        )
         table.append(
             [
                 p(str(i), styles.cell_center),
-                Para(escape(scrub_ids(h.head_name) or "—") + group, styles.big_name),
+                styles.p_with_note(h.head_name or "—", h.group, styles.big_name),
                 p(str(h.people), styles.cell_center),
                 fit(inner_table(members, mw, styles, "（未登记家庭成员）", vlines=False), styles),
             ]
@@ -307,7 +314,7 @@ def _table(data, rows, kind, styles: Styles) -> Table:
 def _member_value(m, key: str) -> str:
     if key == "id_number":
         return mask_id(m.id_number) or "—"
-    return scrub_ids(getattr(m, key, "")) or "—"
+    return getattr(m, key, None) or "—"
 
 
 def _closing(

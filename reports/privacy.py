@@ -116,8 +116,18 @@ def scrub_ids(text) -> str:
     """Free text with any ID number in it masked, however it is written (a reason may quote
     one): full-width or other digits, spaces or hyphens between its groups, a lower-case x,
     inside a longer run of digits. Its first 6 and last 4 characters show, the rest is starred;
-    the separators stay as they were."""
+    the separators stay as they were. What shows never reads as an ID number again: the digits
+    left visible between two masked numbers can make a third (the masking is repeated until
+    nothing changes: each round only stars digits, so it ends)."""
     s = "" if text is None else str(text)
+    while True:
+        out = _scrub_once(s)
+        if out == s:
+            return out
+        s = out
+
+
+def _scrub_once(s: str) -> str:
     hidden: set[int] = set()
     for run in _runs(s):
         if len(run) < 15:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -93,28 +94,52 @@ class Styles:
     head: ParagraphStyle
     mark: ParagraphStyle
     big_name: ParagraphStyle
+    # Every text p, line, strong and p_with_note print goes through it first: a public notice
+    # sets reports.privacy.scrub_ids (ID numbers masked in any free text). It must keep each
+    # character's position (scrub_ids stars digits).
+    scrub: Callable[[str], str] | None = None
 
     def em(self, n: float) -> float:
         """n times the base size, in points: column widths are given in em."""
         return n * self.base
 
+    def plain(self, text) -> str:
+        """`text` as this report may print it: a str, through `scrub` if set."""
+        s = "" if text is None else str(text)
+        return self.scrub(s) if self.scrub is not None else s
+
     def p(self, text, style: ParagraphStyle | None = None) -> Paragraph:
         """A wrapping cell or line of plain text (escaped; newlines kept)."""
-        s = "" if text is None else str(text)
-        return Para(escape(s).replace("\n", "<br/>"), style or self.cell)
+        return Para(_markup(self.plain(text)), style or self.cell)
+
+    def p_with_note(self, text, note, style: ParagraphStyle | None = None) -> Paragraph:
+        """`text` and, on a line below in smaller type, `note` (the 社 under a head's name).
+        The two are scrubbed as one text: a number cut across them is still seen whole."""
+        text, note = ("" if text is None else str(text)), ("" if note is None else str(note))
+        if not note:
+            return self.p(text, style)
+        both = self.plain(f"{text}\n{note}")
+        head, tail = both[: len(text)], both[len(text) + 1 :]
+        small = f"<font size={self.base * 0.8:.1f}>{_markup(tail)}</font>"
+        return Para(f"{_markup(head)}<br/>{small}", style or self.cell)
 
     def line(self, text, style: ParagraphStyle, room: float):
         """`text` as a plain string when it fits on one line `room` points wide, else a wrapping
         paragraph. A table draws a string cell without laying out a paragraph, which is most
         of the cost of a long chart; the table must style those cells like `style`
         (string_cells)."""
-        s = "" if text is None else str(text)
+        s = self.plain(text)
         if "\n" not in s and stringWidth(s, style.fontName, style.fontSize) <= room:
             return s
-        return self.p(s, style)
+        return self.p(s, style)  # (scrub_ids again is a no-op)
 
     def strong(self, text, style: ParagraphStyle | None = None) -> Paragraph:
-        return StrokedParagraph(escape("" if text is None else str(text)), style or self.h1)
+        return StrokedParagraph(escape(self.plain(text)), style or self.h1)
+
+
+def _markup(text: str) -> str:
+    """Plain text as paragraph markup: escaped, its newlines kept."""
+    return escape(text).replace("\n", "<br/>")
 
 
 def string_cells(first, last, style: ParagraphStyle) -> list:

@@ -52,15 +52,18 @@ def _plain(value):
     return value.hex() if isinstance(value, bytes) else str(value)
 
 
+# One encoder made once: json.dumps with options builds a new one per call, and a county's
+# merge hashes a million rows.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain).encode
+
+
 def record_digest(columns: Sequence[str], values: Sequence) -> str:
     data = {c: v for c, v in zip(columns, values) if v is not None}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return hashlib.sha256(_encode(data).encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
 def row_hash(prev: str, content: Sequence) -> str:
-    text = json.dumps([prev, *content], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return hashlib.sha256(_encode([prev, *content]).encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -23,6 +24,16 @@ KIND = "enrolment"
 # anyone guessing. The parameters travel in the file's header, so they can be raised later.
 KDF = {"name": "argon2id", "iterations": 3, "lanes": 4, "memory_kib": 64 * 1024}
 MIN_PASSPHRASE = 8
+# What a header's key derivation may ask for: Argon2's own minimums up to about four times what
+# KDF costs (256 MiB, 12 passes, 16 lanes: seconds, not hours). The header is read before
+# anything is authenticated, so anything else is refused before deriving.
+KDF_LIMITS = {"iterations": (1, 12), "lanes": (1, 16), "memory_kib": (8, 256 * 1024)}
+SALT_BYTES = (8, 64)  # register_team writes 16
+MAX_FILE = 4 << 20  # an enrolment file is a few KB: anything much larger is not one
+MAX_TEXT = 200  # characters of a team's, a county's or a device's name in the file
+MAX_VILLAGES = 1000
+_CODE = re.compile(r"[0-9]{12}")  # a village's division code, as forms.validation keeps it
+_BAD_CHAR = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # controls, lone surrogates
 
 
 class EnrolmentError(StorageError):
@@ -42,16 +53,32 @@ class Team:
         return package.key_id(self.key)
 
 
+def _kdf_fits(kdf: dict) -> bool:
+    """Each parameter an integer within KDF_LIMITS, and Argon2's 8 KiB of memory a lane."""
+    for name, (low, high) in KDF_LIMITS.items():
+        value = kdf.get(name)
+        if type(value) is not int or not low <= value <= high:
+            return False
+    return kdf["memory_kib"] >= 8 * kdf["lanes"]
+
+
 def _derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
-    if kdf.get("name") != "argon2id":
+    if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
         raise EnrolmentError("注册文件的密钥派生方式不受支持（unknown key derivation）")
+    if not _kdf_fits(kdf):
+        raise EnrolmentError(
+            "注册文件的密钥派生参数不对，或超出本软件接受的范围（key derivation parameters out of "
+            "range）"
+        )
+    # surrogatepass: a lone surrogate (no keyboard types one) derives a key, as any text does,
+    # where "utf-8" alone would raise; every other passphrase derives the same key as before
     return Argon2id(
         salt=salt,
         length=package.KEY_BYTES,
-        iterations=int(kdf["iterations"]),
-        lanes=int(kdf["lanes"]),
-        memory_cost=int(kdf["memory_kib"]),
-    ).derive(unicodedata.normalize("NFKC", passphrase).encode("utf-8"))
+        iterations=kdf["iterations"],
+        lanes=kdf["lanes"],
+        memory_cost=kdf["memory_kib"],
+    ).derive(unicodedata.normalize("NFKC", passphrase).encode("utf-8", "surrogatepass"))
 
 
 def _now() -> str:
@@ -69,6 +96,9 @@ def register_team(
     name = unicodedata.normalize("NFKC", name or "").strip()
     if not name:
         raise EnrolmentError("请填写工作队名称（team name required）")
+    why = _text_problem(name, "工作队名称")  # what the team's laptop will accept
+    if why:
+        raise EnrolmentError(f"{why}（team not registered）")
     if len(passphrase or "") < MIN_PASSPHRASE:
         raise EnrolmentError(f"一次性口令至少 {MIN_PASSPHRASE} 个字符（passphrase too short）")
     villages, problems = [], []
@@ -132,22 +162,106 @@ def teams(store: Store) -> list[dict]:
 
 
 # -- on the team's laptop ---------------------------------------------------------------------
+def _damaged(path) -> EnrolmentError:
+    return EnrolmentError(f"注册文件已损坏：{path}（damaged enrolment file）")
+
+
+def _not_enrolment(path) -> EnrolmentError:
+    return EnrolmentError(f"这不是工作队注册文件：{path}（not an enrolment file）")
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except FileNotFoundError:
+        raise EnrolmentError(f"找不到注册文件：{path}（file not found）") from None
+    except OSError:  # a folder, no permission, the stick pulled out
+        raise EnrolmentError(
+            f"无法读取注册文件（选中的是文件夹、没有读取权限，或U盘已拔出？）：{path}"
+            "（cannot read the enrolment file）"
+        ) from None
+    if len(data) > MAX_FILE:
+        raise _not_enrolment(path)
+    return data
+
+
+def _hex(value, low: int, high: int) -> bytes | None:
+    """The bytes of a hex text of `low` to `high` bytes, or None."""
+    if isinstance(value, str) and low * 2 <= len(value) <= high * 2 and len(value) % 2 == 0:
+        if re.fullmatch(r"[0-9a-fA-F]*", value):
+            return bytes.fromhex(value)
+    return None
+
+
+def _text_problem(value, label: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return f"{label}应为文字，不能为空"
+    if len(value) > MAX_TEXT:
+        return f"{label}超过{MAX_TEXT}个字"
+    if _BAD_CHAR.search(value):
+        return f"{label}含有控制字符或无法保存的字符"
+    return None
+
+
+def _payload_problem(e) -> str | None:
+    """What is wrong with an enrolment's contents (the first thing), in Chinese, or None: each
+    field enroll() reads, of the type and the content register_team writes."""
+    if not isinstance(e, dict):
+        return "应为一个对象"
+    for key, label in (("team_id", "工作队编号"), ("team", "工作队名称"), ("county", "县区"),
+                       ("county_device", "县级设备编号")):  # fmt: skip
+        why = _text_problem(e.get(key), label)
+        if why:
+            return why
+    if _hex(e.get("key"), package.KEY_BYTES, package.KEY_BYTES) is None:
+        return f"密钥应为{package.KEY_BYTES * 2}位十六进制数"
+    villages = e.get("villages")
+    if not isinstance(villages, list) or not 0 < len(villages) <= MAX_VILLAGES:
+        return f"村的列表应有1至{MAX_VILLAGES}个行政区划代码"
+    if not all(isinstance(c, str) and _CODE.fullmatch(c) for c in villages):
+        return "村的行政区划代码应为12位数字"
+    if len(set(villages)) != len(villages):
+        return "村的行政区划代码有重复"
+    ids = e.get("village_ids")
+    if ids is not None:  # register_team writes it always; an older file may not have it
+        if not isinstance(ids, dict) or not set(ids) <= set(villages):
+            return "村的编号应按本队各村的行政区划代码列出"
+        for county_id in ids.values():
+            why = _text_problem(county_id, "村的编号")
+            if why:
+                return why
+        if len(set(ids.values())) != len(ids):
+            return "村的编号有重复"
+    return None
+
+
 def read_enrolment(path: Path, passphrase: str) -> dict:
-    """The enrolment's contents; refuses a file that is not one, or a wrong passphrase."""
-    data = Path(path).read_bytes() if Path(path).exists() else None
-    if data is None:
-        raise EnrolmentError(f"找不到注册文件：{path}（file not found）")
+    """The enrolment's contents; refuses a file that is not one, a wrong passphrase, a key
+    derivation beyond KDF_LIMITS (before deriving) and contents not of the shape register_team
+    writes."""
+    data = _read_file(Path(path))
     header, _ = package.read_header(data, Path(path).name)
     if header.get("kind") != KIND:
-        raise EnrolmentError(f"这不是工作队注册文件：{path}（not an enrolment file）")
+        raise _not_enrolment(path)
+    salt = _hex(header.get("salt"), *SALT_BYTES)
+    if salt is None:
+        raise _damaged(path)
     try:
-        key = _derive(passphrase, bytes.fromhex(header["salt"]), header["kdf"])
-    except (KeyError, ValueError, TypeError):
-        raise EnrolmentError(f"注册文件已损坏：{path}（damaged enrolment file）") from None
+        key = _derive(passphrase, salt, header.get("kdf"))
+    except (ValueError, TypeError):
+        raise _damaged(path) from None
     if header.get("key_id") != package.key_id(key):
         raise EnrolmentError("口令不对，请向县扶贫办核对一次性口令（wrong passphrase）")
     _, payload = package.open_package(data, key, Path(path).name)
-    return json.loads(payload.decode("utf-8"))
+    try:
+        e = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… deep
+        raise _damaged(path) from None
+    why = _payload_problem(e)
+    if why:
+        raise EnrolmentError(f"注册文件内容不合格式（{why}）：{path}（enrolment file malformed）")
+    return e
 
 
 def enroll(store: Store, path: Path, passphrase: str) -> Team:
@@ -179,10 +293,16 @@ def enroll(store: Store, path: Path, passphrase: str) -> Team:
               "team_key_id": package.key_id(bytes.fromhex(e["key"])), "county": e["county"],
               "county_device": e["county_device"], "team_villages": json.dumps(e["villages"]),
               "enrolled_at": _now()}  # fmt: skip
+    ids = e.get("village_ids") or {}
+    taken = {r[0] for r in store.db.execute("select id from villages")}
+    if any(c in mine and mine[c]["id"] != i and i in taken for c, i in ids.items()):
+        raise EnrolmentError(
+            "注册文件中村的编号与本机数据库中另一个村的编号相同（village id already in use）"
+        )
     with store.atomic():
         for key, value in values.items():
             store.set_meta(key, value)
-        for code, county_id in (e.get("village_ids") or {}).items():
+        for code, county_id in ids.items():
             if code in mine and mine[code]["id"] != county_id:
                 _take_county_id(store, mine[code]["id"], county_id)
         # a new laptop of the team (or a re-keyed one) starts its exchange with the county anew

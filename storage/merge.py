@@ -236,6 +236,7 @@ def merge(
             if not records:
                 continue
             fields = _fields(store, table)
+            field_set = set(fields)
             if table in STATUS_TABLES:
                 _upgrade_status_words(records)
             here_values = (local[table] if local and table in local
@@ -257,7 +258,10 @@ def merge(
                     elif newest is None or stamp > newest:
                         newest = stamp
                 if rid not in here_values:
-                    inserts.append(_insert(table, rid, entries, log, out))
+                    # only the fields this program has (a newer sender may have more)
+                    known = {f: e for f, e in entries.items() if f in field_set}
+                    if known:
+                        inserts.append(_insert(table, rid, known, log, out))
                     continue
                 here = dict(zip(fields, here_values[rid]))
                 taken = {}

@@ -27,6 +27,7 @@ from . import merge as M
 from .db import StorageError, Store
 from .duplicates import find_duplicates
 from .enrolment import team_of
+from .payload import problem as payload_problem
 from .schema import ENTITIES
 
 KIND = "sync"
@@ -295,12 +296,27 @@ def _open(data: bytes, key: bytes, name: str, ready: tuple | None = None) -> tup
         return ready[2], ready[3]
     header, body = package.open_package(data, key, name)
     try:
-        raw = zlib.decompress(body) if header.get("compression") == "zlib" else body
+        raw = _inflate(body) if header.get("compression") == "zlib" else body
         payload = json.loads(raw.decode("utf-8"))
-        assert isinstance(payload.get("records"), dict)
-    except (zlib.error, UnicodeDecodeError, ValueError, AssertionError, AttributeError):
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise SyncError(f"数据包内容无法读取：{name}（payload damaged）") from None
+    why = payload_problem(payload)
+    if why:
+        raise SyncError(f"数据包内容不合格式（{why}），整个数据包未导入：{name}"
+                        "（payload malformed）")  # fmt: skip
     return header, payload
+
+
+MAX_PAYLOAD = 2 << 30  # a county's package for a team unpacks to some hundred MB
+
+
+def _inflate(body: bytes) -> bytes:
+    """zlib, refusing to unpack more than MAX_PAYLOAD (a sealed zlib bomb)."""
+    z = zlib.decompressobj()
+    raw = z.decompress(body, MAX_PAYLOAD)
+    if z.unconsumed_tail:
+        raise zlib.error("payload too large")
+    return raw + z.flush()
 
 
 def _team_for_key(store: Store, key_id: str, name: str) -> dict:
