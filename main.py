@@ -364,6 +364,8 @@ def cmd_verify(args) -> int:
             print(f"  [{f.kind}] {f.message}")
     if result.unchecked:
         print(f"注：{result.unchecked} 条记录的最后一次修改早于校验链，只核对了之后的修改")
+    for note in result.notes if args.format != "json" else ():
+        print(f"请核实：{note}")
     return EXIT_OK if result.ok else EXIT_INVALID
 
 

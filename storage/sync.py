@@ -36,6 +36,9 @@ COUNTY_PEER = "county"  # a laptop's one peer
 # In the reason of a package refused because its team's history was rewritten (storage.verify
 # lists those at the county).
 HISTORY_REWRITTEN = "history rewritten"
+# In the note of a package applied from a team's new laptop: the kept chain head starts anew
+# there, so the county's verify lists it for a person to confirm the laptop really was replaced.
+NEW_LAPTOP = "工作队换了电脑"
 
 
 class SyncError(StorageError):
@@ -388,7 +391,11 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
            local: dict | None = None):  # fmt: skip
     p = peer(store, peer_name)
     sender = header.get("device")
+    switched = ""
     if p.device_id and sender != p.device_id:  # a replacement laptop: its numbers start anew
+        if p.chain_seq and peer_name != COUNTY_PEER:  # and so does the history the county keeps
+            switched = (f"{NEW_LAPTOP}：此前设备 {p.device_id}（历史链到第 {p.chain_seq} 条），"
+                        f"此后设备 {sender}，县里核对的历史链从新电脑重新开始（new laptop）")  # fmt: skip
         p = Peer(peer_name, receipted_inbox=p.receipted_inbox, sent_at=p.sent_at,
                  sent_package=p.sent_package)  # fmt: skip
     upto, ack = int(payload.get("upto") or 0), int(payload.get("ack") or 0)
@@ -415,7 +422,8 @@ def _apply(store: Store, peer_name: str, team: str, path: Path, header: dict, pa
                               written_at=header.get("written_at", ""), inserted=merged.inserted,
                               taken=merged.taken, kept=merged.kept,
                               conflicts=len(merged.conflicts), future=merged.future,
-                              repeat=repeat and not merged.taken, households=merged.households)  # fmt: skip
+                              repeat=repeat and not merged.taken, households=merged.households,
+                              reason=switched)  # fmt: skip
             _log_inbox(store, peer_name, header, result, upto)
     except sqlite3.IntegrityError as e:
         raise SyncError(f"数据包中有记录缺少它所属的村或户，整个数据包未导入：{path.name}"

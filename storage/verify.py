@@ -20,7 +20,7 @@ from typing import Callable
 from . import chain
 from .db import Store
 from .schema import TABLES
-from .sync import COUNTY_PEER, HISTORY_REWRITTEN, TABLE_WORDS, record_label
+from .sync import COUNTY_PEER, HISTORY_REWRITTEN, NEW_LAPTOP, TABLE_WORDS, record_label
 
 CHAIN, RECORD, ANCHOR = "变更记录链", "记录与历史", "县里的核对"
 
@@ -45,6 +45,8 @@ class Verified:
     unchecked: int = 0  # records whose newest log row predates the chain (no digest)
     head: tuple = (0, "")
     findings: list[Finding] = field(default_factory=list)
+    # not findings, but for a person to confirm: a team's history began anew on a new laptop
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,7 +55,7 @@ class Verified:
     def to_dict(self) -> dict:
         return {"ok": self.ok, "log_rows": self.log_rows, "records": self.records,
                 "unchecked": self.unchecked, "head": {"seq": self.head[0], "hash": self.head[1]},
-                "findings": [f.to_dict() for f in self.findings]}  # fmt: skip
+                "findings": [f.to_dict() for f in self.findings], "notes": self.notes}  # fmt: skip
 
 
 def verify(store: Store, progress: Callable[[str], None] | None = None) -> Verified:
@@ -64,6 +66,9 @@ def verify(store: Store, progress: Callable[[str], None] | None = None) -> Verif
     say("核对每条记录（checking the records）")
     out.findings += _records(store, out)
     out.findings += _anchors(store)
+    out.notes = [f"{at} 导入的数据包 {package}：{reason}" for package, at, reason in
+                 store.db.execute("select package, imported_at, reason from sync_inbox where "
+                                  "result = 'applied' and reason like ?", [f"%{NEW_LAPTOP}%"])]  # fmt: skip
     return out
 
 

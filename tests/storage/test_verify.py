@@ -200,3 +200,20 @@ def test_an_upgraded_register_is_chained_and_verifies_clean(tmp_path):
     rows = sqlite3.connect(fixture).execute("select count(*) from change_log").fetchone()[0]
     assert result.log_rows == rows
     store.close()
+
+
+def test_a_history_begun_anew_on_another_laptop_is_listed_for_the_county_to_confirm(synced):
+    county, laptop, stick, hid = synced
+    _rewrite_history(laptop, hid)
+    with laptop.atomic():  # passed off as a new laptop: the county cannot hold it to the old head
+        laptop.set_meta("device_id", "f00dfeed0001")
+    laptop.device_id = "f00dfeed0001"
+    R.update_record(laptop, "household", hid, {"housing_area_m2": 70})
+    for f in stick.iterdir():
+        f.unlink()
+    [exported] = S.export(laptop, stick)
+    assert S.import_package(county, exported.path).result == "applied"
+    result = verify(county)
+    assert result.ok  # the county's own file agrees with itself
+    [note] = result.notes
+    assert "工作队换了电脑" in note and "f00dfeed0001" in note and exported.path.name in note
