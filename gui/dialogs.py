@@ -32,6 +32,16 @@ from .fields import ERROR_STYLE, FormSection
 Submit = Callable[[dict], "list[Problem] | str | None"]
 
 
+def ok_cancel(dialog: QDialog, ok: str = "确定", cancel: str = "取消") -> QDialogButtonBox:
+    """The 确定 / 取消 row of a dialog that checks before it accepts (dialog.try_accept)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.button(QDialogButtonBox.Ok).setText(dialog.tr(ok))
+    buttons.button(QDialogButtonBox.Cancel).setText(dialog.tr(cancel))
+    buttons.accepted.connect(dialog.try_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class RecordDialog(QDialog):
     """A record typed into fields rendered from its form; OK runs submit(values) and stays open
     with the messages beside the fields when it returns problems."""
@@ -65,12 +75,7 @@ class RecordDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
         self.result_value = None
 
     def values(self) -> dict:
@@ -115,12 +120,7 @@ class OperatorDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.Cancel).setText(self.tr("退出"))
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, cancel="退出"))
 
     def operator(self) -> str:
         return self.combo.currentText().strip()

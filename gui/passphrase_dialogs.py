@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from storage.cipher import WrongPassphrase, unlock
 from storage.encryption import check_new
 
+from .dialogs import ok_cancel
 from .fields import ERROR_STYLE
 
 HINT_STYLE = "color: #616161;"
@@ -153,12 +154,7 @@ class PassphraseDialog(QDialog):
         )  # fmt: skip
         self.error = _label("", ERROR_STYLE)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
         self.setMinimumWidth(560)
 
     def choice(self) -> tuple[str | None, str | None]:
